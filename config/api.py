@@ -1,0 +1,139 @@
+"""API plumbing shared by every app: one error shape, a JSON parser that cannot 500."""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
+from rest_framework.views import exception_handler as drf_exception_handler
+
+MAX_JSON_DEPTH = 64
+
+
+class SafeJSONParser(JSONParser):
+    """Parse JSON, turning deep nesting and malformed input into a 400 (never a 500).
+
+    Python's json raises RecursionError on deeply nested arrays, which DRF's
+    parser does not catch; we reject anything nested deeper than MAX_JSON_DEPTH.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = stream.read().decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise exceptions.ParseError(
+                _("Nội dung không phải văn bản UTF-8.")
+            ) from exc
+        if _depth_exceeds(text, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(_("JSON lồng nhau quá sâu."))
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            raise exceptions.ParseError(_("JSON không hợp lệ.")) from exc
+
+
+def _reject_constant(name: str):
+    # NaN, Infinity and -Infinity are not JSON; Python accepts them by default.
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def _depth_exceeds(text: str, limit: int) -> bool:
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+class ApiError(exceptions.APIException):
+    """A client error with a stable machine code and, where relevant, the field at fault."""
+
+    status_code = 400
+
+    def __init__(self, message, *, code: str, field: str | None = None, status=400):
+        super().__init__(detail=message, code=code)
+        self.status_code = status
+        self.field = field
+        self.machine_code = code
+
+
+def exception_handler(exc, context):
+    """Render every API error as {"error": {"code", "message", "field", "fields"}}."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    error = {"code": None, "message": None, "field": None}
+    if isinstance(exc, ApiError):
+        error.update(code=exc.machine_code, message=str(exc.detail), field=exc.field)
+    elif isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first_field, first_messages = next(iter(fields.items()), (None, [""]))
+        codes = exc.get_codes()
+        error.update(
+            code=_first_code(codes) or "invalid",
+            message=first_messages[0],
+            field=None if first_field == "non_field_errors" else first_field,
+            fields=fields,
+        )
+    else:
+        error.update(code=exc.default_code, message=str(exc.detail))
+        if isinstance(exc.detail, dict):
+            error["message"] = str(exc.detail.get("detail", exc.default_detail))
+    response.data = {"error": error}
+    return response
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}[{index}]"))
+        return out
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def _first_code(codes):
+    if isinstance(codes, dict):
+        for value in codes.values():
+            found = _first_code(value)
+            if found:
+                return found
+        return None
+    if isinstance(codes, list):
+        for value in codes:
+            found = _first_code(value)
+            if found:
+                return found
+        return None
+    return codes

@@ -1,0 +1,16 @@
+"""Test settings: the real PostGIS, fast hashing, no outside network."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = env("SECRET_KEY") or "test-only-key"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"
+# Tests never reach a tile server: a local URL that nothing answers.
+MAP_TILE_URL = "/static/tiles/{z}/{x}/{y}.png"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

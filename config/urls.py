@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.apis import TokenObtainApi
+
+from . import views
+
+api_v1 = [
+    path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
+    path("", include("geo.urls")),
+]
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
+    ),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", views.home, name="home"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path(
+            f"{settings.MEDIA_URL}<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
+
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -1,0 +1,75 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import ApiError
+
+from .selectors import area_list, areas_containing
+from .serializers import AreaBriefSerializer, AreaFeatureSerializer
+from .spatial import GeometryError, point_from_lonlat
+
+
+def gate_error(exc: GeometryError) -> ApiError:
+    """Turn a geometry-gate violation into the API's 400."""
+    return ApiError(exc.message, code=exc.code, field=exc.field)
+
+
+class AreaListApi(generics.ListAPIView):
+    """Administrative areas as a GeoJSON FeatureCollection (optionally of one level)."""
+
+    serializer_class = AreaFeatureSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "level", OpenApiTypes.STR, description="province, district…"
+            )
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return area_list(level=self.request.query_params.get("level") or None)
+
+
+class AreaLocateApi(APIView):
+    """The areas that contain a point, from the largest level to the smallest."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "lon",
+                OpenApiTypes.DOUBLE,
+                required=True,
+                description="longitude, WGS84",
+            ),
+            OpenApiParameter(
+                "lat", OpenApiTypes.DOUBLE, required=True, description="latitude, WGS84"
+            ),
+        ],
+        responses={
+            200: inline_serializer(
+                "AreaLocate", {"areas": AreaBriefSerializer(many=True)}
+            )
+        },
+    )
+    def get(self, request):
+        try:
+            point = point_from_lonlat(
+                request.query_params.get("lon"), request.query_params.get("lat")
+            )
+        except GeometryError as exc:
+            raise gate_error(exc) from exc
+        areas = areas_containing(point)
+        if not areas:
+            raise ApiError(
+                _("Không có đơn vị hành chính nào chứa điểm này."),
+                code="no_area",
+                status=404,
+            )
+        return Response({"areas": AreaBriefSerializer(areas, many=True).data})

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from geo import demo as geo_demo
+
+# Each app that has demo data adds its loader here, in dependency order.
+LOADERS = [geo_demo.load]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (labelled as demo). Re-running updates, never duplicates."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        for loader in LOADERS:
+            for line in loader():
+                self.stdout.write(f"demo {line}")

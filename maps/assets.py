@@ -1,0 +1,102 @@
+"""Folium (Leaflet) maps served with our own static files, never a CDN.
+
+Folium's elements name their JavaScript/CSS by CDN URL; `render_parts` swaps every
+one for the copy under /static/vendor/ (installed from the npm registry at set-up
+time) and refuses to render an element whose asset we do not serve.
+"""
+
+from dataclasses import dataclass
+
+import folium
+from django.conf import settings
+from django.templatetags.static import static
+
+# folium asset name -> our static path (None: not needed, dropped)
+LOCAL_ASSETS: dict[str, str | None] = {
+    "leaflet": "vendor/leaflet/leaflet.js",
+    "leaflet_css": "vendor/leaflet/leaflet.css",
+    "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
+    "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
+    "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "leaflet-heat.js": "vendor/leaflet.heat/leaflet-heat.js",
+    # Bootstrap, jQuery and awesome-markers serve folium's Marker icons and
+    # popups styling; our maps draw circle markers and text-only popups.
+    "jquery": None,
+    "bootstrap": None,
+    "bootstrap_css": None,
+    "glyphicons_css": None,
+    "awesome_markers": None,
+    "awesome_markers_css": None,
+    "awesome_markers_font_css": None,
+    "awesome_rotate_css": None,
+}
+
+
+class ExternalAssetError(RuntimeError):
+    """A map element wants a JS/CSS file we do not serve ourselves."""
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The three pieces a page template places: <head> assets, the map div, the script."""
+
+    header: str
+    html: str
+    script: str
+
+
+def make_map(*, location=None, zoom_start=None, **kwargs) -> folium.Map:
+    """Return a folium map centred on Huế with the configured base-map tiles."""
+    fmap = folium.Map(
+        location=location or list(settings.MAP_CENTER),
+        zoom_start=zoom_start or settings.MAP_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        **kwargs,
+    )
+    folium.TileLayer(
+        tiles=settings.MAP_TILE_URL,
+        attr=settings.MAP_TILE_ATTRIBUTION,
+        name=str(_base_map_name()),
+        max_zoom=19,
+    ).add_to(fmap)
+    return fmap
+
+
+def _base_map_name():
+    from django.utils.translation import gettext_lazy as _
+
+    return _("Bản đồ nền")
+
+
+def localize(element) -> None:
+    """Point the element and all its children at our static files (in place)."""
+    for attr in ("default_js", "default_css"):
+        assets = getattr(element, attr, None)
+        if assets is None:
+            continue
+        local = []
+        for name, url in assets:
+            if name not in LOCAL_ASSETS:
+                raise ExternalAssetError(
+                    f"{type(element).__name__} needs {name} ({url})"
+                )
+            path = LOCAL_ASSETS[name]
+            if path:
+                local.append((name, static(path)))
+        setattr(element, attr, local)
+    for child in element._children.values():
+        localize(child)
+
+
+def render_parts(fmap: folium.Map) -> MapParts:
+    """Render the map into parts for a page that has its own <html>."""
+    localize(fmap)
+    figure = fmap.get_root()
+    figure.render()
+    return MapParts(
+        header=figure.header.render(),
+        html=figure.html.render(),
+        script=figure.script.render(),
+    )

@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def demo_areas(db):
+    """The approximate demo province and its nine district-level units."""
+    from geo import demo
+
+    demo.load()
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def load(db):
+    """Run load_areas as an operator would, returning its stdout."""
+
+    def run(*args):
+        from io import StringIO
+
+        out = StringIO()
+        call_command(
+            "load_areas", *[str(a) for a in args], stdout=out, stderr=StringIO()
+        )
+        return out.getvalue()
+
+    return run
