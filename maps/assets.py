@@ -52,7 +52,6 @@ def make_map(*, location=None, zoom_start=None, **kwargs) -> folium.Map:
         zoom_start=zoom_start or settings.MAP_ZOOM,
         tiles=None,
         control_scale=True,
-        prefer_canvas=True,
         **kwargs,
     )
     folium.TileLayer(

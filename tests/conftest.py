@@ -31,3 +31,11 @@ def load(db):
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture
+def demo_areas_tx(transactional_db):
+    """The demo areas, committed so a live server thread sees them."""
+    from geo import demo
+
+    demo.load()
