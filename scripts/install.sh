@@ -51,7 +51,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f .venv/.requirements.stamp ] || ! cmp -s requirements.txt .venv/.requirements.stamp; then
   echo "Installing Python packages into .venv"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  # (this machine's pip config names local mirrors that may be absent: hide that noise)
+  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt \
+    2> >(grep -v "^WARNING: Location 'file:" >&2)
   cp requirements.txt .venv/.requirements.stamp
 fi
 
@@ -64,10 +66,15 @@ fi
 # Only the files the pages use are served (var/vendor -> /static/vendor/).
 if [ ! -f var/vendor/.stamp ] || ! cmp -s package-lock.json var/vendor/.stamp; then
   rm -rf var/vendor && mkdir -p var/vendor/{leaflet,leaflet.markercluster,leaflet.heat,ol}
-  cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.css,images} var/vendor/leaflet/
+  cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.js.map,leaflet.css,images} var/vendor/leaflet/
   cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
     var/vendor/leaflet.markercluster/
   cp node_modules/leaflet.heat/dist/leaflet-heat.js var/vendor/leaflet.heat/
-  cp node_modules/ol/dist/ol.js node_modules/ol/ol.css var/vendor/ol/
+  cp node_modules/ol/dist/{ol.js,ol.js.map} node_modules/ol/ol.css var/vendor/ol/
+  # Source maps too: the manifest storage follows their references.
+  for js in var/vendor/*/*.js; do
+    src=$(find node_modules -path "*/$(basename "$(dirname "$js")")/*" -name "$(basename "$js").map" | head -1)
+    if [ -n "$src" ]; then cp "$src" "$(dirname "$js")/"; fi
+  done
   cp package-lock.json var/vendor/.stamp
 fi

@@ -55,9 +55,11 @@ def page(request, browser, live_server):
     # Nothing may load from outside this machine (no CDN, no tile server).
     page.on(
         "request",
-        lambda req: outside.append(req.url)
-        if not req.url.startswith((live_server.url, "data:", "about:", "blob:"))
-        else None,
+        lambda req: (
+            outside.append(req.url)
+            if not req.url.startswith((live_server.url, "data:", "about:", "blob:"))
+            else None
+        ),
     )
     page.outside_requests = outside
     yield page

@@ -35,7 +35,9 @@ def test_sign_up_needs_the_consent_box_ticked(page, transactional_db):
     page.fill("input[name=password1]", "Rac-thai-nhua-2024")
     page.fill("input[name=password2]", "Rac-thai-nhua-2024")
     page.get_by_role("button", name="Đăng ký").last.click()
-    expect(page.get_by_text("Bạn cần đồng ý với điều khoản để đăng ký.")).to_be_visible()
+    expect(
+        page.get_by_text("Bạn cần đồng ý với điều khoản để đăng ký.")
+    ).to_be_visible()
     page.fill("input[name=password1]", "Rac-thai-nhua-2024")
     page.fill("input[name=password2]", "Rac-thai-nhua-2024")
     page.locator("input[name=accept_terms]").check()
