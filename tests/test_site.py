@@ -68,3 +68,8 @@ def test_deeply_nested_json_body_is_400_not_500(db, api_client):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_pages_stay_vietnamese_for_an_english_browser(db, client):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="vi">' in html.decode()
