@@ -40,7 +40,8 @@ SOCK="$PGHOME/run"
 LOG="$PGHOME/server.log"
 
 as_pg() {
-  if [ -n "$RUNAS" ]; then runuser -u "$RUNAS" -- "$@"; else "$@"; fi
+  # From / : the server user may not be allowed into the current folder.
+  if [ -n "$RUNAS" ]; then (cd / && runuser -u "$RUNAS" -- "$@"); else "$@"; fi
 }
 
 start() {
