@@ -7,13 +7,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from geo.selectors import area_list
+from geo.selectors import area_outlines
 from maps.assets import make_map, render_parts
 from maps.layers import area_layer
 
 
 def home(request):
-    areas = list(area_list(level="district"))
+    areas = list(area_outlines(level="district"))
     fmap = make_map()
     if areas:
         area_layer(areas).add_to(fmap)

@@ -70,6 +70,7 @@ def load_areas(
         # GeoJSON without a crs is WGS84 by definition (RFC 7946).
         report.assumed_wgs84 = True
     touched: list[int] = []
+    seen: dict[int, int] = {}  # area id -> the feature that wrote it
     with transaction.atomic():
         for index, feature in enumerate(lyr, start=1):
             report.features += 1
@@ -90,6 +91,13 @@ def load_areas(
                 approximate=approximate,
                 source=path.name,
             )
+            if area.id in seen:
+                key = f"code '{area.code}'" if area.code else f"name '{area.name}'"
+                raise LoadError(
+                    f"Features {seen[area.id]} and {index} have the same {key} at level "
+                    f"'{level}'; use --code-field with a field that is unique"
+                )
+            seen[area.id] = index
             touched.append(area.id)
             if created:
                 report.created += 1
@@ -97,11 +105,6 @@ def load_areas(
                 report.updated += 1
             if progress:
                 progress(index)
-        if len(set(touched)) != len(touched):
-            raise LoadError(
-                "Two features of the file have the same code (or the same name "
-                "without a code); use --code-field with a unique field"
-            )
         area_refresh_derived(touched)
         if parent_level:
             report.linked, report.without_parent = area_link_parents(

@@ -10,11 +10,14 @@ from geo.models import AdminArea
 
 
 def area_layer(areas: list[AdminArea]) -> folium.GeoJson:
-    """Return a GeoJSON layer of administrative areas with text-only tooltips."""
+    """Return a GeoJSON layer of administrative areas with text-only tooltips.
+
+    Each area needs `outline` (see geo.selectors.area_outlines).
+    """
     features = [
         {
             "type": "Feature",
-            "geometry": json.loads(area.geom.json),
+            "geometry": json.loads(area.outline.json),
             "properties": {
                 # folium's tooltip sets innerHTML: escape every value.
                 "name": escape(area.name),

@@ -205,3 +205,13 @@ def test_demo_areas_put_each_seat_in_its_own_unit(demo_areas):
     for area in districts:
         others = districts.exclude(pk=area.pk).filter(geom__overlaps=area.geom)
         assert not others.exists(), area.name
+
+
+def test_duplicate_codes_in_one_file_are_refused_naming_them(load, tmp_path):
+    gdf = gpd.read_file(CANNED / "squares-4326.geojson")
+    gdf["ma"] = "VN."  # real-world files do this
+    path = tmp_path / "dupes.geojson"
+    gdf.to_file(path, driver="GeoJSON")
+    with pytest.raises(CommandError, match="Features 1 and 2 have the same code 'VN.'"):
+        load(path, "--level", "ward", "--name-field", "ten", "--code-field", "ma")
+    assert AdminArea.objects.count() == 0
