@@ -7,28 +7,25 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-# Debian/Ubuntu packages: PostgreSQL + PostGIS, GDAL/GEOS/PROJ, a font with
-# Vietnamese glyphs, Chromium for the browser tests, gettext for translations,
-# Node.js/npm for the map assets.
-PKGS="postgresql postgresql-contrib postgis gdal-bin libgdal-dev libgeos-c1v5 proj-bin
-      fonts-dejavu-core fonts-noto-core gettext chromium nodejs npm python3-venv"
+# Debian/Ubuntu packages, each only when what it provides is missing:
+# PostgreSQL + PostGIS, GDAL/GEOS/PROJ (gdal-bin pulls the libraries Django
+# loads), a font with Vietnamese glyphs, gettext for the translations, Chromium
+# for the browser tests, Node.js/npm for the map assets, venv for Python.
 missing=()
-check_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-have_postgis() { ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; }
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
-
-have_postgis || missing+=(postgis)
-{ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; } || missing+=(postgresql)
-have_postgis && [ -z "$(ls /usr/lib/postgresql/ 2>/dev/null)" ] && missing+=(postgresql)
-# The PostGIS build must match an installed server version.
-for v in $(ls /usr/lib/postgresql 2>/dev/null); do
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
+servers=$(ls /usr/lib/postgresql 2>/dev/null || true)
+if [ -z "$servers" ]; then
+  # postgresql-postgis is provided by the PostGIS build for the default server.
+  missing+=(postgresql postgresql-postgis)
+fi
+for v in $servers; do
+  # The PostGIS build must match an installed server version.
   [ -f "/usr/share/postgresql/$v/extension/postgis.control" ] || missing+=("postgresql-$v-postgis-3")
 done
-check_pkg gdal-bin || missing+=(gdal-bin)
-ldconfig -p | grep -q 'libgdal\.so' || missing+=(libgdal-dev)
-ldconfig -p | grep -q 'libgeos_c\.so' || missing+=(libgeos-c1v5)
-fc-list 2>/dev/null | grep -qi 'DejaVuSans\|Noto' || missing+=(fonts-dejavu-core)
-check_pkg fonts-dejavu-core || missing+=(fonts-dejavu-core)
+"$LDCONFIG" -p | grep -q 'libgdal\.so' || missing+=(gdal-bin)
+"$LDCONFIG" -p | grep -q 'libgeos_c\.so' || missing+=(gdal-bin)
+fc-list 2>/dev/null | grep -qi 'DejaVuSans\|NotoSans' || missing+=(fonts-dejavu-core fontconfig)
 have_cmd msgfmt || missing+=(gettext)
 have_cmd chromium || missing+=(chromium)
 have_cmd npm || missing+=(npm)

@@ -39,3 +39,12 @@ def demo_areas_tx(transactional_db):
     from geo import demo
 
     demo.load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache: start every test with an empty one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -215,3 +215,40 @@ def test_duplicate_codes_in_one_file_are_refused_naming_them(load, tmp_path):
     with pytest.raises(CommandError, match="Features 1 and 2 have the same code 'VN.'"):
         load(path, "--level", "ward", "--name-field", "ten", "--code-field", "ma")
     assert AdminArea.objects.count() == 0
+
+
+def test_large_file_shows_progress(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from shapely.geometry import box
+
+    cells = [
+        box(
+            107.3 + i * 0.01,
+            16.3 + j * 0.01,
+            107.3 + (i + 1) * 0.01,
+            16.3 + (j + 1) * 0.01,
+        )
+        for i in range(20)
+        for j in range(12)
+    ]
+    gdf = gpd.GeoDataFrame(
+        {"ten": [f"Ô {n}" for n in range(len(cells))]}, geometry=cells, crs=4326
+    )
+    path = tmp_path / "grid.gpkg"
+    gdf.to_file(path, driver="GPKG")
+    out, err = StringIO(), StringIO()
+    call_command(
+        "load_areas",
+        str(path),
+        "--level",
+        "cell",
+        "--name-field",
+        "ten",
+        stdout=out,
+        stderr=err,
+    )
+    assert "240/240" in err.getvalue()
+    assert "240 features: 240 created" in out.getvalue()
+    assert AdminArea.objects.filter(level="cell").count() == 240
