@@ -14,3 +14,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Parallel test runs on one server (several checkouts, helpers) each get their own
+# test database: TEST_DB_SUFFIX=abc -> test_<name>_abc.
+if env("TEST_DB_SUFFIX"):
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}_{env('TEST_DB_SUFFIX')}"  # noqa: F405
+    }
