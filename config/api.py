@@ -3,12 +3,18 @@
 import json
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ClientError
 
 MAX_JSON_DEPTH = 64
 
@@ -23,8 +29,12 @@ class SafeJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise too_large()
         try:
-            text = stream.read().decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
             raise exceptions.ParseError(
                 _("Nội dung không phải văn bản UTF-8.")
@@ -35,6 +45,29 @@ class SafeJSONParser(JSONParser):
             return json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
             raise exceptions.ParseError(_("JSON không hợp lệ.")) from exc
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """Multipart (photo uploads) with a cap on the whole request, checked up front."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        meta = request.META if request is not None else {}
+        try:
+            length = int(meta.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        # Photos are capped by the pipeline; allow some room for the form fields.
+        if (
+            length
+            > settings.PHOTO_MAX_REQUEST_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        ):
+            raise too_large()
+        return super().parse(stream, media_type, parser_context)
+
+
+def too_large() -> "ApiError":
+    return ApiError(_("Dữ liệu gửi lên quá lớn."), code="request_too_large", status=413)
 
 
 def _reject_constant(name: str):
@@ -78,7 +111,13 @@ class ApiError(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Render every API error as {"error": {"code", "message", "field", "fields"}}."""
-    if isinstance(exc, Http404):
+    if isinstance(exc, ClientError):
+        exc = ApiError(exc.message, code=exc.code, field=exc.field, status=exc.status)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = too_large()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = ApiError(_("Yêu cầu không hợp lệ."), code="bad_request")
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -11,6 +11,7 @@ from . import views
 api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("", include("geo.urls")),
+    path("hotspots/", include("hotspots.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("hotspots/", include("hotspots.page_urls")),
     path("", views.home, name="home"),
 ]
 

@@ -9,12 +9,7 @@ from config.api import ApiError
 
 from .selectors import area_list, areas_containing
 from .serializers import AreaBriefSerializer, AreaFeatureSerializer
-from .spatial import GeometryError, point_from_lonlat
-
-
-def gate_error(exc: GeometryError) -> ApiError:
-    """Turn a geometry-gate violation into the API's 400."""
-    return ApiError(exc.message, code=exc.code, field=exc.field)
+from .spatial import point_from_lonlat
 
 
 class AreaListApi(generics.ListAPIView):
@@ -59,12 +54,9 @@ class AreaLocateApi(APIView):
         },
     )
     def get(self, request):
-        try:
-            point = point_from_lonlat(
-                request.query_params.get("lon"), request.query_params.get("lat")
-            )
-        except GeometryError as exc:
-            raise gate_error(exc) from exc
+        point = point_from_lonlat(
+            request.query_params.get("lon"), request.query_params.get("lat")
+        )
         areas = areas_containing(point)
         if not areas:
             raise ApiError(

@@ -27,6 +27,8 @@ from django.contrib.gis.geos import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import ClientError
+
 WGS84 = 4326  # storage SRID everywhere
 UTM48N = 32648  # metric projection for Huế when a planar measure is needed
 
@@ -40,14 +42,11 @@ GEOMETRY_TYPES = (
 )
 
 
-class GeometryError(ValueError):
+class GeometryError(ClientError, ValueError):
     """A geometry (or coordinate) a client sent that the platform refuses."""
 
     def __init__(self, code: str, message, field: str = "geometry"):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field = field
+        super().__init__(code, message, field)
 
 
 def envelope() -> tuple[float, float, float, float]:
@@ -260,3 +259,42 @@ def _check_envelope(points: list[tuple[float, float]], *, field: str) -> None:
                 % {"lon": round(x, 6), "lat": round(y, 6)},
                 field,
             )
+
+
+def parse_bbox(value: Any, *, field: str = "in_bbox") -> Polygon | None:
+    """Return the WGS84 box "minlon,minlat,maxlon,maxlat" clipped to the service
+    envelope, or None when it lies wholly outside (nothing can match there).
+
+    A map's viewport may reach past the envelope, so the box is clipped rather
+    than refused; numbers, ranges and order are still checked.
+    """
+    parts = str(value or "").split(",")
+    if len(parts) != 4:
+        raise GeometryError(
+            "malformed",
+            _("%(field)s phải có dạng minlon,minlat,maxlon,maxlat.") % {"field": field},
+            field,
+        )
+    x0 = parse_coordinate(parts[0], axis="lon", field=field)
+    y0 = parse_coordinate(parts[1], axis="lat", field=field)
+    x1 = parse_coordinate(parts[2], axis="lon", field=field)
+    y1 = parse_coordinate(parts[3], axis="lat", field=field)
+    if x0 >= x1 or y0 >= y1:
+        raise GeometryError(
+            "bbox_reversed",
+            _("%(field)s: giá trị nhỏ nhất phải nhỏ hơn giá trị lớn nhất.")
+            % {"field": field},
+            field,
+        )
+    lon_min, lat_min, lon_max, lat_max = envelope()
+    x0, y0, x1, y1 = (
+        max(x0, lon_min),
+        max(y0, lat_min),
+        min(x1, lon_max),
+        min(y1, lat_max),
+    )
+    if x0 >= x1 or y0 >= y1:
+        return None
+    box = Polygon.from_bbox((x0, y0, x1, y1))
+    box.srid = WGS84
+    return box

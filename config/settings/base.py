@@ -153,7 +153,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": ["config.api.SafeJSONParser"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.SafeJSONParser",
+        "config.api.LimitedMultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "report_anon": env("THROTTLE_REPORT_ANON", "60/hour"),
+        "report_user": env("THROTTLE_REPORT_USER", "300/hour"),
+        "confirm": env("THROTTLE_CONFIRM", "300/hour"),
+    },
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     # Throttling trusts X-Forwarded-For per NUM_PROXIES: 0 unless behind a known proxy.
     "NUM_PROXIES": int(env("NUM_PROXIES", "0")),
@@ -207,3 +216,38 @@ LOGGING = {
 # `crs` member or SRID; load_areas reads files an operator chose), so the warning
 # is acknowledged here rather than shown on every command.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Hotspots ---------------------------------------------------------------
+# Open hotspots within this distance of a new report are offered as duplicates;
+# a report this close to a cleaned hotspot reopens it.
+HOTSPOT_DUPLICATE_RADIUS_M = float(env("HOTSPOT_DUPLICATE_RADIUS_M", "50"))
+HOTSPOT_NEARBY_MAX_RADIUS_M = 2000.0
+# Priority score weights (hotspots/scoring.py explains the formula).
+HOTSPOT_SCORE = {
+    "MASS_POINTS": 10.0,
+    "CATEGORY_WEIGHTS": {
+        "plastic": 2.0,
+        "water_hyacinth": 1.5,
+        "hazardous": 1.5,
+        "household": 1.0,
+        "construction": 0.8,
+        "other": 0.8,
+    },
+    "CONFIRMATION_POINTS": 2.0,
+    "CONFIRMATION_CAP": 10,
+    "RECURRENCE_POINTS": 5.0,
+    "PRIORITY_POINTS": 25.0,
+}
+# Version of the notice shown when an anonymous reporter leaves contact details.
+CONTACT_NOTICE_VERSION = env("CONTACT_NOTICE_VERSION", "2026-11")
+# Requests larger than this are refused with 413 (photos are capped separately).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Photos (hotspots/photos.py) --------------------------------------------
+PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))  # per file
+PHOTO_MAX_FILES = int(env("PHOTO_MAX_FILES", "5"))  # per report
+PHOTO_MAX_REQUEST_BYTES = int(env("PHOTO_MAX_REQUEST_BYTES", str(30 * 1024 * 1024)))
+PHOTO_MAX_PIXELS = int(env("PHOTO_MAX_PIXELS", "40000000"))
+PHOTO_MAX_EDGE = int(env("PHOTO_MAX_EDGE", "2048"))  # longest edge kept, px
+PHOTO_THUMB_EDGE = int(env("PHOTO_THUMB_EDGE", "400"))
+FILE_UPLOAD_PERMISSIONS = 0o640

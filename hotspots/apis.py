@@ -1,0 +1,411 @@
+"""The hotspot API (/api/v1/hotspots/): thin views over selectors and services."""
+
+from datetime import date
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.throttling import (
+    AnonRateThrottle,
+    ScopedRateThrottle,
+    UserRateThrottle,
+)
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from accounts.roles import Role, has_role
+from config.api import ApiError
+from geo.spatial import parse_bbox, parse_geometry, point_from_lonlat
+
+from . import photos as photo_pipeline
+from . import selectors, services
+from .models import Category, Hotspot, Status
+from .serializers import (
+    CorrectSerializer,
+    HotspotCreateSerializer,
+    HotspotFeatureSerializer,
+    HotspotStaffFeatureSerializer,
+    MergeSerializer,
+    PrioritySerializer,
+    ReasonSerializer,
+    RejectSerializer,
+)
+
+
+class IsOrganiser(permissions.BasePermission):
+    message = _("Chỉ Ban Tổ chức được thực hiện thao tác này.")
+
+    def has_permission(self, request, view) -> bool:
+        return has_role(request.user, Role.ORGANISER)
+
+
+class ReportAnonThrottle(AnonRateThrottle):
+    scope = "report_anon"
+
+
+class ReportUserThrottle(UserRateThrottle):
+    scope = "report_user"
+
+
+class HotspotPagination(GeoJsonPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def feature_serializer(user):
+    """Organisers see the staff view; everyone else the public one."""
+    if has_role(user, Role.ORGANISER):
+        return HotspotStaffFeatureSerializer
+    return HotspotFeatureSerializer
+
+
+def _choice(params, name: str, choices: list[str]) -> str | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise ApiError(
+            _("Giá trị “%(value)s” không hợp lệ cho %(field)s.")
+            % {"value": value[:50], "field": name},
+            code="invalid_choice",
+            field=name,
+        )
+    return value
+
+
+def _boolean(params, name: str) -> bool | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise ApiError(
+        _("%(field)s phải là true hoặc false.") % {"field": name},
+        code="invalid",
+        field=name,
+    )
+
+
+def _integer(params, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise ApiError(
+            _("%(field)s phải là một số nguyên dương.") % {"field": name},
+            code="invalid",
+            field=name,
+        )
+    return int(value)
+
+
+def _since(params, name: str = "since") -> date | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(value) or (parse_datetime(value) or None)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ApiError(
+            _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
+            % {"field": name},
+            code="invalid_date",
+            field=name,
+        )
+    return (
+        parsed
+        if isinstance(parsed, date) and not hasattr(parsed, "hour")
+        else parsed.date()
+    )
+
+
+def _photos(request) -> list[photo_pipeline.CleanImage]:
+    files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+    photo_pipeline.check_request(files)
+    return [photo_pipeline.sanitize(upload) for upload in files]
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter(
+        "in_bbox", OpenApiTypes.STR, description="minlon,minlat,maxlon,maxlat (WGS84)"
+    ),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
+    OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
+    OpenApiParameter("priority", OpenApiTypes.BOOL),
+    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    OpenApiParameter("since", OpenApiTypes.DATE, description="reported on or after"),
+]
+
+
+class HotspotListCreateApi(APIView):
+    """List hotspots (GeoJSON) or report one (JSON or multipart with photos)."""
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [ReportAnonThrottle(), ReportUserThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        parameters=LIST_PARAMETERS, responses=HotspotFeatureSerializer(many=True)
+    )
+    def get(self, request):
+        params = request.query_params
+        bbox = parse_bbox(params["in_bbox"]) if params.get("in_bbox") else None
+        queryset = selectors.hotspot_list(
+            user=request.user,
+            bbox=bbox,
+            status=_choice(params, "status", Status.values),
+            category=_choice(params, "category", Category.values),
+            priority=_boolean(params, "priority"),
+            area_id=_integer(params, "area"),
+            since=_since(params),
+        )
+        if params.get("in_bbox") and bbox is None:
+            queryset = queryset.none()  # the box lies wholly outside the service area
+        paginator = HotspotPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        serializer = feature_serializer(request.user)(
+            page, many=True, context={"request": request}
+        )
+        return paginator.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        request=HotspotCreateSerializer, responses={201: OpenApiTypes.OBJECT}
+    )
+    def post(self, request):
+        serializer = HotspotCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        point = point_from_lonlat(data["lon"], data["lat"])
+        outline = None
+        if data.get("outline"):
+            outline = parse_geometry(
+                data["outline"], expected=["Polygon"], field="outline"
+            )
+        images = _photos(request)
+        contact = services.Contact(
+            name=data["contact_name"],
+            phone=data["contact_phone"],
+            email=data["contact_email"],
+        )
+        result = services.hotspot_report(
+            location=point,
+            outline=outline,
+            category=data["category"],
+            size_class=data["size_class"],
+            description=data["description"],
+            accuracy_m=data.get("accuracy_m"),
+            location_source=data["location_source"],
+            reporter=request.user,
+            contact=contact,
+            contact_consent=data["contact_consent"],
+            images=images,
+            client_uuid=data["client_uuid"],
+            channel="api",
+        )
+        replay = not result.created and not result.reopened
+        context = {"request": request}
+        body = {
+            "created": result.created,
+            "reopened": result.reopened,
+            "hotspot": HotspotFeatureSerializer(result.hotspot, context=context).data,
+            "nearby": HotspotFeatureSerializer(
+                result.nearby, many=True, context=context
+            ).data,
+            "follow_url": request.build_absolute_uri(
+                reverse("hotspots:follow", args=[result.hotspot.follow_token])
+            ),
+        }
+        return Response(
+            body, status=status.HTTP_200_OK if replay else status.HTTP_201_CREATED
+        )
+
+
+class HotspotDetailApi(APIView):
+    @extend_schema(responses=HotspotFeatureSerializer)
+    def get(self, request, pk: int):
+        hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
+        if hotspot is None:
+            raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
+        return Response(
+            feature_serializer(request.user)(hotspot, context={"request": request}).data
+        )
+
+
+class HotspotNearbyApi(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lon", OpenApiTypes.DOUBLE, required=True),
+            OpenApiParameter("lat", OpenApiTypes.DOUBLE, required=True),
+            OpenApiParameter(
+                "radius_m", OpenApiTypes.DOUBLE, description="default 50, at most 2000"
+            ),
+        ],
+        responses=HotspotFeatureSerializer(many=True),
+    )
+    def get(self, request):
+        params = request.query_params
+        point = point_from_lonlat(params.get("lon"), params.get("lat"))
+        radius = settings.HOTSPOT_DUPLICATE_RADIUS_M
+        if params.get("radius_m") not in (None, ""):
+            try:
+                radius = float(params["radius_m"])
+            except ValueError:
+                radius = -1.0
+            if not 0 < radius <= settings.HOTSPOT_NEARBY_MAX_RADIUS_M:
+                raise ApiError(
+                    _("radius_m phải lớn hơn 0 và không quá %(max)s m.")
+                    % {"max": int(settings.HOTSPOT_NEARBY_MAX_RADIUS_M)},
+                    code="out_of_range",
+                    field="radius_m",
+                )
+        hotspots = selectors.hotspot_nearby_open(
+            point=point, radius_m=radius, user=request.user
+        )
+        collection = HotspotFeatureSerializer(
+            hotspots, many=True, context={"request": request}
+        ).data
+        for feature, hotspot in zip(collection["features"], hotspots, strict=True):
+            feature["properties"]["distance_m"] = round(hotspot.distance.m, 1)
+        return Response(collection)
+
+
+def _get_hotspot(pk: int) -> Hotspot:
+    hotspot = Hotspot.objects.select_related("size_class").filter(pk=pk).first()
+    if hotspot is None:
+        raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
+    return hotspot
+
+
+class HotspotConfirmApi(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "confirm"
+
+    @extend_schema(request=None, responses=HotspotFeatureSerializer)
+    def post(self, request, pk: int):
+        hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
+        if hotspot is None:
+            raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
+        anon_key = ""
+        if not request.user.is_authenticated:
+            if not request.session.session_key:
+                request.session.save()
+            anon_key = services.anon_key_for(request.session.session_key)
+        hotspot = services.hotspot_confirm(
+            hotspot=hotspot, user=request.user, anon_key=anon_key
+        )
+        return Response(
+            HotspotFeatureSerializer(hotspot, context={"request": request}).data
+        )
+
+
+class OrganiserActionApi(APIView):
+    """An organiser's action on one hotspot; subclasses define `perform`."""
+
+    permission_classes = [IsOrganiser]
+    input_serializer = ReasonSerializer
+
+    def post(self, request, pk: int):
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hotspot = self.perform(request, _get_hotspot(pk), serializer.validated_data)
+        hotspot = selectors.hotspot_get_for_user(pk=hotspot.pk, user=request.user)
+        return Response(
+            HotspotStaffFeatureSerializer(hotspot, context={"request": request}).data
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=ReasonSerializer, responses=HotspotStaffFeatureSerializer
+    )
+)
+class HotspotVerifyApi(OrganiserActionApi):
+    def perform(self, request, hotspot, data):
+        return services.hotspot_verify(
+            hotspot=hotspot, actor=request.user, reason=data["reason"]
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=RejectSerializer, responses=HotspotStaffFeatureSerializer
+    )
+)
+class HotspotRejectApi(OrganiserActionApi):
+    input_serializer = RejectSerializer
+
+    def perform(self, request, hotspot, data):
+        return services.hotspot_reject(
+            hotspot=hotspot, actor=request.user, reason=data["reason"]
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(request=MergeSerializer, responses=HotspotStaffFeatureSerializer)
+)
+class HotspotMergeApi(OrganiserActionApi):
+    input_serializer = MergeSerializer
+
+    def perform(self, request, hotspot, data):
+        into = Hotspot.objects.filter(pk=data["into"]).first()
+        if into is None:
+            raise ApiError(
+                _("Không tìm thấy điểm nóng để gộp vào."),
+                code="not_found",
+                field="into",
+            )
+        services.hotspot_merge(
+            duplicate=hotspot, into=into, actor=request.user, reason=data["reason"]
+        )
+        return hotspot
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=PrioritySerializer, responses=HotspotStaffFeatureSerializer
+    )
+)
+class HotspotPriorityApi(OrganiserActionApi):
+    input_serializer = PrioritySerializer
+
+    def perform(self, request, hotspot, data):
+        return services.hotspot_set_priority(
+            hotspot=hotspot,
+            actor=request.user,
+            priority=data["priority"],
+            reason=data["reason"],
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=CorrectSerializer, responses=HotspotStaffFeatureSerializer
+    )
+)
+class HotspotCorrectApi(OrganiserActionApi):
+    input_serializer = CorrectSerializer
+
+    def perform(self, request, hotspot, data):
+        location = None
+        if "lon" in data or "lat" in data:
+            location = point_from_lonlat(data.get("lon"), data.get("lat"))
+        return services.hotspot_correct(
+            hotspot=hotspot,
+            actor=request.user,
+            category=data.get("category"),
+            size_class=data.get("size_class"),
+            location=location,
+            reason=data["reason"],
+        )

@@ -1,0 +1,74 @@
+"""Read paths for hotspots."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import QuerySet
+
+from . import scoring
+from .models import Hotspot, SizeClass
+
+
+def hotspot_list(
+    *,
+    user,
+    bbox: Polygon | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    priority: bool | None = None,
+    area_id: int | None = None,
+    since: date | None = None,
+) -> QuerySet[Hotspot]:
+    """Return the hotspots the user may see, filtered, highest score first."""
+    queryset = (
+        Hotspot.objects.visible_to(user)
+        .select_related("size_class")
+        .prefetch_related("photos", "areas")
+        .order_by("-score", "-created_at", "id")
+    )
+    if bbox is not None:
+        queryset = queryset.filter(location__within=bbox)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if priority is not None:
+        queryset = queryset.filter(priority=priority)
+    if area_id is not None:
+        queryset = queryset.filter(areas__id=area_id)
+    if since is not None:
+        queryset = queryset.filter(created_at__date__gte=since)
+    return queryset
+
+
+def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:
+    """Return the hotspot if the user may see it, else None."""
+    return (
+        Hotspot.objects.visible_to(user)
+        .select_related("size_class", "duplicate_of")
+        .prefetch_related("photos", "areas")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def hotspot_nearby_open(*, point: Point, radius_m: float, user) -> list[Hotspot]:
+    """Return open hotspots near the point that the user may see, nearest first."""
+    return list(
+        Hotspot.objects.open()
+        .visible_to(user)
+        .near(point, radius_m)
+        .select_related("size_class")
+        .prefetch_related("photos")[:20]
+    )
+
+
+def hotspot_score_breakdown(hotspot: Hotspot) -> list[scoring.ScorePart]:
+    from .services import score_input
+
+    return scoring.breakdown(score_input(hotspot), settings.HOTSPOT_SCORE)
+
+
+def size_classes() -> list[SizeClass]:
+    return list(SizeClass.objects.order_by("order", "min_kg"))

@@ -1,0 +1,513 @@
+"""Write paths for hotspots: report, confirm, moderate, merge, clean, rescore."""
+
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.errors import ClientError
+from geo.selectors import areas_containing
+
+from . import photos as photo_pipeline
+from . import scoring
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    Category,
+    Confirmation,
+    Hotspot,
+    HotspotHistory,
+    HotspotPhoto,
+    LocationSource,
+    ReporterContact,
+    ReportReceipt,
+    SizeClass,
+    Status,
+)
+
+
+class HotspotError(ClientError):
+    """A rule of the hotspot lifecycle was broken."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.name or self.phone or self.email)
+
+
+@dataclass
+class ReportResult:
+    hotspot: Hotspot
+    created: bool  # False: an existing hotspot (retry or reopened)
+    reopened: bool
+    nearby: list[Hotspot]
+
+
+def _record(
+    hotspot: Hotspot,
+    action: str,
+    *,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    details: dict | None = None,
+) -> HotspotHistory:
+    return HotspotHistory.objects.create(
+        hotspot=hotspot,
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        details=details or {},
+    )
+
+
+def _full_clean(hotspot: Hotspot) -> None:
+    # The database checks the constraints; Django cannot evaluate the geometry
+    # validity constraint in Python (IsValid on a value), and the gate already did.
+    hotspot.full_clean(exclude=["areas"], validate_constraints=False)
+
+
+def _user_or_none(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def hotspot_rescore(hotspot: Hotspot) -> float:
+    """Recompute and store the hotspot's priority score."""
+    hotspot.score = scoring.score(score_input(hotspot), settings.HOTSPOT_SCORE)
+    hotspot.save(update_fields=["score", "updated_at"])
+    return hotspot.score
+
+
+def score_input(hotspot: Hotspot) -> scoring.ScoreInput:
+    return scoring.ScoreInput(
+        category=hotspot.category,
+        estimated_kg=hotspot.size_class.estimated_kg,
+        confirmations=hotspot.confirmation_count,
+        recurrence=hotspot.recurrence_count,
+        priority=hotspot.priority,
+    )
+
+
+def _set_areas(hotspot: Hotspot) -> None:
+    hotspot.areas.set(areas_containing(hotspot.location))
+
+
+def _store_photos(
+    hotspot: Hotspot, images: Sequence[photo_pipeline.CleanImage]
+) -> None:
+    existing = hotspot.photos.count()
+    if existing + len(images) > settings.PHOTO_MAX_FILES:
+        raise HotspotError(
+            "too_many_files",
+            _("Mỗi điểm nóng có tối đa %(n)s ảnh.") % {"n": settings.PHOTO_MAX_FILES},
+            field="photos",
+        )
+    for image in images:
+        name = default_storage.save(
+            photo_pipeline.new_name(image.extension), ContentFile(image.content)
+        )
+        thumb = default_storage.save(
+            photo_pipeline.new_name(".jpg"), ContentFile(image.thumbnail)
+        )
+        HotspotPhoto.objects.create(
+            hotspot=hotspot,
+            image=name,
+            thumbnail=thumb,
+            width=image.width,
+            height=image.height,
+        )
+
+
+@transaction.atomic
+def hotspot_report(
+    *,
+    location: Point,
+    category: str,
+    size_class: SizeClass,
+    description: str = "",
+    outline: Polygon | None = None,
+    accuracy_m: float | None = None,
+    location_source: str = LocationSource.PIN,
+    reporter=None,
+    contact: Contact | None = None,
+    contact_consent: bool = False,
+    images: Sequence[photo_pipeline.CleanImage] = (),
+    client_uuid: uuid.UUID | None = None,
+    channel: str = "web",
+) -> ReportResult:
+    """Report a hotspot: a new one, the same one again (client_uuid), or a reopened one.
+
+    `location` and `outline` must have passed the geometry gate; `images` the
+    photo pipeline. A report within the duplicate radius of a *cleaned* hotspot
+    reopens it (recurrence + 1) and keeps the new photos.
+    """
+    radius = settings.HOTSPOT_DUPLICATE_RADIUS_M
+    if client_uuid is not None:
+        # Parallel retries of one report queue here; the first one's receipt wins.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))", [str(client_uuid)]
+            )
+        receipt = (
+            ReportReceipt.objects.select_related("hotspot")
+            .filter(client_uuid=client_uuid)
+            .first()
+        )
+        if receipt is not None:
+            existing = receipt.hotspot
+            return ReportResult(existing, False, False, _nearby_open(existing, radius))
+    if category not in Category.values:
+        raise HotspotError(
+            "invalid_choice", _("Loại điểm nóng không hợp lệ."), "category"
+        )
+    if contact and not contact_consent:
+        raise HotspotError(
+            "consent_required",
+            _("Cần bạn đồng ý thì chúng tôi mới lưu thông tin liên hệ."),
+            "contact_consent",
+        )
+    reporter = _user_or_none(reporter)
+    cleaned = (
+        Hotspot.objects.select_for_update()
+        .filter(status=Status.CLEANED)
+        .near(location, radius)
+        .first()
+    )
+    if cleaned is not None:
+        hotspot_reopen(hotspot=cleaned, actor=reporter, images=images)
+        if client_uuid is not None:
+            ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=cleaned)
+        return ReportResult(cleaned, False, True, _nearby_open(cleaned, radius))
+    hotspot = Hotspot(
+        location=location,
+        outline=outline,
+        category=category,
+        size_class=size_class,
+        description=description.strip(),
+        accuracy_m=accuracy_m,
+        location_source=location_source,
+        reporter=reporter,
+        channel=channel,
+    )
+    _full_clean(hotspot)
+    hotspot.save()
+    if client_uuid is not None:
+        ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=hotspot)
+    _set_areas(hotspot)
+    if contact:
+        ReporterContact.objects.create(
+            hotspot=hotspot,
+            name=contact.name.strip(),
+            phone=contact.phone.strip(),
+            email=contact.email.strip(),
+            consent_at=timezone.now(),
+            notice_version=settings.CONTACT_NOTICE_VERSION,
+        )
+    _store_photos(hotspot, images)
+    _record(hotspot, Action.REPORT, actor=reporter, to_status=Status.REPORTED)
+    hotspot_rescore(hotspot)
+    return ReportResult(hotspot, True, False, _nearby_open(hotspot, radius))
+
+
+def _nearby_open(hotspot: Hotspot, radius_m: float) -> list[Hotspot]:
+    return list(
+        Hotspot.objects.open()
+        .exclude(pk=hotspot.pk)
+        .near(hotspot.location, radius_m)
+        .select_related("size_class")
+        .prefetch_related("photos")[:10]
+    )
+
+
+@transaction.atomic
+def hotspot_reopen(*, hotspot: Hotspot, actor=None, images=()) -> Hotspot:
+    """Reopen a cleaned hotspot that came back (recurrence + 1), keeping new photos."""
+    hotspot = Hotspot.objects.select_for_update().get(pk=hotspot.pk)
+    if hotspot.status != Status.CLEANED:
+        raise HotspotError(
+            "wrong_status", _("Chỉ điểm đã thu gom mới có thể tái xuất hiện.")
+        )
+    hotspot.status = Status.REOPENED
+    hotspot.recurrence_count += 1
+    hotspot.save(update_fields=["status", "recurrence_count", "updated_at"])
+    _store_photos(hotspot, images)
+    _record(
+        hotspot,
+        Action.REOPEN,
+        actor=actor,
+        from_status=Status.CLEANED,
+        to_status=Status.REOPENED,
+        details={
+            "recurrence_count": hotspot.recurrence_count,
+            "photos_added": len(images),
+        },
+    )
+    hotspot_rescore(hotspot)
+    return hotspot
+
+
+def anon_key_for(session_key: str) -> str:
+    """Return a keyed hash of a session key (we never store the session key itself)."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{session_key}".encode()).hexdigest()
+
+
+@transaction.atomic
+def hotspot_confirm(*, hotspot: Hotspot, user=None, anon_key: str = "") -> Hotspot:
+    """Add one confirmation per person (or browser); confirming twice changes nothing."""
+    hotspot = Hotspot.objects.select_for_update().get(pk=hotspot.pk)
+    if hotspot.status not in OPEN_STATUSES:
+        raise HotspotError(
+            "wrong_status",
+            _("Chỉ có thể xác nhận điểm nóng chưa được thu gom."),
+            status=409,
+        )
+    user = _user_or_none(user)
+    if user is not None and user.pk == hotspot.reporter_id:
+        raise HotspotError(
+            "own_report", _("Bạn không thể tự xác nhận báo cáo của mình."), status=409
+        )
+    if user is None and not anon_key:
+        raise HotspotError("anonymous", _("Không xác định được người xác nhận."))
+    lookup = {"user": user} if user is not None else {"anon_key": anon_key}
+    _confirmation, created = Confirmation.objects.get_or_create(
+        hotspot=hotspot, **lookup
+    )
+    if created:
+        hotspot.confirmation_count = hotspot.confirmations.count()
+        hotspot.save(update_fields=["confirmation_count", "updated_at"])
+        _record(hotspot, Action.CONFIRM, actor=user)
+        hotspot_rescore(hotspot)
+    return hotspot
+
+
+def _locked(hotspot: Hotspot) -> Hotspot:
+    return (
+        Hotspot.objects.select_for_update()
+        .select_related("size_class")
+        .get(pk=hotspot.pk)
+    )
+
+
+def _transition(hotspot: Hotspot, to: str, allowed_from: Sequence[str]) -> str:
+    if hotspot.status not in allowed_from:
+        raise HotspotError(
+            "wrong_status",
+            _("Không thể chuyển điểm nóng từ trạng thái “%(from)s” sang “%(to)s”.")
+            % {"from": hotspot.get_status_display(), "to": Status(to).label},
+            status=409,
+        )
+    previous = hotspot.status
+    hotspot.status = to
+    return previous
+
+
+@transaction.atomic
+def hotspot_verify(*, hotspot: Hotspot, actor, reason: str = "") -> Hotspot:
+    hotspot = _locked(hotspot)
+    previous = _transition(hotspot, Status.VERIFIED, [Status.REPORTED])
+    hotspot.save(update_fields=["status", "updated_at"])
+    _record(
+        hotspot,
+        Action.VERIFY,
+        actor=actor,
+        from_status=previous,
+        to_status=Status.VERIFIED,
+        reason=reason,
+    )
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_reject(*, hotspot: Hotspot, actor, reason: str) -> Hotspot:
+    if not reason.strip():
+        raise HotspotError("reason_required", _("Cần ghi lý do từ chối."), "reason")
+    hotspot = _locked(hotspot)
+    previous = _transition(
+        hotspot, Status.REJECTED, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
+    )
+    hotspot.save(update_fields=["status", "updated_at"])
+    _record(
+        hotspot,
+        Action.REJECT,
+        actor=actor,
+        from_status=previous,
+        to_status=Status.REJECTED,
+        reason=reason.strip(),
+    )
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_merge(
+    *, duplicate: Hotspot, into: Hotspot, actor, reason: str = ""
+) -> Hotspot:
+    """Mark `duplicate` as a duplicate of `into`; its confirmations and photos move over.
+
+    Nothing is lost: photos move, confirmations move (one per person), the
+    duplicate's reporter counts as a confirmation of the kept hotspot, and both
+    histories record the merge.
+    """
+    if duplicate.pk == into.pk:
+        raise HotspotError(
+            "merge_into_self", _("Không thể gộp điểm nóng vào chính nó."), "into"
+        )
+    # Lock both rows in id order so two merges cannot deadlock.
+    locked = {
+        h.pk: h
+        for h in Hotspot.objects.select_for_update()
+        .select_related("size_class")
+        .filter(pk__in=[duplicate.pk, into.pk])
+        .order_by("pk")
+    }
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    if into.status in (Status.DUPLICATE, Status.REJECTED):
+        raise HotspotError(
+            "wrong_status",
+            _("Không thể gộp vào điểm nóng đã bị từ chối hoặc trùng lặp."),
+            "into",
+        )
+    previous = _transition(
+        duplicate, Status.DUPLICATE, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
+    )
+    duplicate.duplicate_of = into
+    duplicate.save(update_fields=["status", "duplicate_of", "updated_at"])
+    moved_photos = HotspotPhoto.objects.filter(hotspot=duplicate).update(hotspot=into)
+    moved_confirmations = 0
+    for confirmation in Confirmation.objects.filter(hotspot=duplicate):
+        lookup = (
+            {"user": confirmation.user}
+            if confirmation.user_id
+            else {"anon_key": confirmation.anon_key}
+        )
+        _moved, created = Confirmation.objects.get_or_create(hotspot=into, **lookup)
+        moved_confirmations += created
+    confirmation_from_reporter = False
+    if duplicate.reporter_id and duplicate.reporter_id != into.reporter_id:
+        _reporter, confirmation_from_reporter = Confirmation.objects.get_or_create(
+            hotspot=into, user_id=duplicate.reporter_id
+        )
+    into.confirmation_count = into.confirmations.count()
+    into.save(update_fields=["confirmation_count", "updated_at"])
+    details = {
+        "photos_moved": moved_photos,
+        "confirmations_moved": moved_confirmations,
+        "reporter_counted_as_confirmation": confirmation_from_reporter,
+    }
+    _record(
+        duplicate,
+        Action.MERGE,
+        actor=actor,
+        from_status=previous,
+        to_status=Status.DUPLICATE,
+        reason=reason,
+        details={"into": into.pk, **details},
+    )
+    _record(
+        into,
+        Action.ABSORB,
+        actor=actor,
+        reason=reason,
+        details={"from": duplicate.pk, **details},
+    )
+    hotspot_rescore(into)
+    return into
+
+
+@transaction.atomic
+def hotspot_set_priority(
+    *, hotspot: Hotspot, actor, priority: bool, reason: str = ""
+) -> Hotspot:
+    hotspot = _locked(hotspot)
+    if hotspot.priority != priority:
+        hotspot.priority = priority
+        hotspot.save(update_fields=["priority", "updated_at"])
+        _record(
+            hotspot,
+            Action.PRIORITY,
+            actor=actor,
+            reason=reason,
+            details={"priority": priority},
+        )
+        hotspot_rescore(hotspot)
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_correct(
+    *,
+    hotspot: Hotspot,
+    actor,
+    category: str | None = None,
+    size_class: SizeClass | None = None,
+    location: Point | None = None,
+    reason: str = "",
+) -> Hotspot:
+    """Correct category, size or location; the history keeps the old values."""
+    hotspot = _locked(hotspot)
+    changes: dict[str, list] = {}
+    if category is not None and category != hotspot.category:
+        if category not in Category.values:
+            raise HotspotError(
+                "invalid_choice", _("Loại điểm nóng không hợp lệ."), "category"
+            )
+        changes["category"] = [hotspot.category, category]
+        hotspot.category = category
+    if size_class is not None and size_class.pk != hotspot.size_class_id:
+        changes["size_class"] = [hotspot.size_class.key, size_class.key]
+        hotspot.size_class = size_class
+    if location is not None and not location.equals_exact(hotspot.location, 1e-9):
+        changes["location"] = [list(hotspot.location.coords), list(location.coords)]
+        hotspot.location = location
+    if not changes:
+        return hotspot
+    _full_clean(hotspot)
+    hotspot.save()
+    if "location" in changes:
+        _set_areas(hotspot)
+    _record(hotspot, Action.CORRECT, actor=actor, reason=reason, details=changes)
+    hotspot_rescore(hotspot)
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_mark_cleaned(
+    *, hotspot: Hotspot, actor, reason: str = "", details=None
+) -> Hotspot:
+    """Mark a hotspot cleaned (a cleanup event claimed it)."""
+    hotspot = _locked(hotspot)
+    previous = _transition(
+        hotspot, Status.CLEANED, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
+    )
+    hotspot.save(update_fields=["status", "updated_at"])
+    _record(
+        hotspot,
+        Action.CLEAN,
+        actor=actor,
+        from_status=previous,
+        to_status=Status.CLEANED,
+        reason=reason,
+        details=details or {},
+    )
+    return hotspot
+
+
+@transaction.atomic
+def hotspot_add_photos(*, hotspot: Hotspot, images) -> Hotspot:
+    _store_photos(hotspot, images)
+    return hotspot
