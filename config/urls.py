@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.apis import TokenObtainApi
@@ -16,6 +15,7 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media, name="media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -27,15 +27,6 @@ urlpatterns = [
     path("hotspots/", include("hotspots.page_urls")),
     path("", views.home, name="home"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [
-        path(
-            f"{settings.MEDIA_URL}<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
 
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

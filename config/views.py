@@ -1,8 +1,10 @@
 """Site-wide pages: home, health check, error pages."""
 
 import folium
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.views.static import serve
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -51,3 +53,26 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+# Only our own re-encoded photos are served, and never as something a browser could run.
+MEDIA_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
+
+
+def media(request, path: str):
+    """Serve an uploaded photo so that it can never run as a page.
+
+    Files are stored under server-made names by the photo pipeline; anything
+    else is a 404. nosniff and a CSP that allows nothing keep a crafted file
+    inert even if it slipped through. (Behind a web server, do the same there.)
+    """
+    suffix = path[path.rfind(".") :].lower() if "." in path else ""
+    if not path.startswith("photos/") or suffix not in MEDIA_TYPES:
+        raise Http404
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Type"] = MEDIA_TYPES[suffix]
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-site"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

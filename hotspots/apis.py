@@ -130,10 +130,41 @@ def _since(params, name: str = "since") -> date | None:
     )
 
 
-def _photos(request) -> list[photo_pipeline.CleanImage]:
-    files = request.FILES.getlist("photos") if hasattr(request, "FILES") else []
+def submit_report(*, data, files, user, channel: str) -> services.ReportResult:
+    """Validate a report (API or page), pass it through the gates, and file it.
+
+    Raises DRF's ValidationError or a ClientError (geometry, photo, lifecycle).
+    """
+    serializer = HotspotCreateSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    valid = serializer.validated_data
+    point = point_from_lonlat(valid["lon"], valid["lat"])
+    outline = None
+    if valid.get("outline"):
+        outline = parse_geometry(
+            valid["outline"], expected=["Polygon"], field="outline"
+        )
     photo_pipeline.check_request(files)
-    return [photo_pipeline.sanitize(upload) for upload in files]
+    images = [photo_pipeline.sanitize(upload) for upload in files]
+    return services.hotspot_report(
+        location=point,
+        outline=outline,
+        category=valid["category"],
+        size_class=valid["size_class"],
+        description=valid["description"],
+        accuracy_m=valid.get("accuracy_m"),
+        location_source=valid["location_source"],
+        reporter=user,
+        contact=services.Contact(
+            name=valid["contact_name"],
+            phone=valid["contact_phone"],
+            email=valid["contact_email"],
+        ),
+        contact_consent=valid["contact_consent"],
+        images=images,
+        client_uuid=valid["client_uuid"],
+        channel=channel,
+    )
 
 
 LIST_PARAMETERS = [
@@ -184,34 +215,10 @@ class HotspotListCreateApi(APIView):
         request=HotspotCreateSerializer, responses={201: OpenApiTypes.OBJECT}
     )
     def post(self, request):
-        serializer = HotspotCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        point = point_from_lonlat(data["lon"], data["lat"])
-        outline = None
-        if data.get("outline"):
-            outline = parse_geometry(
-                data["outline"], expected=["Polygon"], field="outline"
-            )
-        images = _photos(request)
-        contact = services.Contact(
-            name=data["contact_name"],
-            phone=data["contact_phone"],
-            email=data["contact_email"],
-        )
-        result = services.hotspot_report(
-            location=point,
-            outline=outline,
-            category=data["category"],
-            size_class=data["size_class"],
-            description=data["description"],
-            accuracy_m=data.get("accuracy_m"),
-            location_source=data["location_source"],
-            reporter=request.user,
-            contact=contact,
-            contact_consent=data["contact_consent"],
-            images=images,
-            client_uuid=data["client_uuid"],
+        result = submit_report(
+            data=request.data,
+            files=request.FILES.getlist("photos"),
+            user=request.user,
             channel="api",
         )
         replay = not result.created and not result.reopened
@@ -270,9 +277,7 @@ class HotspotNearbyApi(APIView):
                     code="out_of_range",
                     field="radius_m",
                 )
-        hotspots = selectors.hotspot_nearby_open(
-            point=point, radius_m=radius, user=request.user
-        )
+        hotspots = selectors.hotspot_nearby_open(point=point, radius_m=radius)
         collection = HotspotFeatureSerializer(
             hotspots, many=True, context={"request": request}
         ).data
@@ -294,9 +299,13 @@ class HotspotConfirmApi(APIView):
 
     @extend_schema(request=None, responses=HotspotFeatureSerializer)
     def post(self, request, pk: int):
-        hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
+        hotspot = selectors.hotspot_open_get(pk)
         if hotspot is None:
-            raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
+            raise ApiError(
+                _("Không tìm thấy điểm nóng đang mở với mã này."),
+                code="not_found",
+                status=404,
+            )
         anon_key = ""
         if not request.user.is_authenticated:
             if not request.session.session_key:

@@ -297,3 +297,7 @@ class HotspotHistory(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.hotspot_id} {self.action}"
+
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label if self.to_status in Status.values else ""

@@ -27,6 +27,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from config.errors import ClientError
+
 MiB = 1024 * 1024
 
 FORMATS = ("JPEG", "PNG", "WEBP")
@@ -37,14 +39,16 @@ THUMB_EXTENSION = ".jpg"
 THUMB_CONTENT_TYPE = "image/jpeg"
 
 
-class PhotoError(ValueError):
+class PhotoError(ClientError, ValueError):
     """A photo (or a batch of photos) a client sent that the platform refuses."""
 
+    SIZE_CODES = frozenset({"too_large", "request_too_large"})
+
     def __init__(self, code: str, message, field: str = "photos"):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-        self.field = field
+        # Size problems are 413 (Content Too Large); the rest are 400.
+        super().__init__(
+            code, message, field, status=413 if code in self.SIZE_CODES else 400
+        )
 
 
 @dataclass(frozen=True)
@@ -254,8 +258,11 @@ def _normalize_mode(img: Image.Image, fmt: str) -> Image.Image:
         if img.getchannel("A").getextrema() == (255, 255):
             img = img.convert("RGB")
         return img
-    if fmt == "PNG" and img.mode in ("1", "L", "I", "I;16"):
-        # Pillow scales 16-bit greyscale down to 8 bits here.
+    if fmt == "PNG" and img.mode in ("I", "I;16"):
+        # 16-bit greyscale: Pillow's convert("L") clips at 255 (nearly all white),
+        # so scale 0..65535 onto 0..255 first.
+        return img.convert("I").point(lambda v: v / 257).convert("L")
+    if fmt == "PNG" and img.mode in ("1", "L"):
         return img if img.mode == "L" else img.convert("L")
     return img if img.mode == "RGB" else img.convert("RGB")
 

@@ -53,11 +53,15 @@ def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:
     )
 
 
-def hotspot_nearby_open(*, point: Point, radius_m: float, user) -> list[Hotspot]:
-    """Return open hotspots near the point that the user may see, nearest first."""
+def hotspot_nearby_open(*, point: Point, radius_m: float) -> list[Hotspot]:
+    """Return open hotspots near the point, nearest first (at most 20).
+
+    Includes hotspots not yet verified: the point is to let a second resident
+    confirm a fresh report instead of filing a duplicate. Only public fields are
+    ever serialised from here.
+    """
     return list(
         Hotspot.objects.open()
-        .visible_to(user)
         .near(point, radius_m)
         .select_related("size_class")
         .prefetch_related("photos")[:20]
@@ -72,3 +76,8 @@ def hotspot_score_breakdown(hotspot: Hotspot) -> list[scoring.ScorePart]:
 
 def size_classes() -> list[SizeClass]:
     return list(SizeClass.objects.order_by("order", "min_kg"))
+
+
+def hotspot_open_get(pk: int) -> Hotspot | None:
+    """Return an open hotspot by id (anyone may confirm an open hotspot)."""
+    return Hotspot.objects.open().select_related("size_class").filter(pk=pk).first()

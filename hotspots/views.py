@@ -1,10 +1,458 @@
-"""Public hotspot pages and the organisers' moderation queue (being written)."""
+"""Public hotspot pages and the organisers' moderation queue: thin HTML views.
 
-from django.http import Http404
+Reads go through selectors, writes through services; maps.layers draws the maps
+from plain data built here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role, has_role
+from config.errors import ClientError
+from geo.models import AdminArea
+from geo.selectors import area_list
+from geo.spatial import point_from_lonlat
+from maps.assets import make_map, render_parts
+from maps.layers import (
+    CATEGORY_COLOURS,
+    HotspotMarker,
+    category_colour,
+    hotspot_layer,
+    marker_bounds,
+    point_layer,
+)
+
+from . import selectors, services
+from .forms import (
+    CorrectForm,
+    HotspotFilterForm,
+    MergeForm,
+    PriorityForm,
+    QueueFilterForm,
+    ReasonForm,
+    RejectForm,
+)
+from .models import OPEN_STATUSES, Category, Hotspot, ReporterContact, SizeClass, Status
+from .services import HotspotError
+
+LIST_PAGE_SIZE = 30
+QUEUE_PAGE_SIZE = 50
+# Leaflet draws each circle marker as an SVG path; past ~2,000 of them panning
+# slows down (ENGINEERING-NOTES). The list map shows the current filter's
+# highest-scored MAP_MARKER_CAP hotspots and says so when there are more.
+MAP_MARKER_CAP = 2000
+NEARBY_SHOWN = 10
+# The level whose name a card shows and whose areas the list filters by (as home).
+DISTRICT_LEVEL = "district"
+SCORE_PART_LABELS = {
+    "mass": gettext_lazy("Khối lượng × loại"),
+    "confirmations": gettext_lazy("Xác nhận"),
+    "recurrence": gettext_lazy("Tái xuất hiện"),
+    "priority": gettext_lazy("Ưu tiên của Ban Tổ chức"),
+}
 
 
-def _pending(*args, **kwargs):
-    raise Http404
+# --- helpers ---------------------------------------------------------------
 
 
-hotspot_list_page = hotspot_detail_page = queue_page = queue_action = _pending
+def _size_label(size_class: SizeClass) -> str:
+    if (get_language() or "").startswith("en") and size_class.label_en:
+        return size_class.label_en
+    return size_class.label
+
+
+def _place(areas: list[AdminArea]) -> AdminArea | None:
+    """Return the area a card names: the district, else the smallest area."""
+    districts = [area for area in areas if area.level == DISTRICT_LEVEL]
+    if districts:
+        return districts[0]
+    return min(areas, key=lambda area: area.area_km2, default=None)
+
+
+def _without_boundaries(queryset: QuerySet[Hotspot]) -> QuerySet[Hotspot]:
+    # hotspot_list() prefetches whole AdminArea rows, boundaries included, once per
+    # (hotspot, area) pair; a card needs names only. Re-declare the prefetch
+    # without the (possibly large) boundary geometry.
+    return queryset.prefetch_related(None).prefetch_related(
+        "photos", Prefetch("areas", queryset=AdminArea.objects.defer("geom"))
+    )
+
+
+def _decorate(hotspots) -> list[Hotspot]:
+    """Attach what the cards show (from prefetched rows: no queries)."""
+    hotspots = list(hotspots)
+    for hotspot in hotspots:
+        photos = list(hotspot.photos.all())
+        areas = sorted(hotspot.areas.all(), key=lambda a: (-a.area_km2, a.id))
+        hotspot.first_photo = photos[0] if photos else None
+        hotspot.photo_list = photos
+        hotspot.area_list = areas
+        hotspot.place = _place(areas)
+        hotspot.size_label = _size_label(hotspot.size_class)
+        hotspot.colour = category_colour(hotspot.category)
+    return hotspots
+
+
+def _confirmations_text(count: int) -> str:
+    return ngettext("%(n)s xác nhận", "%(n)s xác nhận", count) % {"n": count}
+
+
+def _legend() -> list[tuple[str, str]]:
+    return [(label, CATEGORY_COLOURS[value]) for value, label in Category.choices]
+
+
+def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
+    """Return the markers of the filtered hotspots (one query, at most the cap)."""
+    categories = dict(Category.choices)
+    statuses = dict(Status.choices)
+    english = (get_language() or "").startswith("en")
+    rows = queryset.prefetch_related(None).values(
+        "id",
+        "location",
+        "category",
+        "status",
+        "score",
+        "priority",
+        "confirmation_count",
+        "description",
+        "size_class__label",
+        "size_class__label_en",
+    )[:MAP_MARKER_CAP]
+    markers = []
+    for row in rows:
+        size = (english and row["size_class__label_en"]) or row["size_class__label"]
+        lines = [
+            " · ".join([f"#{row['id']}", str(categories[row["category"]])]),
+            " · ".join([size, str(statuses[row["status"]])]),
+            _confirmations_text(row["confirmation_count"]),
+        ]
+        if row["priority"]:
+            lines.append(_("Ưu tiên"))
+        if row["description"]:
+            lines.append(Truncator(row["description"]).chars(80))
+        markers.append(
+            HotspotMarker(
+                lon=row["location"].x,
+                lat=row["location"].y,
+                category=row["category"],
+                score=row["score"],
+                priority=row["priority"],
+                lines=tuple(lines),
+            )
+        )
+    return markers
+
+
+def organiser_required(view: Callable) -> Callable:
+    """Let organisers in; send anonymous people to log in; refuse everyone else."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            # After logging in, come back to the queue (an action URL takes POST only).
+            target = (
+                request.get_full_path()
+                if request.method == "GET"
+                else reverse("hotspots:queue")
+            )
+            return redirect_to_login(target)
+        if not has_role(request.user, Role.ORGANISER):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- public pages ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def hotspot_list_page(request):
+    """List the public hotspots, highest score first, on a map and as cards."""
+    areas = list(area_list(level=DISTRICT_LEVEL).defer("geom", "parent__geom"))
+    form = HotspotFilterForm(request.GET or None, areas=areas)
+    # Only public statuses here, even for organisers and reporters (they have
+    # the queue and their follow links).
+    queryset = selectors.hotspot_list(user=request.user, **form.filters()).public()
+    page = Paginator(_without_boundaries(queryset), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    hotspots = _decorate(page.object_list)
+    for hotspot in hotspots:
+        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
+
+    markers = _map_markers(queryset)
+    fmap = make_map()
+    hotspot_layer(markers).add_to(fmap)
+    bounds = marker_bounds(markers)
+    if bounds:
+        fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "hotspots": hotspots,
+        "total": page.paginator.count,
+        "map": render_parts(fmap),
+        "map_capped": page.paginator.count > MAP_MARKER_CAP,
+        "map_cap": MAP_MARKER_CAP,
+        "legend": _legend(),
+        "any_approximate": any(
+            area.approximate for hotspot in hotspots for area in hotspot.area_list
+        ),
+    }
+    return render(request, "hotspots/list.html", context)
+
+
+def _anon_key(request) -> str:
+    """Return the anonymous confirmer's key, from this browser's session."""
+    # Django sends no cookie for an empty session: keep a marker in it so the
+    # browser comes back with the same session, and so the same key.
+    request.session["anonymous_confirmer"] = True
+    if not request.session.session_key:
+        request.session.save()
+    return services.anon_key_for(request.session.session_key)
+
+
+def _confirm(request, hotspot: Hotspot):
+    if request.POST.get("action") != "confirm":
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    anon_key = "" if request.user.is_authenticated else _anon_key(request)
+    before = hotspot.confirmation_count
+    try:
+        updated = services.hotspot_confirm(
+            hotspot=hotspot, user=request.user, anon_key=anon_key
+        )
+    except HotspotError as exc:
+        messages.error(request, exc.message)
+    else:
+        if updated.confirmation_count > before:
+            messages.success(request, _("Cảm ơn bạn đã xác nhận điểm nóng này."))
+        else:
+            messages.info(request, _("Bạn đã xác nhận điểm nóng này rồi."))
+    return redirect(hotspot)
+
+
+def _staff_context(hotspot: Hotspot) -> dict:
+    """What only organisers see on the detail page: score parts, history, reporter."""
+    statuses = dict(Status.choices)
+    history = [
+        {
+            "action": entry.get_action_display(),
+            "actor": entry.actor.username if entry.actor else "",
+            "from": statuses.get(entry.from_status, entry.from_status),
+            "to": statuses.get(entry.to_status, entry.to_status),
+            "reason": entry.reason,
+            "at": entry.at,
+        }
+        for entry in hotspot.history.select_related("actor")
+    ]
+    reporter = hotspot.reporter  # one query; only organisers reach this
+    return {
+        "breakdown": _breakdown(hotspot),
+        "history": history,
+        "reporter": reporter.username if reporter else "",
+        "contact": ReporterContact.objects.filter(hotspot=hotspot).first(),
+        "channel": hotspot.channel,
+    }
+
+
+def _breakdown(hotspot: Hotspot) -> list[dict]:
+    return [
+        {
+            "label": SCORE_PART_LABELS.get(part.key, part.key),
+            "value": part.value,
+            "explanation": part.explanation,
+        }
+        for part in selectors.hotspot_score_breakdown(hotspot)
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def hotspot_detail_page(request, pk: int):
+    """Show one hotspot; POST action=confirm adds "I see it too"."""
+    hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
+    if hotspot is None:
+        raise Http404
+    if request.method == "POST":
+        return _confirm(request, hotspot)
+    (hotspot,) = _decorate([hotspot])
+    fmap = make_map(location=[hotspot.location.y, hotspot.location.x], zoom_start=16)
+    point_layer(hotspot.location, outline=hotspot.outline).add_to(fmap)
+    is_organiser = has_role(request.user, Role.ORGANISER)
+    own = request.user.is_authenticated and hotspot.reporter_id == request.user.pk
+    context = {
+        "hotspot": hotspot,
+        "confirmations_text": _confirmations_text(hotspot.confirmation_count),
+        "map": render_parts(fmap),
+        "can_confirm": hotspot.status in OPEN_STATUSES and not own,
+        "own": own,
+        "any_approximate": any(area.approximate for area in hotspot.area_list),
+        "staff": _staff_context(hotspot) if is_organiser else None,
+    }
+    return render(request, "hotspots/detail.html", context)
+
+
+# --- the organisers' queue ---------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    hotspot: Hotspot
+    breakdown: list[dict]
+    nearby: list[Hotspot] = field(default_factory=list)
+
+
+@require_http_methods(["GET", "HEAD"])
+@organiser_required
+def queue_page(request):
+    """List the hotspots waiting for organisers, highest score first, with actions."""
+    form = QueueFilterForm(request.GET or None)
+    statuses = form.statuses()
+    queryset = selectors.hotspot_list(user=request.user)
+    if statuses is not None:
+        queryset = queryset.filter(status__in=statuses)
+    page = Paginator(_without_boundaries(queryset), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    radius_m = settings.HOTSPOT_DUPLICATE_RADIUS_M
+    items = []
+    for hotspot in _decorate(page.object_list):
+        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
+        # One indexed near() query per row, on a page of at most QUEUE_PAGE_SIZE.
+        nearby = list(
+            Hotspot.objects.open()
+            .exclude(pk=hotspot.pk)
+            .near(hotspot.location, radius_m)[:NEARBY_SHOWN]
+        )
+        items.append(QueueItem(hotspot, _breakdown(hotspot), nearby))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "items": items,
+        "total": page.paginator.count,
+        "categories": Category.choices,
+        "size_classes": selectors.size_classes(),
+        "radius_m": int(radius_m),
+        "next": request.get_full_path(),
+    }
+    return render(request, "hotspots/queue.html", context)
+
+
+def _verify(request, hotspot: Hotspot, data: dict) -> str:
+    services.hotspot_verify(hotspot=hotspot, actor=request.user, reason=data["reason"])
+    return _("Đã xác minh điểm nóng #%(id)s.") % {"id": hotspot.pk}
+
+
+def _reject(request, hotspot: Hotspot, data: dict) -> str:
+    services.hotspot_reject(hotspot=hotspot, actor=request.user, reason=data["reason"])
+    return _("Đã từ chối điểm nóng #%(id)s.") % {"id": hotspot.pk}
+
+
+def _merge(request, hotspot: Hotspot, data: dict) -> str:
+    into = selectors.hotspot_get_for_user(pk=data["target"], user=request.user)
+    if into is None:
+        raise HotspotError(
+            "not_found", _("Không tìm thấy điểm nóng để gộp vào."), "into"
+        )
+    services.hotspot_merge(
+        duplicate=hotspot, into=into, actor=request.user, reason=data["reason"]
+    )
+    return _("Đã gộp điểm nóng #%(id)s vào #%(into)s.") % {
+        "id": hotspot.pk,
+        "into": into.pk,
+    }
+
+
+def _priority(request, hotspot: Hotspot, data: dict) -> str:
+    services.hotspot_set_priority(
+        hotspot=hotspot,
+        actor=request.user,
+        priority=data["priority"],
+        reason=data["reason"],
+    )
+    if data["priority"]:
+        return _("Đã đặt ưu tiên cho điểm nóng #%(id)s.") % {"id": hotspot.pk}
+    return _("Đã bỏ ưu tiên cho điểm nóng #%(id)s.") % {"id": hotspot.pk}
+
+
+def _correct(request, hotspot: Hotspot, data: dict) -> str:
+    location = None
+    if data["lon"] or data["lat"]:
+        location = point_from_lonlat(data["lon"], data["lat"])  # ClientError if bad
+    corrected = services.hotspot_correct(
+        hotspot=hotspot,
+        actor=request.user,
+        category=data["category"] or None,
+        size_class=data["size_class"],
+        location=location,
+        reason=data["reason"],
+    )
+    if corrected.updated_at == hotspot.updated_at:
+        return _("Không có gì thay đổi ở điểm nóng #%(id)s.") % {"id": hotspot.pk}
+    return _("Đã sửa thông tin điểm nóng #%(id)s.") % {"id": hotspot.pk}
+
+
+# action slug -> (form, handler returning the success message)
+QUEUE_ACTIONS: dict[str, tuple[type, Callable[..., str]]] = {
+    "verify": (ReasonForm, _verify),
+    "reject": (RejectForm, _reject),
+    "merge": (MergeForm, _merge),
+    "priority": (PriorityForm, _priority),
+    "correct": (CorrectForm, _correct),
+}
+
+
+def _about(hotspot: Hotspot, message) -> str:
+    """Prefix a message with the hotspot's number (the queue lists many)."""
+    pk = hotspot.pk
+    return f"#{pk}: {message}"
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("hotspots:queue")
+
+
+@require_POST
+@organiser_required
+def queue_action(request, pk: int, action: str):
+    """Run one organiser action on a hotspot, then go back to the queue."""
+    if action not in QUEUE_ACTIONS:
+        raise Http404
+    hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
+    if hotspot is None:
+        raise Http404
+    form_class, handler = QUEUE_ACTIONS[action]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, _about(hotspot, errors))
+        return redirect(_next_url(request))
+    try:
+        message = handler(request, hotspot, form.cleaned_data)
+    except ClientError as exc:
+        messages.error(request, _about(hotspot, exc.message))
+    else:
+        messages.success(request, message)
+    return redirect(_next_url(request))

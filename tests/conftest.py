@@ -35,9 +35,16 @@ def load(db):
 
 @pytest.fixture
 def demo_areas_tx(transactional_db):
-    """The demo areas, committed so a live server thread sees them."""
-    from geo import demo
+    """The demo areas, committed so a live server thread sees them.
 
+    Transactional tests empty every table afterwards, including rows that data
+    migrations seeded, so the default size classes are seeded again here.
+    """
+    from geo import demo
+    from hotspots.defaults import seed_size_classes
+    from hotspots.models import SizeClass
+
+    seed_size_classes(SizeClass)
     demo.load()
 
 

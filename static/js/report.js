@@ -1,0 +1,247 @@
+/* The reporting page: pin or device location, nearby open hotspots, photos, submit.
+ * Everything shown from the server is set with textContent (never innerHTML). */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("report-config").textContent);
+  var form = document.getElementById("report-form");
+  var T = {
+    vi: {
+      noPoint: "Hãy chạm vào bản đồ hoặc dùng vị trí của bạn.",
+      outside: "Vị trí này nằm ngoài địa bàn cuộc thi.",
+      pinned: "Đã đặt ghim tại ",
+      gps: "Vị trí của bạn (sai số khoảng {m} m): ",
+      locating: "Đang lấy vị trí…",
+      noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
+      confirm: "Xác nhận điểm này",
+      confirmed: "Cảm ơn! Bạn đã xác nhận điểm này.",
+      away: "cách {m} m",
+      sending: "Đang gửi…",
+      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại.",
+      tooMany: "Tối đa 5 ảnh.",
+      view: "Xem"
+    },
+    en: {
+      noPoint: "Tap the map or use your location.",
+      outside: "This place is outside the contest area.",
+      pinned: "Pinned at ",
+      gps: "Your location (within about {m} m): ",
+      locating: "Finding your location…",
+      noGeo: "Could not get your location. Turn on location or tap the map.",
+      confirm: "Confirm this one",
+      confirmed: "Thank you! You confirmed this hotspot.",
+      away: "{m} m away",
+      sending: "Sending…",
+      failed: "Could not send. Check your connection and try again.",
+      tooMany: "At most 5 photos.",
+      view: "View"
+    }
+  }[cfg.lang === "en" ? "en" : "vi"];
+
+  L.Icon.Default.imagePath = cfg.leafletImages;
+  var map = L.map("report-map", { tap: true }).setView(cfg.center, cfg.zoom);
+  L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+  var marker = null;
+  var circle = null;
+  var status = document.getElementById("location-status");
+
+  function field(id) { return document.getElementById(id); }
+  function csrf() {
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+  function inside(lat, lon) {
+    var e = cfg.envelope;
+    return lon >= e[0] && lat >= e[1] && lon <= e[2] && lat <= e[3];
+  }
+  function showError(name, text) {
+    var box = field("error-" + name) || field("error-general");
+    box.textContent = text || "";
+  }
+  function clearErrors() {
+    form.querySelectorAll(".form-error").forEach(function (el) { el.textContent = ""; });
+  }
+
+  function setPoint(latlng, source, accuracy) {
+    var lat = latlng.lat, lon = latlng.lng;
+    if (!inside(lat, lon)) {
+      showError("lon", T.outside);
+      return;
+    }
+    showError("lon", "");
+    field("id_lon").value = lon.toFixed(6);
+    field("id_lat").value = lat.toFixed(6);
+    field("id_location_source").value = source;
+    field("id_accuracy_m").value = accuracy == null ? "" : Math.round(accuracy);
+    if (!marker) {
+      marker = L.marker(latlng, { draggable: true, keyboard: true }).addTo(map);
+      marker.on("dragend", function () { setPoint(marker.getLatLng(), "pin", null); });
+    } else {
+      marker.setLatLng(latlng);
+    }
+    if (circle) { map.removeLayer(circle); circle = null; }
+    if (accuracy) {
+      circle = L.circle(latlng, { radius: accuracy, weight: 1, fillOpacity: 0.1 }).addTo(map);
+    }
+    status.textContent = (source === "gps" ? T.gps.replace("{m}", Math.round(accuracy || 0)) : T.pinned)
+      + lat.toFixed(5) + ", " + lon.toFixed(5);
+    loadNearby(lon, lat);
+  }
+
+  map.on("click", function (e) { setPoint(e.latlng, "pin", null); });
+  field("use-location").addEventListener("click", function () {
+    if (!navigator.geolocation) { status.textContent = T.noGeo; return; }
+    status.textContent = T.locating;
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
+      map.setView(ll, 17);
+      setPoint(ll, "gps", pos.coords.accuracy);
+    }, function () { status.textContent = T.noGeo; },
+    { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+  });
+
+  function loadNearby(lon, lat) {
+    var url = cfg.nearbyUrl + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
+    fetch(url, { credentials: "same-origin", headers: { "Accept-Language": cfg.lang } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (data) { renderNearby(data.features || []); })
+      .catch(function () { renderNearby([]); });
+  }
+
+  function renderNearby(features) {
+    var box = field("nearby");
+    var list = field("nearby-list");
+    list.textContent = "";
+    box.hidden = features.length === 0;
+    features.forEach(function (f) {
+      var p = f.properties;
+      var li = document.createElement("li");
+      li.className = "nearby-item";
+      if (p.photos && p.photos.length) {
+        var img = document.createElement("img");
+        img.src = p.photos[0].thumbnail_url;
+        img.alt = "";
+        img.loading = "lazy";
+        li.appendChild(img);
+      }
+      var text = document.createElement("div");
+      var title = document.createElement("strong");
+      title.textContent = p.category_label + " · " + p.size_label;
+      var meta = document.createElement("div");
+      meta.className = "muted";
+      meta.textContent = p.status_label + " · " + T.away.replace("{m}", Math.round(p.distance_m));
+      text.appendChild(title);
+      text.appendChild(meta);
+      li.appendChild(text);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "secondary";
+      button.textContent = T.confirm;
+      button.addEventListener("click", function () { confirmHotspot(p.id, li, button); });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+  }
+
+  function confirmHotspot(id, li, button) {
+    button.disabled = true;
+    fetch(cfg.confirmUrl.replace("/0/", "/" + id + "/"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), "Accept-Language": cfg.lang }
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      var note = document.createElement("p");
+      note.className = res.ok ? "success" : "form-error";
+      note.textContent = res.ok ? T.confirmed : res.body.error.message;
+      li.appendChild(note);
+      if (!res.ok) { button.disabled = false; }
+    }).catch(function () { button.disabled = false; });
+  }
+
+  // Photos: previews; phones' large photos are downscaled before upload
+  // (a canvas re-encode also drops their metadata; the server strips it anyway).
+  var MAX_EDGE = 2048;
+  function shrink(file) {
+    if (!window.createImageBitmap || file.size < 1500000 || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bmp) {
+      var scale = Math.min(1, MAX_EDGE / Math.max(bmp.width, bmp.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bmp.width * scale);
+      canvas.height = Math.round(bmp.height * scale);
+      canvas.getContext("2d").drawImage(bmp, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(function (blob) {
+          resolve(blob ? new File([blob], "photo.jpg", { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.85);
+      });
+    }).catch(function () { return file; });
+  }
+  function chosenFiles() {
+    var files = [];
+    form.querySelectorAll("[data-photo-input]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files, function (f) { files.push(f); });
+    });
+    return files;
+  }
+  form.querySelectorAll("[data-photo-input]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var previews = field("photo-previews");
+      previews.textContent = "";
+      var files = chosenFiles();
+      showError("photos", files.length > 5 ? T.tooMany : "");
+      files.slice(0, 5).forEach(function (f) {
+        var img = document.createElement("img");
+        img.alt = "";
+        img.src = URL.createObjectURL(f);
+        previews.appendChild(img);
+      });
+    });
+  });
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    clearErrors();
+    if (!field("id_lon").value) { showError("lon", T.noPoint); field("report-map").scrollIntoView(); return; }
+    var submit = field("submit-report");
+    var note = field("submit-status");
+    submit.disabled = true;
+    note.textContent = T.sending;
+    var data = new FormData(form);
+    data.delete("photos");
+    Promise.all(chosenFiles().map(shrink)).then(function (files) {
+      files.forEach(function (f) { data.append("photos", f, f.name); });
+      return fetch(cfg.apiUrl, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf(), "Accept-Language": cfg.lang, "Accept": "application/json" }
+      });
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      if (res.ok) { window.location.assign(res.body.follow_url); return; }
+      var err = res.body.error || {};
+      var fields = err.fields || {};
+      var shown = false;
+      Object.keys(fields).forEach(function (name) {
+        var key = (name === "lat") ? "lon" : name;
+        if (field("error-" + key)) { showError(key, fields[name].join(" ")); shown = true; }
+      });
+      if (!shown) { showError(err.field === "lat" ? "lon" : (err.field || "general"), err.message); }
+      submit.disabled = false;
+      note.textContent = "";
+    }).catch(function () {
+      // Offline or the connection dropped: the same client_uuid makes a retry safe.
+      note.textContent = T.failed;
+      submit.disabled = false;
+    });
+  });
+
+  if (field("id_lon").value && field("id_lat").value) {
+    setPoint(L.latLng(parseFloat(field("id_lat").value), parseFloat(field("id_lon").value)),
+      field("id_location_source").value || "pin", parseFloat(field("id_accuracy_m").value) || null);
+  }
+})();
