@@ -4,10 +4,10 @@ import folium
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.views.static import serve
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 
 from geo.selectors import area_outlines
 from maps.assets import make_map, render_parts

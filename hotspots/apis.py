@@ -99,7 +99,7 @@ def _integer(params, name: str) -> int | None:
     value = params.get(name)
     if value in (None, ""):
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise ApiError(
             _("%(field)s phải là một số nguyên dương.") % {"field": name},
             code="invalid",

@@ -168,8 +168,9 @@ class ReporterContact(models.Model):
     on request (the hotspot itself stays).
     """
 
-    hotspot = models.OneToOneField(
-        Hotspot, on_delete=models.CASCADE, related_name="reporter_contact"
+    # One per report: a reopened hotspot may have several reporters who left details.
+    hotspot = models.ForeignKey(
+        Hotspot, on_delete=models.CASCADE, related_name="reporter_contacts"
     )
     name = models.CharField(_("họ tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)

@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -115,7 +115,7 @@ DEFAULT_SIZE_CLASS = "several_bags"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 MAX_IDS = 200
-NAME_MAX = 100  # first_name and last_name each; ReporterContact.name holds 200
+NAME_MAX = 99  # first_name and last_name each: both and a space fit name (200)
 EMAIL_MAX = 254
 PHONE_MAX = 30
 DESCRIPTION_MAX = 2000  # Hotspot.description
@@ -358,9 +358,7 @@ def _text(data: Mapping, name: str, *, max_length: int) -> str:
         raise _invalid(name, _("Chứa ký tự không hợp lệ."))
     value = value.strip()
     if len(value) > max_length:
-        raise _invalid(
-            name, _("Dài quá %(max)s ký tự.") % {"max": max_length}, status=400
-        )
+        raise _invalid(name, _("Dài quá %(max)s ký tự.") % {"max": max_length})
     return value
 
 
@@ -445,7 +443,7 @@ def report_input(data, files=None) -> ReportInput:
     )
     dropped = bool(contact) and not consent
     if dropped:
-        # Personal data without an explicit yes is neither checked nor kept.
+        # Personal data without an explicit yes is not kept (nor its format checked).
         contact = services.Contact()
     if contact.email:
         try:
@@ -492,22 +490,22 @@ def _when(params, name: str, *, end: bool = False) -> datetime | None:
         return None
     value = SPACED_OFFSET.sub(r"\1+\2", value)
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
-    except ValueError:
-        moment = day = None
-    if day is not None:
-        # A bare date covers the whole (local) day: end_date is inclusive.
-        moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+        day = parse_date(value)  # a bare date; parse_datetime would take it too
+        moment = None if day else parse_datetime(value)
+        if day is not None:
+            # A bare date covers the whole (local) day: end_date is inclusive.
+            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+        elif moment is not None and end:
+            moment += timedelta(microseconds=1)  # a datetime end_date is inclusive
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+    except (ValueError, OverflowError):
+        moment = None  # 2024-13-01, 9999-12-31 + 1 day, ...
     if moment is None:
         raise _invalid(
             name,
             _("Phải là thời điểm theo ISO 8601, ví dụ 2024-06-02T07:00:00+07:00."),
         )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    if end and day is None:
-        moment += timedelta(microseconds=1)  # a datetime end_date is inclusive
     return moment
 
 
@@ -615,14 +613,19 @@ class Open311View(APIView):
 
 
 class DiscoveryApi(Open311View):
+    """Describe this endpoint: specification, URL, formats, contact."""
+
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_discovery",
         summary="GeoReport v2 discovery",
         parameters=[FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, fmt: str):
-        url = request.build_absolute_uri(reverse("open311:discovery", args=[fmt]))
+        url = request.build_absolute_uri(
+            reverse("open311:discovery", kwargs={"fmt": fmt})
+        )
         base = url[: url.rindex("/") + 1]  # the API root, /open311/v2/
         payload = {
             "changeset": CHANGESET,
@@ -645,8 +648,11 @@ class DiscoveryApi(Open311View):
 
 
 class ServiceListApi(Open311View):
+    """List the services: one per hotspot category."""
+
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_services",
         summary="GeoReport v2 service list (one per hotspot category)",
         parameters=[FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT},
@@ -657,8 +663,11 @@ class ServiceListApi(Open311View):
 
 
 class ServiceDefinitionApi(Open311View):
+    """Describe a service's attributes: the size class a client may send."""
+
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_service_definition",
         summary="GeoReport v2 service definition (attribute size_class)",
         parameters=[FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
@@ -695,6 +704,8 @@ REPORT_REQUEST = inline_serializer(
 
 
 class RequestListCreateApi(Open311View):
+    """List public hotspots as service requests, or report a new hotspot."""
+
     def get_throttles(self):
         if self.request.method == "POST":
             return [ReportAnonThrottle(), ReportUserThrottle()]
@@ -702,6 +713,7 @@ class RequestListCreateApi(Open311View):
 
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_requests_list",
         summary="GeoReport v2 service requests (public hotspots)",
         parameters=[
             FORMAT_PARAMETER,
@@ -734,6 +746,7 @@ class RequestListCreateApi(Open311View):
 
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_requests_create",
         summary="GeoReport v2: report a hotspot (form-encoded or JSON)",
         parameters=[FORMAT_PARAMETER],
         request={
@@ -796,8 +809,11 @@ class RequestListCreateApi(Open311View):
 
 
 class RequestDetailApi(Open311View):
+    """Return one public hotspot as a one-element list of service requests."""
+
     @extend_schema(
         tags=["open311"],
+        operation_id="open311_request",
         summary="GeoReport v2: one service request (a one-element list)",
         parameters=[FORMAT_PARAMETER],
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},

@@ -21,11 +21,8 @@ def hotspot_list(
     since: date | None = None,
 ) -> QuerySet[Hotspot]:
     """Return the hotspots the user may see, filtered, highest score first."""
-    queryset = (
-        Hotspot.objects.visible_to(user)
-        .select_related("size_class")
-        .prefetch_related("photos", "areas")
-        .order_by("-score", "-created_at", "id")
+    queryset = _with_relations(Hotspot.objects.visible_to(user), user).order_by(
+        "-score", "-created_at", "id"
     )
     if bbox is not None:
         queryset = queryset.filter(location__within=bbox)
@@ -45,12 +42,23 @@ def hotspot_list(
 def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:
     """Return the hotspot if the user may see it, else None."""
     return (
-        Hotspot.objects.visible_to(user)
-        .select_related("size_class", "duplicate_of")
-        .prefetch_related("photos", "areas")
+        _with_relations(Hotspot.objects.visible_to(user), user)
+        .select_related("duplicate_of")
         .filter(pk=pk)
         .first()
     )
+
+
+def _with_relations(queryset: QuerySet[Hotspot], user) -> QuerySet[Hotspot]:
+    """Fetch what the serializers show in a fixed number of queries (no N+1)."""
+    from accounts.roles import Role, has_role
+
+    queryset = queryset.select_related("size_class").prefetch_related("photos", "areas")
+    if has_role(user, Role.ORGANISER):  # the staff view adds these
+        queryset = queryset.select_related("reporter").prefetch_related(
+            "reporter_contacts", "history__actor"
+        )
+    return queryset
 
 
 def hotspot_nearby_open(*, point: Point, radius_m: float) -> list[Hotspot]:

@@ -139,11 +139,16 @@ class HotspotStaffFeatureSerializer(HotspotFeatureSerializer):
             "score_breakdown",
         ]
 
-    def get_contact(self, obj) -> dict | None:
-        contact = getattr(obj, "reporter_contact", None)
-        if contact is None:
-            return None
-        return {"name": contact.name, "phone": contact.phone, "email": contact.email}
+    def get_contact(self, obj) -> list[dict]:
+        return [
+            {
+                "name": c.name,
+                "phone": c.phone,
+                "email": c.email,
+                "consent_at": c.consent_at,
+            }
+            for c in obj.reporter_contacts.all()
+        ]
 
     def get_score_breakdown(self, obj) -> list[dict]:
         from .selectors import hotspot_score_breakdown

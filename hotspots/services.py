@@ -191,6 +191,7 @@ def hotspot_report(
     )
     if cleaned is not None:
         hotspot_reopen(hotspot=cleaned, actor=reporter, images=images)
+        _save_contact(cleaned, contact)
         if client_uuid is not None:
             ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=cleaned)
         return ReportResult(cleaned, False, True, _nearby_open(cleaned, radius))
@@ -210,19 +211,25 @@ def hotspot_report(
     if client_uuid is not None:
         ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=hotspot)
     _set_areas(hotspot)
-    if contact:
-        ReporterContact.objects.create(
-            hotspot=hotspot,
-            name=contact.name.strip(),
-            phone=contact.phone.strip(),
-            email=contact.email.strip(),
-            consent_at=timezone.now(),
-            notice_version=settings.CONTACT_NOTICE_VERSION,
-        )
+    _save_contact(hotspot, contact)
     _store_photos(hotspot, images)
     _record(hotspot, Action.REPORT, actor=reporter, to_status=Status.REPORTED)
     hotspot_rescore(hotspot)
     return ReportResult(hotspot, True, False, _nearby_open(hotspot, radius))
+
+
+def _save_contact(hotspot: Hotspot, contact: Contact | None) -> None:
+    """Keep contact details the reporter consented to (checked by the caller)."""
+    if not contact:
+        return
+    ReporterContact.objects.create(
+        hotspot=hotspot,
+        name=contact.name.strip(),
+        phone=contact.phone.strip(),
+        email=contact.email.strip(),
+        consent_at=timezone.now(),
+        notice_version=settings.CONTACT_NOTICE_VERSION,
+    )
 
 
 def _nearby_open(hotspot: Hotspot, radius_m: float) -> list[Hotspot]:

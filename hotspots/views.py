@@ -19,9 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
@@ -222,10 +221,8 @@ def hotspot_list_page(request):
 
 def _anon_key(request) -> str:
     """Return the anonymous confirmer's key, from this browser's session."""
-    # Django sends no cookie for an empty session: keep a marker in it so the
-    # browser comes back with the same session, and so the same key.
-    request.session["anonymous_confirmer"] = True
     if not request.session.session_key:
+        # A saved session has a key, so the middleware sends its cookie.
         request.session.save()
     return services.anon_key_for(request.session.session_key)
 

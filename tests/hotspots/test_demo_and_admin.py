@@ -1,0 +1,55 @@
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.services import user_upsert
+from hotspots.models import Hotspot, SizeClass
+
+
+def test_demo_data_loads_once_and_is_labelled(db, capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    demo = Hotspot.objects.filter(channel="demo")
+    assert demo.count() == 20
+    assert all("(demo)" in h.description for h in demo)
+    assert (
+        demo.filter(status="verified").exists() and demo.filter(priority=True).exists()
+    )
+    assert all(h.photos.count() == 1 for h in demo)
+    assert all(h.areas.filter(level="district").count() == 1 for h in demo)
+    assert "hotspots: already loaded" in capsys.readouterr().out
+
+
+def test_organiser_edits_size_classes_and_scores_follow(db, client):
+    from hotspots import demo
+
+    demo.load()
+    organiser, _ = user_upsert(
+        username="btc", role="organiser", password="Mat-khau-dai-2024"
+    )
+    client.force_login(organiser)
+    truck = SizeClass.objects.get(key="truck")
+    hotspot = Hotspot.objects.filter(size_class=truck).first()
+    before = hotspot.score
+    response = client.post(
+        reverse("admin:hotspots_sizeclass_change", args=[truck.pk]),
+        {
+            "key": "truck",
+            "label": truck.label,
+            "label_en": truck.label_en,
+            "min_kg": 1000,
+            "max_kg": 5000,
+            "order": truck.order,
+        },
+    )
+    assert response.status_code == 302
+    hotspot.refresh_from_db()
+    assert hotspot.score > before
+
+
+def test_residents_have_no_admin(db, client):
+    resident, _ = user_upsert(
+        username="dan", role="resident", password="Mat-khau-dai-2024"
+    )
+    client.force_login(resident)
+    response = client.get(reverse("admin:hotspots_sizeclass_changelist"))
+    assert response.status_code == 302  # to the admin login
