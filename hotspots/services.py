@@ -324,40 +324,56 @@ def _transition(hotspot: Hotspot, to: str, allowed_from: Sequence[str]) -> str:
     return previous
 
 
-@transaction.atomic
-def hotspot_verify(*, hotspot: Hotspot, actor, reason: str = "") -> Hotspot:
+def _move(
+    hotspot: Hotspot,
+    *,
+    action: str,
+    to: str,
+    allowed_from: Sequence[str],
+    actor,
+    reason: str = "",
+    details: dict | None = None,
+) -> Hotspot:
+    """Lock the hotspot, change its status, save, and record the step."""
     hotspot = _locked(hotspot)
-    previous = _transition(hotspot, Status.VERIFIED, [Status.REPORTED])
+    previous = _transition(hotspot, to, allowed_from)
     hotspot.save(update_fields=["status", "updated_at"])
     _record(
         hotspot,
-        Action.VERIFY,
+        action,
         actor=actor,
         from_status=previous,
-        to_status=Status.VERIFIED,
+        to_status=to,
         reason=reason,
+        details=details,
     )
     return hotspot
+
+
+@transaction.atomic
+def hotspot_verify(*, hotspot: Hotspot, actor, reason: str = "") -> Hotspot:
+    return _move(
+        hotspot,
+        action=Action.VERIFY,
+        to=Status.VERIFIED,
+        allowed_from=[Status.REPORTED],
+        actor=actor,
+        reason=reason,
+    )
 
 
 @transaction.atomic
 def hotspot_reject(*, hotspot: Hotspot, actor, reason: str) -> Hotspot:
     if not reason.strip():
         raise HotspotError("reason_required", _("Cần ghi lý do từ chối."), "reason")
-    hotspot = _locked(hotspot)
-    previous = _transition(
-        hotspot, Status.REJECTED, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
-    )
-    hotspot.save(update_fields=["status", "updated_at"])
-    _record(
+    return _move(
         hotspot,
-        Action.REJECT,
+        action=Action.REJECT,
+        to=Status.REJECTED,
+        allowed_from=OPEN_STATUSES,
         actor=actor,
-        from_status=previous,
-        to_status=Status.REJECTED,
         reason=reason.strip(),
     )
-    return hotspot
 
 
 @transaction.atomic
@@ -389,9 +405,7 @@ def hotspot_merge(
             _("Không thể gộp vào điểm nóng đã bị từ chối hoặc trùng lặp."),
             "into",
         )
-    previous = _transition(
-        duplicate, Status.DUPLICATE, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
-    )
+    previous = _transition(duplicate, Status.DUPLICATE, OPEN_STATUSES)
     duplicate.duplicate_of = into
     duplicate.save(update_fields=["status", "duplicate_of", "updated_at"])
     moved_photos = HotspotPhoto.objects.filter(hotspot=duplicate).update(hotspot=into)
@@ -497,21 +511,15 @@ def hotspot_mark_cleaned(
     *, hotspot: Hotspot, actor, reason: str = "", details=None
 ) -> Hotspot:
     """Mark a hotspot cleaned (a cleanup event claimed it)."""
-    hotspot = _locked(hotspot)
-    previous = _transition(
-        hotspot, Status.CLEANED, [Status.REPORTED, Status.VERIFIED, Status.REOPENED]
-    )
-    hotspot.save(update_fields=["status", "updated_at"])
-    _record(
+    return _move(
         hotspot,
-        Action.CLEAN,
+        action=Action.CLEAN,
+        to=Status.CLEANED,
+        allowed_from=OPEN_STATUSES,
         actor=actor,
-        from_status=previous,
-        to_status=Status.CLEANED,
         reason=reason,
-        details=details or {},
+        details=details,
     )
-    return hotspot
 
 
 @transaction.atomic

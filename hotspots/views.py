@@ -138,7 +138,7 @@ def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
     for row in rows:
         size = (english and row["size_class__label_en"]) or row["size_class__label"]
         lines = [
-            " · ".join([f"#{row['id']}", str(categories[row["category"]])]),
+            " · ".join(["#" + str(row["id"]), str(categories[row["category"]])]),
             " · ".join([size, str(statuses[row["status"]])]),
             _confirmations_text(row["confirmation_count"]),
         ]
@@ -189,7 +189,8 @@ def hotspot_list_page(request):
     form = HotspotFilterForm(request.GET or None, areas=areas)
     # Only public statuses here, even for organisers and reporters (they have
     # the queue and their follow links).
-    queryset = selectors.hotspot_list(user=request.user, **form.filters()).public()
+    filters = form.filters()
+    queryset = selectors.hotspot_list(user=request.user, **filters).public()
     page = Paginator(_without_boundaries(queryset), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -205,6 +206,7 @@ def hotspot_list_page(request):
         fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
     context = {
         "form": form,
+        "filtered": bool(filters),
         "page_obj": page,
         "hotspots": hotspots,
         "total": page.paginator.count,

@@ -1,5 +1,7 @@
 """The hotspot pages in a real browser, at phone and desktop widths."""
 
+import re
+
 import pytest
 from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
@@ -19,7 +21,12 @@ def bag(transactional_db):
     # Transactional tests flush every table afterwards, migration-seeded rows too.
     size, _ = SizeClass.objects.get_or_create(
         key="bag",
-        defaults={"label": "Một túi / bao", "label_en": "One bag", "min_kg": 1, "max_kg": 10},
+        defaults={
+            "label": "Một túi / bao",
+            "label_en": "One bag",
+            "min_kg": 1,
+            "max_kg": 10,
+        },
     )
     return size
 
@@ -42,9 +49,7 @@ def no_sideways_scroll(page) -> None:
     assert width <= page.viewport_size["width"]
 
 
-def test_list_page_shows_markers_cards_and_legend(
-    page, demo_areas_tx, bag, organiser
-):
+def test_list_page_shows_markers_cards_and_legend(page, demo_areas_tx, bag, organiser):
     categories = ["plastic", "water_hyacinth", "household"]
     hotspots = [
         services.hotspot_verify(
@@ -98,7 +103,8 @@ def test_organiser_logs_in_and_verifies_from_the_queue(
 ):
     waiting = report(bag, 0)
     other = report(bag, 1)
-    page.goto("/accounts/login/?next=/hotspots/queue/")
+    page.goto("/hotspots/queue/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/hotspots/queue/$"))
     page.fill("input[name=username]", "btc")
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()

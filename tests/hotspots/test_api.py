@@ -35,6 +35,11 @@ def report(client, lon=HUE[0], lat=HUE[1], **extra):
     return client.post(LIST, body, format="json")
 
 
+def post_photos(client, photos, lon=HUE[0], lat=HUE[1]):
+    body = {"lon": lon, "lat": lat, "category": "plastic", "size_class": "bag"}
+    return client.post(LIST, {**body, "photos": photos}, format="multipart")
+
+
 def jpeg(exif_serial="SN-998877", size=(800, 600)) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"
@@ -125,17 +130,7 @@ def test_report_near_a_cleaned_hotspot_reopens_it(demo_areas, api_client, organi
     )
     hotspot_mark_cleaned(hotspot=hotspot, actor=organiser)
     photo = SimpleUploadedFile("x.jpg", jpeg(), content_type="image/jpeg")
-    response = api_client.post(
-        LIST,
-        {
-            "lon": TWENTY_M_EAST[0],
-            "lat": TWENTY_M_EAST[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": [photo],
-        },
-        format="multipart",
-    )
+    response = post_photos(api_client, [photo], *TWENTY_M_EAST)
     assert response.status_code == 201
     assert response.json()["reopened"] is True
     hotspot.refresh_from_db()
@@ -168,17 +163,7 @@ def test_contact_details_need_explicit_consent(demo_areas, api_client):
 
 def test_photo_upload_strips_exif_and_is_served_safely(demo_areas, api_client, client):
     photo = SimpleUploadedFile("IMG_0001.jpg", jpeg(), content_type="image/jpeg")
-    response = api_client.post(
-        LIST,
-        {
-            "lon": HUE[0],
-            "lat": HUE[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": [photo],
-        },
-        format="multipart",
-    )
+    response = post_photos(api_client, [photo])
     assert response.status_code == 201
     photo_json = response.json()["hotspot"]["properties"]["photos"][0]
     assert "IMG_0001" not in photo_json["url"]
@@ -215,17 +200,7 @@ def test_photo_upload_strips_exif_and_is_served_safely(demo_areas, api_client, c
 )
 def test_bad_photo_is_400_and_nothing_is_saved(demo_areas, api_client, content, name):
     upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    response = api_client.post(
-        LIST,
-        {
-            "lon": HUE[0],
-            "lat": HUE[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": [upload],
-        },
-        format="multipart",
-    )
+    response = post_photos(api_client, [upload])
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "photos"
     assert not Hotspot.objects.exists()
@@ -234,34 +209,14 @@ def test_bad_photo_is_400_and_nothing_is_saved(demo_areas, api_client, content, 
 @override_settings(PHOTO_MAX_BYTES=1000)
 def test_oversized_photo_is_413(demo_areas, api_client):
     upload = SimpleUploadedFile("big.jpg", jpeg(), content_type="image/jpeg")
-    response = api_client.post(
-        LIST,
-        {
-            "lon": HUE[0],
-            "lat": HUE[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": [upload],
-        },
-        format="multipart",
-    )
+    response = post_photos(api_client, [upload])
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "too_large"
 
 
 def test_six_photos_are_refused(demo_areas, api_client):
     photos = [SimpleUploadedFile(f"{i}.jpg", jpeg(size=(40, 30))) for i in range(6)]
-    response = api_client.post(
-        LIST,
-        {
-            "lon": HUE[0],
-            "lat": HUE[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": photos,
-        },
-        format="multipart",
-    )
+    response = post_photos(api_client, photos)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "too_many_files"
     assert not Hotspot.objects.exists()
@@ -499,17 +454,9 @@ def test_merge_moves_photos_and_confirmations_and_loses_nothing(
     kept = report(api_client).json()["hotspot"]["properties"]["id"]
     api_client.force_authenticate(resident)
     photo = SimpleUploadedFile("p.jpg", jpeg(size=(60, 40)))
-    dup = api_client.post(
-        LIST,
-        {
-            "lon": TWENTY_M_EAST[0],
-            "lat": TWENTY_M_EAST[1],
-            "category": "plastic",
-            "size_class": "bag",
-            "photos": [photo],
-        },
-        format="multipart",
-    ).json()["hotspot"]["properties"]["id"]
+    dup = post_photos(api_client, [photo], *TWENTY_M_EAST).json()["hotspot"][
+        "properties"
+    ]["id"]
     api_client.force_authenticate(None)
     assert api_client.post(url("confirm", dup)).status_code == 200  # anonymous browser
 

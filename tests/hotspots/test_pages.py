@@ -310,7 +310,9 @@ def test_detail_shows_facts_map_and_time_in_ho_chi_minh(demo_areas, client, orga
     services.hotspot_add_photos(hotspot=hotspot, images=[image()])
     html = html_of(client.get(detail(hotspot)))
     photo = HotspotPhoto.objects.get(hotspot=hotspot)
-    assert f'href="{photo.image.url}"' in html and f'src="{photo.thumbnail.url}"' in html
+    assert (
+        f'href="{photo.image.url}"' in html and f'src="{photo.thumbnail.url}"' in html
+    )
     assert "Một túi / bao" in html and "1–10 kg" in html
     assert "Dòng một<br>Dòng hai" in html
     assert "Thành phố Huế" in html and "Đã xác minh" in html
@@ -390,7 +392,10 @@ def test_anonymous_confirm_via_page_counts_once_per_browser(
     Client().post(detail(hotspot), {"action": "confirm"})
     hotspot.refresh_from_db()
     assert hotspot.confirmation_count == 2
-    assert HotspotHistory.objects.filter(hotspot=hotspot, action=Action.CONFIRM).count() == 2
+    assert (
+        HotspotHistory.objects.filter(hotspot=hotspot, action=Action.CONFIRM).count()
+        == 2
+    )
 
 
 def test_signed_in_confirm_counts_once(demo_areas, resident_client, organiser):
@@ -639,7 +644,10 @@ def test_queue_action_shows_lifecycle_errors(demo_areas, organiser_client, organ
     hotspot = verified(0, organiser)
     response = organiser_client.post(action_url(hotspot, "verify"), follow=True)
     assert "Không thể chuyển điểm nóng" in html_of(response)
-    assert HotspotHistory.objects.filter(hotspot=hotspot, action=Action.VERIFY).count() == 1
+    assert (
+        HotspotHistory.objects.filter(hotspot=hotspot, action=Action.VERIFY).count()
+        == 1
+    )
 
 
 def test_queue_action_unknown_is_404_and_get_is_405(demo_areas, organiser_client):
