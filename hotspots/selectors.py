@@ -4,7 +4,9 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+
+from geo.models import AdminArea
 
 from . import scoring
 from .models import Hotspot, SizeClass
@@ -53,7 +55,9 @@ def _with_relations(queryset: QuerySet[Hotspot], user) -> QuerySet[Hotspot]:
     """Fetch what the serializers show in a fixed number of queries (no N+1)."""
     from accounts.roles import Role, has_role
 
-    queryset = queryset.select_related("size_class").prefetch_related("photos", "areas")
+    # Areas without their boundaries: serializers need names, not polygons.
+    areas = Prefetch("areas", queryset=AdminArea.objects.defer("geom"))
+    queryset = queryset.select_related("size_class").prefetch_related("photos", areas)
     if has_role(user, Role.ORGANISER):  # the staff view adds these
         queryset = queryset.select_related("reporter").prefetch_related(
             "reporter_contacts", "history__actor"

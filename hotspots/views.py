@@ -30,7 +30,6 @@ from geo.selectors import area_list
 from geo.spatial import point_from_lonlat
 from maps.assets import make_map, render_parts
 from maps.layers import (
-    CATEGORY_COLOURS,
     HotspotMarker,
     category_colour,
     hotspot_layer,
@@ -106,6 +105,7 @@ def _decorate(hotspots) -> list[Hotspot]:
         hotspot.place = _place(areas)
         hotspot.size_label = _size_label(hotspot.size_class)
         hotspot.colour = category_colour(hotspot.category)
+        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
     return hotspots
 
 
@@ -114,7 +114,7 @@ def _confirmations_text(count: int) -> str:
 
 
 def _legend() -> list[tuple[str, str]]:
-    return [(label, CATEGORY_COLOURS[value]) for value, label in Category.choices]
+    return [(label, category_colour(value)) for value, label in Category.choices]
 
 
 def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
@@ -195,8 +195,6 @@ def hotspot_list_page(request):
         request.GET.get("page")
     )
     hotspots = _decorate(page.object_list)
-    for hotspot in hotspots:
-        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
 
     markers = _map_markers(queryset)
     fmap = make_map()
@@ -298,7 +296,6 @@ def hotspot_detail_page(request, pk: int):
     own = request.user.is_authenticated and hotspot.reporter_id == request.user.pk
     context = {
         "hotspot": hotspot,
-        "confirmations_text": _confirmations_text(hotspot.confirmation_count),
         "map": render_parts(fmap),
         "can_confirm": hotspot.status in OPEN_STATUSES and not own,
         "own": own,
@@ -333,7 +330,6 @@ def queue_page(request):
     radius_m = settings.HOTSPOT_DUPLICATE_RADIUS_M
     items = []
     for hotspot in _decorate(page.object_list):
-        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
         # One indexed near() query per row, on a page of at most QUEUE_PAGE_SIZE.
         nearby = list(
             Hotspot.objects.open()

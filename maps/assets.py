@@ -5,6 +5,7 @@ one for the copy under /static/vendor/ (installed from the npm registry at set-u
 time) and refuses to render an element whose asset we do not serve.
 """
 
+import re
 from dataclasses import dataclass
 
 import folium
@@ -94,8 +95,11 @@ def render_parts(fmap: folium.Map) -> MapParts:
     localize(fmap)
     figure = fmap.get_root()
     figure.render()
+    # folium's header carries its own viewport meta that forbids pinch-zoom
+    # (user-scalable=no); our pages set their own, so it is dropped.
+    header = re.sub(r"<meta name=\"viewport\"[^>]*>", "", figure.header.render())
     return MapParts(
-        header=figure.header.render(),
+        header=header,
         html=figure.html.render(),
         script=figure.script.render(),
     )

@@ -73,3 +73,9 @@ def test_deeply_nested_json_body_is_400_not_500(db, api_client):
 def test_pages_stay_vietnamese_for_an_english_browser(db, client):
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert '<html lang="vi">' in html.decode()
+
+
+def test_map_pages_allow_pinch_zoom(demo_areas, client):
+    html = client.get(reverse("home")).content.decode()
+    assert "user-scalable=no" not in html
+    assert html.count('name="viewport"') == 1

@@ -17,18 +17,9 @@ DANGEROUS = "</script><script>alert(1)</script> `${alert(1)}`"
 
 
 @pytest.fixture
-def bag(transactional_db):
-    # Transactional tests flush every table afterwards, migration-seeded rows too.
-    size, _ = SizeClass.objects.get_or_create(
-        key="bag",
-        defaults={
-            "label": "Một túi / bao",
-            "label_en": "One bag",
-            "min_kg": 1,
-            "max_kg": 10,
-        },
-    )
-    return size
+def bag(demo_areas_tx):
+    # demo_areas_tx seeds the size classes again (transactional tests flush them).
+    return SizeClass.objects.get(key="bag")
 
 
 @pytest.fixture
