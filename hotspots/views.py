@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,15 +82,6 @@ def _place(areas: list[AdminArea]) -> AdminArea | None:
     if districts:
         return districts[0]
     return min(areas, key=lambda area: area.area_km2, default=None)
-
-
-def _without_boundaries(queryset: QuerySet[Hotspot]) -> QuerySet[Hotspot]:
-    # hotspot_list() prefetches whole AdminArea rows, boundaries included, once per
-    # (hotspot, area) pair; a card needs names only. Re-declare the prefetch
-    # without the (possibly large) boundary geometry.
-    return queryset.prefetch_related(None).prefetch_related(
-        "photos", Prefetch("areas", queryset=AdminArea.objects.defer("geom"))
-    )
 
 
 def _decorate(hotspots) -> list[Hotspot]:
@@ -191,9 +182,7 @@ def hotspot_list_page(request):
     # the queue and their follow links).
     filters = form.filters()
     queryset = selectors.hotspot_list(user=request.user, **filters).public()
-    page = Paginator(_without_boundaries(queryset), LIST_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     hotspots = _decorate(page.object_list)
 
     markers = _map_markers(queryset)
@@ -324,9 +313,7 @@ def queue_page(request):
     queryset = selectors.hotspot_list(user=request.user)
     if statuses is not None:
         queryset = queryset.filter(status__in=statuses)
-    page = Paginator(_without_boundaries(queryset), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(queryset, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     radius_m = settings.HOTSPOT_DUPLICATE_RADIUS_M
     items = []
     for hotspot in _decorate(page.object_list):
