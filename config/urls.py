@@ -11,6 +11,7 @@ api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
     path("", include("geo.urls")),
     path("hotspots/", include("hotspots.urls")),
+    path("", include("events.api_urls")),
 ]
 
 urlpatterns = [

@@ -251,3 +251,7 @@ PHOTO_MAX_PIXELS = int(env("PHOTO_MAX_PIXELS", "40000000"))
 PHOTO_MAX_EDGE = int(env("PHOTO_MAX_EDGE", "2048"))  # longest edge kept, px
 PHOTO_THUMB_EDGE = int(env("PHOTO_THUMB_EDGE", "400"))
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# --- Contest ----------------------------------------------------------------
+# Version of the personal-data notice entrants consent to (recorded per consent).
+ENTRANT_NOTICE_VERSION = env("ENTRANT_NOTICE_VERSION", "2026-11")

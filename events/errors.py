@@ -1,0 +1,5 @@
+from config.errors import ClientError
+
+
+class ContestError(ClientError):
+    """A contest rule was broken (window, eligibility, approval, figures)."""

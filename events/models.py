@@ -1,0 +1,475 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from geo.spatial import WGS84
+
+from .defaults import plausibility_defaults, scoring_defaults
+
+
+class Phase(models.TextChoices):
+    PREPARATION = "preparation", _("Chuẩn bị")
+    REGISTRATION = "registration", _("Đăng ký")
+    ACTIVITY = "activity", _("Đang thi")
+    JUDGING = "judging", _("Chấm giải")
+    RESULTS = "results", _("Công bố kết quả")
+
+
+class Campaign(models.Model):
+    """One edition of the contest: its windows, rules, prizes, weights and thresholds.
+
+    Windows are calendar dates in Asia/Ho_Chi_Minh, both ends included.
+    """
+
+    name = models.CharField(_("tên"), max_length=200)
+    slug = models.SlugField(_("mã"), max_length=80, unique=True)
+    theme = models.CharField(_("chủ đề"), max_length=300, blank=True)
+    rules = models.TextField(_("thể lệ"), blank=True)
+    registration_start = models.DateField(_("mở đăng ký"))
+    registration_end = models.DateField(_("đóng đăng ký"))
+    activity_start = models.DateField(_("bắt đầu cuộc thi"))
+    activity_end = models.DateField(_("kết thúc cuộc thi"))
+    judging_end = models.DateField(_("kết thúc chấm giải"), null=True, blank=True)
+    results_date = models.DateField(_("công bố kết quả"), null=True, blank=True)
+    phase_override = models.CharField(
+        _("giai đoạn (đặt tay)"),
+        max_length=20,
+        choices=Phase.choices,
+        blank=True,
+        help_text=_("Để trống: giai đoạn tính theo ngày."),
+    )
+    coverage_level = models.SlugField(
+        _("cấp địa bàn tính độ phủ"), max_length=40, default="district"
+    )
+    scoring = models.JSONField(_("trọng số chấm điểm"), default=scoring_defaults)
+    plausibility = models.JSONField(_("ngưỡng cảnh báo"), default=plausibility_defaults)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chiến dịch")
+        verbose_name_plural = _("chiến dịch")
+        ordering = ["-activity_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    registration_end__gte=models.F("registration_start")
+                ),
+                name="events_campaign_registration_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(activity_end__gte=models.F("activity_start")),
+                name="events_campaign_activity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:campaign", args=[self.slug])
+
+    def phase_on(self, day: dt.date) -> str:
+        """Return the phase on a day: the override, else from the dates."""
+        if self.phase_override:
+            return self.phase_override
+        if day < self.registration_start and day < self.activity_start:
+            return Phase.PREPARATION
+        if self.activity_start <= day <= self.activity_end:
+            return Phase.ACTIVITY
+        if self.registration_start <= day <= self.registration_end:
+            return Phase.REGISTRATION
+        if day < self.activity_start:
+            return Phase.PREPARATION
+        if self.results_date and day >= self.results_date:
+            return Phase.RESULTS
+        return Phase.JUDGING
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
+    def registration_open_on(self, day: dt.date) -> bool:
+        return self.registration_start <= day <= self.registration_end
+
+    def activity_open_on(self, day: dt.date) -> bool:
+        return self.activity_start <= day <= self.activity_end
+
+
+class PrizeCategory(models.TextChoices):
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+class Prize(models.Model):
+    """A line of a campaign's prize table: e.g. 2 × second prize × 2,000,000 VND."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="prizes"
+    )
+    category = models.CharField(
+        _("hạng mục"), max_length=20, choices=PrizeCategory.choices
+    )
+    rank = models.PositiveSmallIntegerField(_("thứ hạng"))
+    label = models.CharField(_("tên giải"), max_length=100)
+    count = models.PositiveSmallIntegerField(_("số giải"))
+    amount_vnd = models.PositiveBigIntegerField(_("trị giá (VND)"))
+
+    class Meta:
+        verbose_name = _("giải thưởng")
+        verbose_name_plural = _("giải thưởng")
+        ordering = ["campaign", "category", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "category", "rank"], name="events_prize_unique_rank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=1), name="events_prize_count"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} × {self.count}"
+
+
+class CampaignRole(models.Model):
+    """A person's role in one campaign's organisation (they may not enter it)."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("Ban Tổ chức")
+        JUDGE = "judge", _("Ban Giám khảo")
+        SECRETARY = "secretary", _("Thư ký")
+        HELPER = "helper", _("Tổ giúp việc")
+        IOC = "ioc", _("Trung tâm IOC")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="staff"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="campaign_roles",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("vai trò trong chiến dịch")
+        verbose_name_plural = _("vai trò trong chiến dịch")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "user", "role"], name="events_campaignrole_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role}"
+
+
+class EntrantKind(models.TextChoices):
+    TEAM = "team", _("Đội / nhóm")
+    ORGANISATION = "organisation", _("Tổ chức")
+    UNIT = "unit", _("Đơn vị")
+    INDIVIDUAL = "individual", _("Cá nhân")
+
+
+COLLECTIVE_KINDS = (EntrantKind.TEAM, EntrantKind.ORGANISATION, EntrantKind.UNIT)
+
+
+class EntrantStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    REJECTED = "rejected", _("Bị từ chối")
+
+
+class Entrant(models.Model):
+    """A team, organisation, unit or individual entered in a campaign by its representative."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="entrants"
+    )
+    kind = models.CharField(_("hình thức"), max_length=20, choices=EntrantKind.choices)
+    name = models.CharField(_("tên đội / đơn vị"), max_length=200)
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đại diện"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="entrants",
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=EntrantStatus.choices,
+        default=EntrantStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    decision_reason = models.TextField(_("lý do"), blank=True)
+    registered_at = models.DateTimeField(_("đăng ký lúc"), default=timezone.now)
+    deletion_requested_at = models.DateTimeField(
+        _("yêu cầu xoá dữ liệu lúc"), null=True, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("đã ẩn danh lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đội thi")
+        verbose_name_plural = _("đội thi")
+        ordering = ["campaign", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "representative"],
+                condition=models.Q(representative__isnull=False),
+                name="events_entrant_one_per_representative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:entrant", args=[self.pk])
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind in COLLECTIVE_KINDS
+
+    @property
+    def registered_on(self) -> dt.date:
+        return timezone.localtime(self.registered_at).date()
+
+
+class RepresentativeContact(models.Model):
+    """The representative's contact data (personal data: never public)."""
+
+    entrant = models.OneToOneField(
+        Entrant, on_delete=models.CASCADE, related_name="contact"
+    )
+    full_name = models.CharField(_("họ tên"), max_length=200)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    organisation = models.CharField(_("đơn vị / tổ chức"), max_length=200, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20)
+    email = models.EmailField(_("email"))
+
+    class Meta:
+        verbose_name = _("liên hệ người đại diện")
+        verbose_name_plural = _("liên hệ người đại diện")
+
+    def __str__(self) -> str:
+        return f"#{self.entrant_id}"
+
+
+class Member(models.Model):
+    """A member of an entrant (personal data: never public)."""
+
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.CASCADE, related_name="members"
+    )
+    full_name = models.CharField(_("họ tên"), max_length=200)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("thành viên")
+        verbose_name_plural = _("thành viên")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ConsentPurpose(models.TextChoices):
+    PARTICIPATION = "participation", _("Tham gia cuộc thi")
+    CONTACT = "contact", _("Được liên hệ")
+    PUBLISH = "publish", _("Công khai tên và kết quả")
+
+
+class Consent(models.Model):
+    """One answer to one consent question, with the notice version and time."""
+
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.CharField(
+        _("mục đích"), max_length=20, choices=ConsentPurpose.choices
+    )
+    granted = models.BooleanField(_("đồng ý"))
+    notice_version = models.CharField(_("phiên bản thông báo"), max_length=20)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự đồng ý")
+        verbose_name_plural = _("sự đồng ý")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}={self.granted}"
+
+
+class WeightMethod(models.TextChoices):
+    MEASURED = "measured", _("Cân đo")
+    ESTIMATED = "estimated", _("Ước tính")
+
+
+class EventStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Đã nộp")
+
+
+class CleanupEvent(models.Model):
+    """A cleanup an approved entrant organised: where, when, who, how much."""
+
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.PROTECT, related_name="events"
+    )
+    title = models.CharField(_("tên sự kiện"), max_length=200)
+    location = models.PointField(_("vị trí"), srid=WGS84)
+    outline = models.PolygonField(
+        _("vùng đã làm sạch"), srid=WGS84, null=True, blank=True
+    )
+    route = models.LineStringField(
+        _("tuyến đã làm sạch"), srid=WGS84, null=True, blank=True
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    ended_at = models.DateTimeField(_("kết thúc"))
+    weight_kg = models.DecimalField(
+        _("tổng khối lượng (kg)"), max_digits=9, decimal_places=2
+    )
+    weight_method = models.CharField(
+        _("cách xác định khối lượng"), max_length=20, choices=WeightMethod.choices
+    )
+    plastic_kg = models.DecimalField(
+        _("nhựa (kg)"), max_digits=9, decimal_places=2, default=0
+    )
+    water_hyacinth_kg = models.DecimalField(
+        _("bèo lục bình (kg)"), max_digits=9, decimal_places=2, default=0
+    )
+    other_kg = models.DecimalField(
+        _("rác khác (kg)"), max_digits=9, decimal_places=2, default=0
+    )
+    bags = models.PositiveIntegerField(_("số bao"), default=0)
+    notes = models.TextField(_("ghi chú"), blank=True, max_length=4000)
+    hotspots = models.ManyToManyField(
+        "hotspots.Hotspot",
+        verbose_name=_("điểm nóng đã làm sạch"),
+        blank=True,
+        related_name="cleanup_events",
+    )
+    areas = models.ManyToManyField(
+        "geo.AdminArea",
+        verbose_name=_("đơn vị hành chính"),
+        related_name="cleanup_events",
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=EventStatus.choices,
+        default=EventStatus.SUBMITTED,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("sự kiện thu gom")
+        verbose_name_plural = _("sự kiện thu gom")
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_at__gt=models.F("started_at")),
+                name="events_cleanupevent_time_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight_kg__gte=0)
+                & models.Q(plastic_kg__gte=0)
+                & models.Q(water_hyacinth_kg__gte=0)
+                & models.Q(other_kg__gte=0),
+                name="events_cleanupevent_weights_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    weight_kg__gte=models.F("plastic_kg")
+                    + models.F("water_hyacinth_kg")
+                    + models.F("other_kg")
+                ),
+                name="events_cleanupevent_breakdown_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
+
+    @property
+    def duration_hours(self) -> float:
+        return (self.ended_at - self.started_at).total_seconds() / 3600
+
+
+class Participant(models.Model):
+    """Someone who actually took part in an event (personal data: never public)."""
+
+    event = models.ForeignKey(
+        CleanupEvent, on_delete=models.CASCADE, related_name="participants"
+    )
+    full_name = models.CharField(_("họ tên"), max_length=200)
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = _("người tham gia")
+        verbose_name_plural = _("người tham gia")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class PhotoKind(models.TextChoices):
+    BEFORE = "before", _("Trước")
+    AFTER = "after", _("Sau")
+
+
+class EventPhoto(models.Model):
+    """A before or after photo, through the same pipeline as hotspot photos."""
+
+    event = models.ForeignKey(
+        CleanupEvent, on_delete=models.CASCADE, related_name="photos"
+    )
+    kind = models.CharField(_("loại ảnh"), max_length=10, choices=PhotoKind.choices)
+    image = models.FileField(_("ảnh"), max_length=200)
+    thumbnail = models.FileField(_("ảnh thu nhỏ"), max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # Perceptual hash (hex) to spot the same photo reused in two events.
+    phash = models.CharField(max_length=32, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ảnh sự kiện")
+        verbose_name_plural = _("ảnh sự kiện")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class EventReceipt(models.Model):
+    """The client's UUID for one event submission (a retry returns the same event)."""
+
+    client_uuid = models.UUIDField(unique=True)
+    event = models.ForeignKey(CleanupEvent, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("biên nhận sự kiện")
+        verbose_name_plural = _("biên nhận sự kiện")
+
+    def __str__(self) -> str:
+        return str(self.client_uuid)

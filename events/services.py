@@ -1,0 +1,338 @@
+"""Write paths of the contest: campaigns, registration, approval."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.phones import normalize_phone
+from accounts.roles import Role
+from accounts.services import user_set_roles
+
+from . import eligibility
+from .defaults import plausibility_defaults, scoring_defaults
+from .errors import ContestError
+from .models import (
+    Campaign,
+    Consent,
+    ConsentPurpose,
+    Entrant,
+    EntrantKind,
+    EntrantStatus,
+    Member,
+    Prize,
+    RepresentativeContact,
+)
+
+# Under this age a person's data needs a parent's or guardian's consent (Law 91/2025).
+GUARDIAN_CONSENT_BELOW_AGE = 16
+
+
+@dataclass(frozen=True)
+class PrizeLine:
+    category: str
+    rank: int
+    label: str
+    count: int
+    amount_vnd: int
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    name: str,
+    slug: str,
+    registration_start: dt.date,
+    registration_end: dt.date,
+    activity_start: dt.date,
+    activity_end: dt.date,
+    coverage_level: str = "district",
+    prizes: list[PrizeLine] = (),
+    theme: str = "",
+    rules: str = "",
+    judging_end: dt.date | None = None,
+    results_date: dt.date | None = None,
+    scoring: dict | None = None,
+    plausibility: dict | None = None,
+) -> Campaign:
+    """Create a campaign with its prize table; weights default to the documented ones."""
+    if registration_end < registration_start:
+        raise ContestError(
+            "window_reversed",
+            _("Ngày đóng đăng ký phải sau ngày mở."),
+            "registration_end",
+        )
+    if activity_end < activity_start:
+        raise ContestError(
+            "window_reversed", _("Ngày kết thúc phải sau ngày bắt đầu."), "activity_end"
+        )
+    if Campaign.objects.filter(slug=slug).exists():
+        raise ContestError("duplicate", _("Đã có chiến dịch với mã này."), "slug")
+    campaign = Campaign(
+        name=name.strip(),
+        slug=slug,
+        theme=theme,
+        rules=rules,
+        registration_start=registration_start,
+        registration_end=registration_end,
+        activity_start=activity_start,
+        activity_end=activity_end,
+        judging_end=judging_end,
+        results_date=results_date,
+        coverage_level=coverage_level,
+        scoring={**scoring_defaults(), **(scoring or {})},
+        plausibility={**plausibility_defaults(), **(plausibility or {})},
+    )
+    campaign.full_clean()
+    campaign.save()
+    seen = set()
+    for line in prizes:
+        key = (line.category, line.rank)
+        if key in seen:
+            raise ContestError(
+                "duplicate", _("Hai dòng giải trùng hạng mục và thứ hạng."), "prizes"
+            )
+        seen.add(key)
+        Prize.objects.create(campaign=campaign, **line.__dict__)
+    return campaign
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Representative:
+    full_name: str
+    date_of_birth: dt.date
+    phone: str
+    email: str
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
+class Consents:
+    participation: bool = False
+    contact: bool = False
+    publish: bool = False
+    guardian: bool = False  # only asked when the representative is under 16
+
+
+def _age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@transaction.atomic
+def entrant_register(
+    *,
+    campaign: Campaign,
+    user,
+    kind: str,
+    name: str,
+    representative: Representative,
+    members: list[Person] = (),
+    consents: Consents,
+    today: dt.date | None = None,
+) -> Entrant:
+    """Register an entrant (pending until organisers approve); all or nothing."""
+    today = today or timezone.localdate()
+    if not campaign.registration_open_on(today):
+        raise ContestError(
+            "registration_closed",
+            _("Chiến dịch chỉ nhận đăng ký từ %(start)s đến %(end)s.")
+            % {
+                "start": campaign.registration_start.strftime("%d/%m/%Y"),
+                "end": campaign.registration_end.strftime("%d/%m/%Y"),
+            },
+            "campaign",
+        )
+    reason = eligibility.account_reason(user, campaign)
+    if reason:
+        raise ContestError("not_eligible", reason, "representative", status=403)
+    if Entrant.objects.filter(campaign=campaign, representative=user).exists():
+        raise ContestError(
+            "already_registered",
+            _("Bạn đã đăng ký một đội trong chiến dịch này."),
+            "campaign",
+        )
+    if kind not in EntrantKind.values:
+        raise ContestError(
+            "invalid_choice", _("Hình thức dự thi không hợp lệ."), "kind"
+        )
+    if not name.strip():
+        raise ContestError("required", _("Cần nhập tên đội / đơn vị."), "name")
+    if kind == EntrantKind.INDIVIDUAL and members:
+        raise ContestError(
+            "individual_members",
+            _("Bài dự thi cá nhân không có thành viên khác."),
+            "members",
+        )
+    phone = normalize_phone(representative.phone)
+    if not phone:
+        raise ContestError(
+            "invalid_phone", _("Số điện thoại không hợp lệ."), "representative.phone"
+        )
+    if not representative.full_name.strip():
+        raise ContestError(
+            "required", _("Cần nhập họ tên."), "representative.full_name"
+        )
+    born = representative.date_of_birth
+    if born > today or born.year < 1900:
+        raise ContestError(
+            "invalid_date", _("Ngày sinh không hợp lệ."), "representative.date_of_birth"
+        )
+    if _age_on(born, today) < GUARDIAN_CONSENT_BELOW_AGE and not consents.guardian:
+        raise ContestError(
+            "guardian_consent_required",
+            _(
+                "Người đại diện dưới 16 tuổi cần có sự đồng ý của cha mẹ hoặc người giám hộ."
+            ),
+            "consents.guardian",
+        )
+    reason = eligibility.contact_reason(
+        campaign, phone=phone, email=representative.email
+    )
+    if reason:
+        raise ContestError("not_eligible", reason, "representative", status=403)
+    if not consents.participation:
+        raise ContestError(
+            "consent_required",
+            _("Cần đồng ý với thể lệ và việc xử lý dữ liệu để tham gia cuộc thi."),
+            "consents.participation",
+        )
+    clean_members = []
+    for index, person in enumerate(members):
+        member_phone = normalize_phone(person.phone) if person.phone.strip() else ""
+        if person.phone.strip() and not member_phone:
+            raise ContestError(
+                "invalid_phone",
+                _("Số điện thoại không hợp lệ."),
+                f"members[{index}].phone",
+            )
+        if not person.full_name.strip():
+            raise ContestError(
+                "required", _("Cần nhập họ tên."), f"members[{index}].full_name"
+            )
+        reason = eligibility.contact_reason(
+            campaign, phone=member_phone, email=person.email
+        )
+        if reason:
+            raise ContestError("not_eligible", reason, f"members[{index}]")
+        clean_members.append(
+            Member(
+                full_name=person.full_name.strip(),
+                phone=member_phone,
+                email=person.email.strip(),
+            )
+        )
+    entrant = Entrant.objects.create(
+        campaign=campaign, kind=kind, name=name.strip(), representative=user
+    )
+    contact = RepresentativeContact(
+        entrant=entrant,
+        full_name=representative.full_name.strip(),
+        date_of_birth=born,
+        organisation=representative.organisation.strip(),
+        phone=phone,
+        email=representative.email.strip(),
+    )
+    contact.full_clean()
+    contact.save()
+    for member in clean_members:
+        member.entrant = entrant
+    Member.objects.bulk_create(clean_members)
+    version = settings.ENTRANT_NOTICE_VERSION
+    answers = {
+        ConsentPurpose.PARTICIPATION: consents.participation,
+        ConsentPurpose.CONTACT: consents.contact,
+        ConsentPurpose.PUBLISH: consents.publish,
+    }
+    Consent.objects.bulk_create(
+        Consent(
+            entrant=entrant, purpose=purpose, granted=granted, notice_version=version
+        )
+        for purpose, granted in answers.items()
+    )
+    user_set_roles(user=user, roles=[Role.RESIDENT])
+    _notify(
+        entrant,
+        _("Đã nhận đăng ký dự thi"),
+        _("Đăng ký của %(name)s đã được ghi nhận và đang chờ Ban Tổ chức duyệt."),
+    )
+    return entrant
+
+
+def _locked(entrant: Entrant) -> Entrant:
+    return Entrant.objects.select_for_update().get(pk=entrant.pk)
+
+
+def _decide(entrant: Entrant, *, to: str, actor, reason: str) -> Entrant:
+    entrant = _locked(entrant)
+    if entrant.status != EntrantStatus.PENDING:
+        raise ContestError(
+            "already_decided",
+            _("Đăng ký này đã được xử lý (%(status)s).")
+            % {"status": entrant.get_status_display()},
+            status=409,
+        )
+    entrant.status = to
+    entrant.decided_by = actor
+    entrant.decided_at = timezone.now()
+    entrant.decision_reason = reason.strip()
+    entrant.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason"]
+    )
+    return entrant
+
+
+@transaction.atomic
+def entrant_approve(*, entrant: Entrant, actor, reason: str = "") -> Entrant:
+    entrant = _decide(entrant, to=EntrantStatus.APPROVED, actor=actor, reason=reason)
+    _notify(
+        entrant,
+        _("Đăng ký dự thi đã được duyệt"),
+        _(
+            "Chúc mừng! %(name)s đã được Ban Tổ chức duyệt và có thể ghi nhận sự kiện thu gom."
+        ),
+    )
+    return entrant
+
+
+@transaction.atomic
+def entrant_reject(*, entrant: Entrant, actor, reason: str) -> Entrant:
+    if not reason.strip():
+        raise ContestError("reason_required", _("Cần ghi lý do từ chối."), "reason")
+    entrant = _decide(entrant, to=EntrantStatus.REJECTED, actor=actor, reason=reason)
+    _notify(
+        entrant,
+        _("Đăng ký dự thi chưa được chấp nhận"),
+        _("Đăng ký của %(name)s chưa được chấp nhận. Lý do: %(reason)s"),
+    )
+    return entrant
+
+
+def _notify(entrant: Entrant, subject: str, template: str) -> None:
+    """Email the representative (after the transaction commits, so no mail for a rollback)."""
+    contact = getattr(entrant, "contact", None)
+    if contact is None or not contact.email:
+        return
+    body = template % {"name": entrant.name, "reason": entrant.decision_reason}
+    recipient = contact.email
+
+    def send():
+        send_mail(
+            f"[Chủ nhật xanh] {subject}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient],
+            fail_silently=True,
+        )
+
+    transaction.on_commit(send)
