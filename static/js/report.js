@@ -37,67 +37,26 @@
     }
   }[cfg.lang === "en" ? "en" : "vi"];
 
-  L.Icon.Default.imagePath = cfg.leafletImages;
-  var map = L.map("report-map", { tap: true }).setView(cfg.center, cfg.zoom);
-  L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
-  var marker = null;
-  var circle = null;
-  var status = document.getElementById("location-status");
-
   function field(id) { return document.getElementById(id); }
-  function csrf() {
-    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-  function inside(lat, lon) {
-    var e = cfg.envelope;
-    return lon >= e[0] && lat >= e[1] && lon <= e[2] && lat <= e[3];
-  }
   function showError(name, text) {
     var box = field("error-" + name) || field("error-general");
     box.textContent = text || "";
   }
-  function clearErrors() {
-    form.querySelectorAll(".form-error").forEach(function (el) { el.textContent = ""; });
-  }
-
-  function setPoint(latlng, source, accuracy) {
-    var lat = latlng.lat, lon = latlng.lng;
-    if (!inside(lat, lon)) {
-      showError("lon", T.outside);
-      return;
+  var pin = PinMap({
+    mapId: "report-map",
+    cfg: cfg,
+    T: T,
+    onOutside: function () { showError("lon", T.outside); },
+    onChange: function (lat, lon, source, accuracy) {
+      showError("lon", "");
+      field("id_lon").value = lon.toFixed(6);
+      field("id_lat").value = lat.toFixed(6);
+      field("id_location_source").value = source;
+      field("id_accuracy_m").value = accuracy == null ? "" : Math.round(accuracy);
+      loadNearby(lon, lat);
     }
-    showError("lon", "");
-    field("id_lon").value = lon.toFixed(6);
-    field("id_lat").value = lat.toFixed(6);
-    field("id_location_source").value = source;
-    field("id_accuracy_m").value = accuracy == null ? "" : Math.round(accuracy);
-    if (!marker) {
-      marker = L.marker(latlng, { draggable: true, keyboard: true }).addTo(map);
-      marker.on("dragend", function () { setPoint(marker.getLatLng(), "pin", null); });
-    } else {
-      marker.setLatLng(latlng);
-    }
-    if (circle) { map.removeLayer(circle); circle = null; }
-    if (accuracy) {
-      circle = L.circle(latlng, { radius: accuracy, weight: 1, fillOpacity: 0.1 }).addTo(map);
-    }
-    status.textContent = (source === "gps" ? T.gps.replace("{m}", Math.round(accuracy || 0)) : T.pinned)
-      + lat.toFixed(5) + ", " + lon.toFixed(5);
-    loadNearby(lon, lat);
-  }
-
-  map.on("click", function (e) { setPoint(e.latlng, "pin", null); });
-  field("use-location").addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = T.noGeo; return; }
-    status.textContent = T.locating;
-    navigator.geolocation.getCurrentPosition(function (pos) {
-      var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
-      map.setView(ll, 17);
-      setPoint(ll, "gps", pos.coords.accuracy);
-    }, function () { status.textContent = T.noGeo; },
-    { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
   });
+  function csrf() { return FormHelpers.csrf(form); }
 
   function loadNearby(lon, lat) {
     var url = cfg.nearbyUrl + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6);
@@ -203,7 +162,7 @@
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    clearErrors();
+    FormHelpers.clearErrors(form);
     if (!field("id_lon").value) { showError("lon", T.noPoint); field("report-map").scrollIntoView(); return; }
     var submit = field("submit-report");
     var note = field("submit-status");
@@ -223,14 +182,7 @@
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
       if (res.ok) { window.location.assign(res.body.follow_url); return; }
-      var err = res.body.error || {};
-      var fields = err.fields || {};
-      var shown = false;
-      Object.keys(fields).forEach(function (name) {
-        var key = (name === "lat") ? "lon" : name;
-        if (field("error-" + key)) { showError(key, fields[name].join(" ")); shown = true; }
-      });
-      if (!shown) { showError(err.field === "lat" ? "lon" : (err.field || "general"), err.message); }
+      FormHelpers.showErrors(form, res.body, { lat: "lon" });
       submit.disabled = false;
       note.textContent = "";
     }).catch(function () {
@@ -241,7 +193,7 @@
   });
 
   if (field("id_lon").value && field("id_lat").value) {
-    setPoint(L.latLng(parseFloat(field("id_lat").value), parseFloat(field("id_lon").value)),
+    pin.set(L.latLng(parseFloat(field("id_lat").value), parseFloat(field("id_lon").value)),
       field("id_location_source").value || "pin", parseFloat(field("id_accuracy_m").value) || null);
   }
 })();

@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from events import demo as events_demo
 from geo import demo as geo_demo
 from hotspots import demo as hotspot_demo
 
 # Each app that has demo data adds its loader here, in dependency order.
-LOADERS = [geo_demo.load, hotspot_demo.load]
+LOADERS = [geo_demo.load, hotspot_demo.load, events_demo.load]
 
 
 class Command(BaseCommand):

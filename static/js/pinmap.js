@@ -1,0 +1,88 @@
+/* A map where a person places one point: tap/click, drag the pin, or use the
+ * device's location (keeping its accuracy). Shared by the report and event pages.
+ *
+ *   var pin = PinMap({mapId, cfg, T, onChange(lat, lon, source, accuracy), onOutside()});
+ *   pin.set(latlng, source, accuracy);  pin.map  (the Leaflet map)
+ */
+(function () {
+  "use strict";
+  window.PinMap = function (opts) {
+    var cfg = opts.cfg, T = opts.T;
+    L.Icon.Default.imagePath = cfg.leafletImages;
+    var map = L.map(opts.mapId, { tap: true }).setView(cfg.center, cfg.zoom);
+    L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    var marker = null, circle = null;
+    var status = document.getElementById(opts.statusId || "location-status");
+
+    function inside(lat, lon) {
+      var e = cfg.envelope;
+      return lon >= e[0] && lat >= e[1] && lon <= e[2] && lat <= e[3];
+    }
+
+    function set(latlng, source, accuracy) {
+      var lat = latlng.lat, lon = latlng.lng;
+      if (!inside(lat, lon)) {
+        if (opts.onOutside) { opts.onOutside(); }
+        return;
+      }
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, keyboard: true }).addTo(map);
+        marker.on("dragend", function () { set(marker.getLatLng(), "pin", null); });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      if (circle) { map.removeLayer(circle); circle = null; }
+      if (accuracy) {
+        circle = L.circle(latlng, { radius: accuracy, weight: 1, fillOpacity: 0.1 }).addTo(map);
+      }
+      status.textContent = (source === "gps" ? T.gps.replace("{m}", Math.round(accuracy || 0)) : T.pinned)
+        + lat.toFixed(5) + ", " + lon.toFixed(5);
+      opts.onChange(lat, lon, source, accuracy);
+    }
+
+    map.on("click", function (e) { set(e.latlng, "pin", null); });
+    var button = document.getElementById(opts.locateId || "use-location");
+    if (button) {
+      button.addEventListener("click", function () {
+        if (!navigator.geolocation) { status.textContent = T.noGeo; return; }
+        status.textContent = T.locating;
+        navigator.geolocation.getCurrentPosition(function (pos) {
+          var ll = L.latLng(pos.coords.latitude, pos.coords.longitude);
+          map.setView(ll, 17);
+          set(ll, "gps", pos.coords.accuracy);
+        }, function () { status.textContent = T.noGeo; },
+        { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+      });
+    }
+    return { map: map, set: set };
+  };
+
+  /* Helpers both pages use. */
+  window.FormHelpers = {
+    csrf: function (form) {
+      var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+      return input ? input.value : "";
+    },
+    showErrors: function (form, body, aliases) {
+      // Put the API's {"error": {...}} next to the fields it names.
+      var err = (body && body.error) || {};
+      var fields = err.fields || {};
+      var shown = false;
+      function box(name) {
+        var key = (aliases && aliases[name]) || name.replace(/\[\d+\].*$/, "").replace(/\..*$/, "");
+        return document.getElementById("error-" + key);
+      }
+      Object.keys(fields).forEach(function (name) {
+        var el = box(name);
+        if (el) { el.textContent = fields[name].join(" "); shown = true; }
+      });
+      if (!shown) {
+        var el = (err.field && box(err.field)) || document.getElementById("error-general");
+        el.textContent = err.message || "";
+      }
+    },
+    clearErrors: function (form) {
+      form.querySelectorAll(".form-error").forEach(function (el) { el.textContent = ""; });
+    }
+  };
+})();
