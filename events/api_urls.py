@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, event_apis
 
 app_name = "events-api"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
         apis.EntrantRejectApi.as_view(),
         name="entrant-reject",
     ),
+    path("events/", event_apis.EventListCreateApi.as_view(), name="event-list"),
+    path("events/<int:pk>/", event_apis.EventDetailApi.as_view(), name="event-detail"),
 ]

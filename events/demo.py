@@ -3,13 +3,29 @@ and a practice campaign whose windows are open around the day the demo is loaded
 so registration and event logging can be tried in `make run`."""
 
 import datetime as dt
+import io
 
+from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import user_upsert
+from hotspots import photos as photo_pipeline
+from hotspots.demo import illustration
+from hotspots.models import Hotspot
+
 from .defaults import PRIZES_2024
-from .models import Campaign
-from .services import PrizeLine, campaign_create
+from .event_services import CONTEST_TZ, event_log
+from .models import Campaign, Entrant
+from .services import (
+    Consents,
+    Person,
+    PrizeLine,
+    Representative,
+    campaign_create,
+    entrant_approve,
+    entrant_register,
+)
 
 RULES_2024 = (
     "Các đội thi tổ chức các sự kiện thu gom, xử lý rác thải (ưu tiên các điểm ô nhiễm "
@@ -59,4 +75,157 @@ def load() -> list[str]:
             prizes=_prizes(),
         )
         lines.append("campaign demo created")
+    lines += _entrants_2024()
     return lines or ["campaigns: already loaded"]
+
+
+# Demo entrants of 2024 (invented people, labelled demo): name, kind, representative,
+# members, and events (day in June 2024, start hour, hours, place, participants taken
+# from the members plus others, kg, method, plastic/hyacinth/other, bags).
+ENTRANTS_2024 = [
+    (
+        "Đội Sông Hương Xanh (demo)",
+        "team",
+        ("Nguyễn Thị Lan (demo)", "1995-04-12", "Đoàn phường Vĩnh Ninh", "0905000101"),
+        ["Trần Văn Minh", "Lê Thị Hoa", "Phạm Quốc Bảo", "Hồ Thị Mai"],
+        [
+            (
+                2,
+                7,
+                3,
+                (107.5932, 16.4713),
+                ["Người dân phường Phú Hội"],
+                86.5,
+                "measured",
+                (70, 0, 16.5),
+                9,
+            ),
+            (
+                9,
+                6,
+                4,
+                (107.6062, 16.4552),
+                ["Nguyễn Văn Tâm"],
+                240,
+                "measured",
+                (20, 210, 10),
+                14,
+            ),
+            (23, 15, 2, (107.5797, 16.4758), [], 40, "estimated", (30, 0, 10), 5),
+        ],
+    ),
+    (
+        "Trường THPT Hai Bà Trưng — Chi đoàn 11A (demo)",
+        "unit",
+        (
+            "Võ Minh Khang (demo)",
+            "1988-09-02",
+            "Trường THPT Hai Bà Trưng",
+            "0914000202",
+        ),
+        ["Đặng Thu Trang", "Ngô Gia Huy", "Bùi Khánh Linh"],
+        [
+            (
+                8,
+                7,
+                3,
+                (107.6302, 16.5578),
+                ["Học sinh lớp 11A"],
+                120,
+                "measured",
+                (95, 0, 25),
+                12,
+            ),
+            (16, 7, 3, (107.6212, 16.5482), [], 100, "estimated", (80, 0, 20), 10),
+            (22, 7, 3, (107.6280, 16.5560), [], 100, "estimated", (70, 0, 30), 10),
+        ],
+    ),
+    (
+        "Hợp tác xã Môi trường Phú Vang (demo)",
+        "organisation",
+        ("Lê Văn Sơn (demo)", "1979-01-20", "HTX Môi trường Phú Vang", "0935000303"),
+        ["Trương Thị Thu", "Nguyễn Hữu Lộc"],
+        [
+            (
+                15,
+                6,
+                5,
+                (107.7058, 16.4452),
+                ["Xã viên HTX"],
+                310,
+                "measured",
+                (120, 150, 40),
+                25,
+            ),
+        ],
+    ),
+    (
+        "Trần Ngọc Ánh (demo)",
+        "individual",
+        ("Trần Ngọc Ánh (demo)", "2001-11-05", "", "0976000404"),
+        [],
+        [
+            (30, 16, 2, (107.5852, 16.4622), [], 18, "measured", (15, 0, 3), 3),
+        ],
+    ),
+]
+
+
+def _entrants_2024() -> list[str]:
+    campaign = Campaign.objects.get(slug="2024")
+    if Entrant.objects.filter(campaign=campaign).exists():
+        return []
+    organiser, _created = user_upsert(username="demo-btc", role="organiser")
+    registration_day = dt.date(2024, 6, 2)
+    events = 0
+    for index, (name, kind, rep, members, logged) in enumerate(ENTRANTS_2024):
+        user, _created = user_upsert(username=f"demo-doi-{index + 1}", role="resident")
+        full_name, born, organisation, phone = rep
+        entrant = entrant_register(
+            campaign=campaign,
+            user=user,
+            kind=kind,
+            name=name,
+            representative=Representative(
+                full_name=full_name,
+                date_of_birth=dt.date.fromisoformat(born),
+                organisation=organisation,
+                phone=phone,
+                email=f"demo-doi-{index + 1}@example.invalid",
+            ),
+            members=[Person(full_name=m) for m in members],
+            consents=Consents(participation=True, contact=True, publish=index != 1),
+            today=registration_day,
+        )
+        entrant = entrant_approve(
+            entrant=entrant, actor=organiser, reason="Dữ liệu demo"
+        )
+        for day, hour, hours, (lon, lat), others, kg, method, parts, bags in logged:
+            start = dt.datetime(2024, 6, day, hour, 0, tzinfo=CONTEST_TZ)
+            location = Point(lon, lat, srid=4326)
+            nearby = list(
+                Hotspot.objects.open().near(location, 150).values_list("id", flat=True)
+            )
+            picture = illustration(
+                f"{name} — {day}/6/2024", (40, 110, 70), index * 10 + day
+            )
+            event_log(
+                entrant=entrant,
+                user=user,
+                title=f"Thu gom rác ngày {day}/6/2024 (demo)",
+                location=location,
+                started_at=start,
+                ended_at=start + dt.timedelta(hours=hours),
+                participants=[full_name.replace(" (demo)", ""), *members[:3], *others],
+                weight_kg=kg,
+                weight_method=method,
+                plastic_kg=parts[0],
+                water_hyacinth_kg=parts[1],
+                other_kg=parts[2],
+                bags=bags,
+                hotspot_ids=nearby[:1],
+                after_images=[photo_pipeline.sanitize(io.BytesIO(picture))],
+                now=dt.datetime(2024, 7, 1, 12, 0, tzinfo=CONTEST_TZ),
+            )
+            events += 1
+    return [f"contest 2024: {len(ENTRANTS_2024)} entrants, {events} events"]

@@ -455,7 +455,7 @@ class EventPhoto(models.Model):
     class Meta:
         verbose_name = _("ảnh sự kiện")
         verbose_name_plural = _("ảnh sự kiện")
-        ordering = ["kind", "id"]
+        ordering = ["-kind", "id"]  # "before" photos first
 
     def __str__(self) -> str:
         return self.image.name

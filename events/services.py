@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -156,6 +157,9 @@ def entrant_register(
     reason = eligibility.account_reason(user, campaign)
     if reason:
         raise ContestError("not_eligible", reason, "representative", status=403)
+    # Two registrations sent at once by the same person: the second waits here,
+    # then sees the first (one entrant per representative and campaign).
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if Entrant.objects.filter(campaign=campaign, representative=user).exists():
         raise ContestError(
             "already_registered",
@@ -232,8 +236,16 @@ def entrant_register(
                 email=person.email.strip(),
             )
         )
+    now = timezone.now()
+    if today != timezone.localdate():
+        # Registering "as of" another day (demo data, imports): date it that day.
+        now = timezone.make_aware(dt.datetime.combine(today, dt.time(9, 0)))
     entrant = Entrant.objects.create(
-        campaign=campaign, kind=kind, name=name.strip(), representative=user
+        campaign=campaign,
+        kind=kind,
+        name=name.strip(),
+        representative=user,
+        registered_at=now,
     )
     contact = RepresentativeContact(
         entrant=entrant,

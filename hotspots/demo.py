@@ -207,7 +207,7 @@ PLACES = [
 ]
 
 
-def _illustration(text: str, colour: tuple[int, int, int], seed: int) -> bytes:
+def illustration(text: str, colour: tuple[int, int, int], seed: int) -> bytes:
     rng = random.Random(seed)
     image = Image.new("RGB", (960, 720), colour)
     draw = ImageDraw.Draw(image)
@@ -249,7 +249,7 @@ def load() -> list[str]:
     sizes = {s.key: s for s in SizeClass.objects.all()}
     for index, (lon, lat, category, size, text, status, priority) in enumerate(PLACES):
         image = photo_pipeline.sanitize(
-            io.BytesIO(_illustration(text, COLOURS[category], index))
+            io.BytesIO(illustration(text, COLOURS[category], index))
         )
         hotspot = services.hotspot_report(
             location=Point(lon, lat, srid=4326),

@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'ảnh sự kiện',
                 'verbose_name_plural': 'ảnh sự kiện',
-                'ordering': ['kind', 'id'],
+                'ordering': ['-kind', 'id'],
             },
         ),
         migrations.CreateModel(

@@ -182,7 +182,7 @@
       return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
       if (res.ok) { window.location.assign(res.body.follow_url); return; }
-      FormHelpers.showErrors(form, res.body, { lat: "lon" });
+      FormHelpers.showErrors(form, res.body, { lat: "lon", "lon,lat": "lon" });
       submit.disabled = false;
       note.textContent = "";
     }).catch(function () {

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 
 from events import demo as events_demo
 from geo import demo as geo_demo
@@ -16,6 +17,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for loader in LOADERS:
-            for line in loader():
-                self.stdout.write(f"demo {line}")
+        # Demo registrations would "email" invented representatives: send nothing.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
+        ):
+            for loader in LOADERS:
+                for line in loader():
+                    self.stdout.write(f"demo {line}")

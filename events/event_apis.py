@@ -1,0 +1,191 @@
+"""The cleanup-event API (/api/v1/events/): thin views over selectors and services."""
+
+import datetime as dt
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+
+from config.api import ApiError
+from geo.spatial import parse_geometry, point_from_lonlat
+from hotspots import photos as photo_pipeline
+
+from . import event_selectors as selectors
+from .event_serializers import (
+    EventCreateSerializer,
+    EventFeatureSerializer,
+    EventJuryFeatureSerializer,
+    EventPrivateFeatureSerializer,
+    event_input,
+)
+from .event_services import event_log
+from .flags import flags_for
+
+
+class EventPagination(GeoJsonPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def _integer(params, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise ApiError(
+            _("%(field)s phải là một số nguyên dương.") % {"field": name},
+            code="invalid",
+            field=name,
+        )
+    return int(value)
+
+
+def _date(params, name: str) -> dt.date | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ApiError(
+            _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
+            % {"field": name},
+            code="invalid_date",
+            field=name,
+        )
+    return parsed
+
+
+def _photos(files, field: str) -> list[photo_pipeline.CleanImage]:
+    """Pass one kind of photo through the pipeline, errors naming that field."""
+    try:
+        photo_pipeline.check_request(files)
+        return [photo_pipeline.sanitize(upload) for upload in files]
+    except photo_pipeline.PhotoError as exc:
+        exc.field = field
+        raise
+
+
+def submit_event(*, data, files, user):
+    """Validate an event (API or page), pass it through the gates, and log it.
+
+    Return (event, created). Raises DRF's ValidationError or a ClientError.
+    """
+    serializer = EventCreateSerializer(data=event_input(data))
+    serializer.is_valid(raise_exception=True)
+    valid = serializer.validated_data
+    location = point_from_lonlat(valid["lon"], valid["lat"])
+    outline = route = None
+    if valid.get("outline"):
+        outline = parse_geometry(
+            valid["outline"], expected=["Polygon"], field="outline"
+        )
+    if valid.get("route"):
+        route = parse_geometry(valid["route"], expected=["LineString"], field="route")
+    before = _photos(files.getlist("before_photos"), "before_photos")
+    after = _photos(files.getlist("after_photos"), "after_photos")
+    breakdown = valid.get("breakdown") or {}
+    return event_log(
+        entrant=valid["entrant"],
+        user=user,
+        title=valid["title"],
+        location=location,
+        started_at=valid["started_at"],
+        ended_at=valid["ended_at"],
+        participants=valid["participants"],
+        weight_kg=valid["weight_kg"],
+        weight_method=valid["weight_method"],
+        plastic_kg=breakdown.get("plastic_kg", 0),
+        water_hyacinth_kg=breakdown.get("water_hyacinth_kg", 0),
+        other_kg=breakdown.get("other_kg", 0),
+        bags=valid["bags"],
+        hotspot_ids=valid["hotspots"],
+        outline=outline,
+        route=route,
+        notes=valid["notes"],
+        before_images=before,
+        after_images=after,
+        client_uuid=valid["client_uuid"],
+    )
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("campaign", OpenApiTypes.STR, description="campaign slug"),
+    OpenApiParameter("entrant", OpenApiTypes.INT, description="entrant id"),
+    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    OpenApiParameter(
+        "since", OpenApiTypes.DATE, description="started on or after (local day)"
+    ),
+]
+
+
+class EventListCreateApi(APIView):
+    """List events as public GeoJSON, or log one (JSON or multipart with photos).
+
+    Organisers, judges and the secretary get each event's plausibility flags.
+    """
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    @extend_schema(
+        parameters=LIST_PARAMETERS, responses=EventFeatureSerializer(many=True)
+    )
+    def get(self, request):
+        params = request.query_params
+        queryset = selectors.event_list(
+            campaign_slug=params.get("campaign") or None,
+            entrant_id=_integer(params, "entrant"),
+            area_id=_integer(params, "area"),
+            since=_date(params, "since"),
+        )
+        paginator = EventPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        context = {"request": request}
+        serializer_class = EventFeatureSerializer
+        if selectors.can_see_flags(request.user):
+            serializer_class = EventJuryFeatureSerializer
+            context.update(flags=flags_for(page), jury=True)
+        serializer = serializer_class(page, many=True, context=context)
+        return paginator.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        request=EventCreateSerializer, responses={201: EventPrivateFeatureSerializer}
+    )
+    def post(self, request):
+        event, created = submit_event(
+            data=request.data, files=request.FILES, user=request.user
+        )
+        event = selectors.event_get(event.pk)
+        body = EventPrivateFeatureSerializer(
+            event,
+            context={"request": request, "jury": selectors.can_see_flags(request.user)},
+        ).data
+        return Response(
+            body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class EventDetailApi(APIView):
+    """One event: full detail for its representative and the jury roles, else public."""
+
+    @extend_schema(responses=EventPrivateFeatureSerializer)
+    def get(self, request, pk: int):
+        event = selectors.event_get(pk)
+        if event is None:
+            raise ApiError(_("Không tìm thấy sự kiện."), code="not_found", status=404)
+        context = {"request": request}
+        if selectors.can_see_event_private(request.user, event):
+            context["jury"] = selectors.can_see_flags(request.user)
+            return Response(EventPrivateFeatureSerializer(event, context=context).data)
+        return Response(EventFeatureSerializer(event, context=context).data)

@@ -1,0 +1,109 @@
+"""Read paths of cleanup events: the public list, one event, who sees what.
+
+Each queryset fetches what its serializer shows in a fixed number of queries:
+counts and the entrant's publish consent as subqueries, photos, areas and claimed
+hotspot ids as prefetches (no N+1 on a page of events).
+"""
+
+import datetime as dt
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from geo.models import AdminArea
+from hotspots.models import Hotspot
+
+from .event_services import CONTEST_TZ
+from .models import CleanupEvent, Consent, ConsentPurpose, EventPhoto, Participant
+from .selectors import can_see_private
+
+
+def event_list(
+    *,
+    campaign_slug: str | None = None,
+    entrant_id: int | None = None,
+    area_id: int | None = None,
+    since: dt.date | None = None,
+) -> QuerySet[CleanupEvent]:
+    """Return events for the public map and list, latest first, filtered."""
+    queryset = (
+        _with_relations(CleanupEvent.objects.all())
+        # The public and jury lists show none of these (notes may hold personal data).
+        .defer("notes", "outline", "route")
+        .order_by("-started_at", "-id")
+    )
+    if campaign_slug:
+        queryset = queryset.filter(entrant__campaign__slug=campaign_slug)
+    if entrant_id is not None:
+        queryset = queryset.filter(entrant_id=entrant_id)
+    if area_id is not None:
+        queryset = queryset.filter(areas__id=area_id)
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=CONTEST_TZ)
+        queryset = queryset.filter(started_at__gte=start)
+    return queryset
+
+
+def event_get(pk: int) -> CleanupEvent | None:
+    """Return one event with everything its private detail shows, or None."""
+    return (
+        _with_relations(CleanupEvent.objects.all())
+        .prefetch_related("participants")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def can_see_event_private(user, event: CleanupEvent) -> bool:
+    """The entrant's representative, organisers, judges and the secretary."""
+    if not user.is_authenticated:
+        return False
+    if event.entrant.representative_id == user.pk:
+        return True
+    return can_see_private(user)
+
+
+def can_see_flags(user) -> bool:
+    """Organisers, judges and the secretary see every event's flags in lists."""
+    return can_see_private(user)
+
+
+def _with_relations(queryset: QuerySet[CleanupEvent]) -> QuerySet[CleanupEvent]:
+    participant_count = (
+        Participant.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    # The entrant's latest answer on publishing its name (the last answer wins).
+    publish = (
+        Consent.objects.filter(
+            entrant=OuterRef("entrant_id"), purpose=ConsentPurpose.PUBLISH
+        )
+        .order_by("-at", "-id")
+        .values("granted")[:1]
+    )
+    return (
+        queryset.select_related("entrant__campaign")
+        .annotate(
+            participant_count=Coalesce(
+                Subquery(participant_count, output_field=IntegerField()), Value(0)
+            ),
+            publish_granted=Subquery(publish),
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=EventPhoto.objects.order_by("-kind", "id")),
+            # Names, not boundaries: an area's polygon can be megabytes.
+            Prefetch("areas", queryset=AdminArea.objects.defer("geom")),
+            Prefetch("hotspots", queryset=Hotspot.objects.only("id").order_by("id")),
+        )
+    )

@@ -1,0 +1,133 @@
+"""Pages for cleanup events: log one (the representative), see one, review all (jury)."""
+
+import uuid
+
+import folium
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from maps.assets import make_map, render_parts
+from maps.layers import point_layer
+
+from . import event_selectors, selectors
+from .event_serializers import public_entrant_name
+from .flags import flags_for
+from .models import Campaign, EntrantStatus, PhotoKind, WeightMethod
+
+
+def _event_config(campaign: Campaign) -> dict:
+    """What the page's script needs, as JSON (never spliced into JS)."""
+    near_m = 3 * float(campaign.plausibility.get("max_hotspot_distance_m", 300))
+    return {
+        "center": list(settings.MAP_CENTER),
+        "zoom": 13,
+        "tileUrl": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "envelope": list(settings.SERVICE_ENVELOPE),
+        "apiUrl": reverse("api:events-api:event-list"),
+        "nearbyUrl": reverse("api:hotspots-api:nearby"),
+        "hotspotRadiusM": min(near_m, settings.HOTSPOT_NEARBY_MAX_RADIUS_M),
+        "lang": get_language(),
+        "leafletImages": static("vendor/leaflet/images/"),
+    }
+
+
+@login_required
+def event_new_page(request):
+    """Log a cleanup event; the script posts to the API, which checks every rule."""
+    campaign = selectors.current_campaign()
+    slug = request.GET.get("campaign")
+    if slug:
+        campaign = Campaign.objects.filter(slug=slug).first() or campaign
+    entrant = selectors.entrant_for_representative(request.user, campaign=campaign)
+    context = {"campaign": campaign, "entrant": entrant}
+    if entrant is None or entrant.status != EntrantStatus.APPROVED:
+        return render(
+            request, "events/event_form_unavailable.html", context, status=403
+        )
+    now = timezone.localtime()
+    context.update(
+        {
+            "members": entrant.members.order_by("id"),
+            "methods": WeightMethod.choices,
+            "client_uuid": uuid.uuid4(),
+            "config": _event_config(campaign),
+            "max_local": now.strftime("%Y-%m-%dT%H:%M"),
+            "min_local": max(entrant.registered_on, campaign.activity_start).isoformat()
+            + "T00:00",
+        }
+    )
+    return render(request, "events/event_form.html", context)
+
+
+def event_page(request, pk: int):
+    """One event: public figures for everyone; names, notes and flags for those allowed."""
+    event = event_selectors.event_get(pk)
+    if event is None:
+        raise Http404
+    private = event_selectors.can_see_event_private(request.user, event)
+    fmap = make_map(location=[event.location.y, event.location.x], zoom_start=15)
+    # The outline/route can be a person's GPS track: shown only to those allowed.
+    point_layer(event.location, outline=event.outline if private else None).add_to(fmap)
+    if private and event.route is not None:
+        folium.PolyLine(
+            [(y, x) for x, y in event.route.coords], color="#1b7f3b", weight=4
+        ).add_to(fmap)
+    photos = list(event.photos.all())
+    context = {
+        "event": event,
+        "private": private,
+        "entrant_label": entrant_label(event, private),
+        "participants": list(event.participants.all()) if private else [],
+        "flags": flags_for([event])[event.pk] if private else [],
+        "before": [p for p in photos if p.kind == PhotoKind.BEFORE],
+        "after": [p for p in photos if p.kind == PhotoKind.AFTER],
+        "areas": sorted(event.areas.all(), key=lambda a: -a.area_km2),
+        "hotspots": list(event.hotspots.all()),
+        "map": render_parts(fmap),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+def entrant_label(event, private: bool) -> str:
+    """The entrant's name if it may be shown (consent to publish), else a neutral label."""
+    if private:
+        return event.entrant.name
+    return public_entrant_name(event.entrant, getattr(event, "publish_granted", None))
+
+
+REVIEW_PAGE_SIZE = 50
+
+
+def event_review_page(request, slug: str):
+    """All events of a campaign with their plausibility flags (organisers, jury, secretary)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not event_selectors.can_see_flags(request.user):
+        raise PermissionDenied
+    campaign = get_object_or_404(Campaign, slug=slug)
+    events = event_selectors.event_list(campaign_slug=slug).select_related("entrant")
+    page = Paginator(events, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    flags = flags_for(page.object_list)
+    rows = [(event, flags.get(event.pk, [])) for event in page.object_list]
+    if request.GET.get("flagged"):
+        rows = [row for row in rows if row[1]]
+    return render(
+        request,
+        "events/event_review.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "page": page,
+            "flagged": request.GET.get("flagged"),
+        },
+    )

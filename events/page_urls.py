@@ -1,0 +1,37 @@
+from django.urls import path
+
+from . import event_views, views
+
+app_name = "events"
+# Fixed paths first: a campaign slug never shadows "me" or "registrations".
+urlpatterns = [
+    path("", views.campaign_current, name="campaign-current"),
+    path("me/", views.my_entrant_page, name="my-entrant"),
+    path("me/data.json", views.my_data, name="my-data"),
+    path(
+        "me/deletion-request/",
+        views.my_deletion_request,
+        name="my-deletion-request",
+    ),
+    path("entrants/<int:pk>/", views.entrant_page, name="entrant"),
+    path("events/new/", event_views.event_new_page, name="event-new"),
+    path("events/<int:pk>/", event_views.event_page, name="event"),
+    path(
+        "registrations/<int:pk>/<slug:action>/",
+        views.registration_action,
+        name="registration-action",
+    ),
+    path("<slug:slug>/", views.campaign_page, name="campaign"),
+    path("<slug:slug>/register/", views.register_page, name="register"),
+    path(
+        "<slug:slug>/registrations/",
+        views.registrations_page,
+        name="registrations",
+    ),
+    path("<slug:slug>/events/", event_views.event_review_page, name="event-review"),
+    path(
+        "<slug:slug>/export/<slug:kind>.<slug:fmt>",
+        views.export,
+        name="export",
+    ),
+]

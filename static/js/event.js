@@ -1,0 +1,152 @@
+/* Log a cleanup event: place, nearby open hotspots to tick, participants, weights,
+ * before/after photos; posts to the API. Server text is set with textContent only. */
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("event-config").textContent);
+  var form = document.getElementById("event-form");
+  var T = {
+    vi: {
+      noPoint: "Hãy chạm vào bản đồ hoặc dùng vị trí của bạn.",
+      outside: "Vị trí này nằm ngoài địa bàn cuộc thi.",
+      pinned: "Đã đặt ghim tại ",
+      gps: "Vị trí của bạn (sai số khoảng {m} m): ",
+      locating: "Đang lấy vị trí…",
+      noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
+      away: "cách {m} m",
+      people: "{n} người tham gia",
+      noPeople: "Cần ít nhất một người tham gia.",
+      photos: "{b} ảnh trước, {a} ảnh sau",
+      sending: "Đang gửi…",
+      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại."
+    },
+    en: {
+      noPoint: "Tap the map or use your location.",
+      outside: "This place is outside the contest area.",
+      pinned: "Pinned at ",
+      gps: "Your location (within about {m} m): ",
+      locating: "Finding your location…",
+      noGeo: "Could not get your location. Turn on location or tap the map.",
+      away: "{m} m away",
+      people: "{n} participants",
+      noPeople: "At least one participant is needed.",
+      photos: "{b} before, {a} after",
+      sending: "Sending…",
+      failed: "Could not send. Check your connection and try again."
+    }
+  }[cfg.lang === "en" ? "en" : "vi"];
+
+  function field(id) { return document.getElementById(id); }
+  var hotspotLayer = null;
+
+  var pin = PinMap({
+    mapId: "event-map",
+    cfg: cfg,
+    T: T,
+    onOutside: function () { field("error-lon").textContent = T.outside; },
+    onChange: function (lat, lon) {
+      field("error-lon").textContent = "";
+      field("id_lon").value = lon.toFixed(6);
+      field("id_lat").value = lat.toFixed(6);
+      loadHotspots(lon, lat);
+    }
+  });
+
+  function loadHotspots(lon, lat) {
+    var url = cfg.nearbyUrl + "?lon=" + lon.toFixed(6) + "&lat=" + lat.toFixed(6)
+      + "&radius_m=" + Math.round(cfg.hotspotRadiusM);
+    fetch(url, { credentials: "same-origin", headers: { "Accept-Language": cfg.lang } })
+      .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+      .then(function (data) { renderHotspots(data.features || []); })
+      .catch(function () { renderHotspots([]); });
+  }
+
+  function renderHotspots(features) {
+    var list = field("hotspot-list");
+    var ticked = {};
+    list.querySelectorAll("input:checked").forEach(function (i) { ticked[i.value] = true; });
+    list.textContent = "";
+    field("hotspot-pick").hidden = features.length === 0;
+    if (hotspotLayer) { pin.map.removeLayer(hotspotLayer); }
+    hotspotLayer = L.layerGroup().addTo(pin.map);
+    features.forEach(function (f) {
+      var p = f.properties, c = f.geometry.coordinates;
+      L.circleMarker([c[1], c[0]], { radius: 7, color: "#c0392b", weight: 2 })
+        .bindTooltip(document.createTextNode(p.category_label)).addTo(hotspotLayer);
+      var li = document.createElement("li");
+      li.className = "nearby-item";
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "hotspots";
+      box.value = String(p.id);
+      box.checked = !!ticked[box.value];
+      label.appendChild(box);
+      if (p.photos && p.photos.length) {
+        var img = document.createElement("img");
+        img.src = p.photos[0].thumbnail_url;
+        img.alt = "";
+        label.appendChild(img);
+      }
+      var text = document.createElement("span");
+      text.textContent = " #" + p.id + " " + p.category_label + " · " + p.size_label + " · "
+        + T.away.replace("{m}", Math.round(p.distance_m));
+      label.appendChild(text);
+      li.appendChild(label);
+      list.appendChild(li);
+    });
+  }
+
+  function participants() {
+    var names = [];
+    form.querySelectorAll("[data-member]:checked").forEach(function (b) { names.push(b.value); });
+    field("other-participants").value.split(/\r?\n/).forEach(function (line) {
+      var name = line.trim();
+      if (name) { names.push(name); }
+    });
+    return names;
+  }
+  function showCount() {
+    field("participant-count").textContent = T.people.replace("{n}", participants().length);
+  }
+  form.querySelectorAll("[data-member]").forEach(function (b) { b.addEventListener("change", showCount); });
+  field("other-participants").addEventListener("input", showCount);
+  function showPhotos() {
+    field("photo-count").textContent = T.photos
+      .replace("{b}", field("id_before_photos").files.length)
+      .replace("{a}", field("id_after_photos").files.length);
+  }
+  field("id_before_photos").addEventListener("change", showPhotos);
+  field("id_after_photos").addEventListener("change", showPhotos);
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    FormHelpers.clearErrors(form);
+    if (!field("id_lon").value) { field("error-lon").textContent = T.noPoint; field("event-map").scrollIntoView(); return; }
+    var names = participants();
+    if (!names.length) { field("error-participants").textContent = T.noPeople; return; }
+    var data = new FormData(form);
+    names.forEach(function (n) { data.append("participants", n); });
+    var submit = field("submit-event");
+    var note = field("submit-status");
+    submit.disabled = true;
+    note.textContent = T.sending;
+    fetch(cfg.apiUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": FormHelpers.csrf(form), "Accept-Language": cfg.lang, "Accept": "application/json" }
+    }).then(function (r) {
+      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+    }).then(function (res) {
+      if (res.ok) { window.location.assign((res.body.properties && res.body.properties.url) || "/contest/me/"); return; }
+      FormHelpers.showErrors(form, res.body, {
+        lat: "lon", "lon,lat": "lon", plastic_kg: "breakdown", water_hyacinth_kg: "breakdown", other_kg: "breakdown"
+      });
+      submit.disabled = false;
+      note.textContent = "";
+    }).catch(function () {
+      note.textContent = T.failed;  // the same client_uuid makes a retry safe
+      submit.disabled = false;
+    });
+  });
+})();
