@@ -1,5 +1,6 @@
 """API plumbing shared by every app: one error shape, a JSON parser that cannot 500."""
 
+import datetime as dt
 import json
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser, MultiPartParser
@@ -179,3 +181,70 @@ def _first_code(codes):
                 return found
         return None
     return codes
+
+
+# --- query parameters: one parser each, a 400 naming the parameter -------------
+
+
+def query_choice(params, name: str, choices) -> str | None:
+    """Return the parameter if it is one of `choices`, None if absent."""
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if value not in choices:
+        raise ApiError(
+            _("Giá trị “%(value)s” không hợp lệ cho %(field)s.")
+            % {"value": value[:50], "field": name},
+            code="invalid_choice",
+            field=name,
+        )
+    return value
+
+
+def query_bool(params, name: str) -> bool | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise ApiError(
+        _("%(field)s phải là true hoặc false.") % {"field": name},
+        code="invalid",
+        field=name,
+    )
+
+
+def query_int(params, name: str) -> int | None:
+    """Return a positive integer parameter (ASCII digits only: int("²") raises)."""
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise ApiError(
+            _("%(field)s phải là một số nguyên dương.") % {"field": name},
+            code="invalid",
+            field=name,
+        )
+    return int(value)
+
+
+def query_date(params, name: str) -> dt.date | None:
+    """Return an ISO 8601 date parameter (a datetime is cut to its date)."""
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(value) or parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ApiError(
+            _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
+            % {"field": name},
+            code="invalid_date",
+            field=name,
+        )
+    return parsed.date() if isinstance(parsed, dt.datetime) else parsed

@@ -1,8 +1,5 @@
 """The cleanup-event API (/api/v1/events/): thin views over selectors and services."""
 
-import datetime as dt
-
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
-from config.api import ApiError
+from config.api import ApiError, query_date, query_int
 from geo.spatial import parse_geometry, point_from_lonlat
 from hotspots import photos as photo_pipeline
 
@@ -31,37 +28,6 @@ class EventPagination(GeoJsonPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
-
-
-def _integer(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:
-        raise ApiError(
-            _("%(field)s phải là một số nguyên dương.") % {"field": name},
-            code="invalid",
-            field=name,
-        )
-    return int(value)
-
-
-def _date(params, name: str) -> dt.date | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        parsed = parse_date(value)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ApiError(
-            _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
-            % {"field": name},
-            code="invalid_date",
-            field=name,
-        )
-    return parsed
 
 
 def _photos(files, field: str) -> list[photo_pipeline.CleanImage]:
@@ -145,9 +111,9 @@ class EventListCreateApi(APIView):
         params = request.query_params
         queryset = selectors.event_list(
             campaign_slug=params.get("campaign") or None,
-            entrant_id=_integer(params, "entrant"),
-            area_id=_integer(params, "area"),
-            since=_date(params, "since"),
+            entrant_id=query_int(params, "entrant"),
+            area_id=query_int(params, "area"),
+            since=query_date(params, "since"),
         )
         paginator = EventPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)

@@ -1,10 +1,7 @@
 """The hotspot API (/api/v1/hotspots/): thin views over selectors and services."""
 
-from datetime import date
-
 from django.conf import settings
 from django.urls import reverse
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,7 +16,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.roles import Role, has_role
-from config.api import ApiError
+from config.api import ApiError, query_bool, query_choice, query_date, query_int
 from geo.spatial import parse_bbox, parse_geometry, point_from_lonlat
 
 from . import photos as photo_pipeline
@@ -63,71 +60,6 @@ def feature_serializer(user):
     if has_role(user, Role.ORGANISER):
         return HotspotStaffFeatureSerializer
     return HotspotFeatureSerializer
-
-
-def _choice(params, name: str, choices: list[str]) -> str | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if value not in choices:
-        raise ApiError(
-            _("Giá trị “%(value)s” không hợp lệ cho %(field)s.")
-            % {"value": value[:50], "field": name},
-            code="invalid_choice",
-            field=name,
-        )
-    return value
-
-
-def _boolean(params, name: str) -> bool | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise ApiError(
-        _("%(field)s phải là true hoặc false.") % {"field": name},
-        code="invalid",
-        field=name,
-    )
-
-
-def _integer(params, name: str) -> int | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    if not (value.isascii() and value.isdigit()) or len(value) > 12:
-        raise ApiError(
-            _("%(field)s phải là một số nguyên dương.") % {"field": name},
-            code="invalid",
-            field=name,
-        )
-    return int(value)
-
-
-def _since(params, name: str = "since") -> date | None:
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        parsed = parse_date(value) or (parse_datetime(value) or None)
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        raise ApiError(
-            _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
-            % {"field": name},
-            code="invalid_date",
-            field=name,
-        )
-    return (
-        parsed
-        if isinstance(parsed, date) and not hasattr(parsed, "hour")
-        else parsed.date()
-    )
 
 
 def submit_report(*, data, files, user, channel: str) -> services.ReportResult:
@@ -196,11 +128,11 @@ class HotspotListCreateApi(APIView):
         queryset = selectors.hotspot_list(
             user=request.user,
             bbox=bbox,
-            status=_choice(params, "status", Status.values),
-            category=_choice(params, "category", Category.values),
-            priority=_boolean(params, "priority"),
-            area_id=_integer(params, "area"),
-            since=_since(params),
+            status=query_choice(params, "status", Status.values),
+            category=query_choice(params, "category", Category.values),
+            priority=query_bool(params, "priority"),
+            area_id=query_int(params, "area"),
+            since=query_date(params, "since"),
         )
         if params.get("in_bbox") and bbox is None:
             queryset = queryset.none()  # the box lies wholly outside the service area

@@ -4,36 +4,18 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("event-config").textContent);
   var form = document.getElementById("event-form");
-  var T = {
+  var T = PinMap.words(cfg.lang, {
     vi: {
-      noPoint: "Hãy chạm vào bản đồ hoặc dùng vị trí của bạn.",
-      outside: "Vị trí này nằm ngoài địa bàn cuộc thi.",
-      pinned: "Đã đặt ghim tại ",
-      gps: "Vị trí của bạn (sai số khoảng {m} m): ",
-      locating: "Đang lấy vị trí…",
-      noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
-      away: "cách {m} m",
       people: "{n} người tham gia",
       noPeople: "Cần ít nhất một người tham gia.",
-      photos: "{b} ảnh trước, {a} ảnh sau",
-      sending: "Đang gửi…",
-      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại."
+      photos: "{b} ảnh trước, {a} ảnh sau"
     },
     en: {
-      noPoint: "Tap the map or use your location.",
-      outside: "This place is outside the contest area.",
-      pinned: "Pinned at ",
-      gps: "Your location (within about {m} m): ",
-      locating: "Finding your location…",
-      noGeo: "Could not get your location. Turn on location or tap the map.",
-      away: "{m} m away",
       people: "{n} participants",
       noPeople: "At least one participant is needed.",
-      photos: "{b} before, {a} after",
-      sending: "Sending…",
-      failed: "Could not send. Check your connection and try again."
+      photos: "{b} before, {a} after"
     }
-  }[cfg.lang === "en" ? "en" : "vi"];
+  });
 
   function field(id) { return document.getElementById(id); }
   var hotspotLayer = null;

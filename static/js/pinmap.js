@@ -57,6 +57,36 @@
     return { map: map, set: set };
   };
 
+  /* Words both pages use; a page adds its own with PinMap.words(lang, extra). */
+  var WORDS = {
+    vi: {
+      noPoint: "Hãy chạm vào bản đồ hoặc dùng vị trí của bạn.",
+      outside: "Vị trí này nằm ngoài địa bàn cuộc thi.",
+      pinned: "Đã đặt ghim tại ",
+      gps: "Vị trí của bạn (sai số khoảng {m} m): ",
+      locating: "Đang lấy vị trí…",
+      noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
+      away: "cách {m} m",
+      sending: "Đang gửi…",
+      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại."
+    },
+    en: {
+      noPoint: "Tap the map or use your location.",
+      outside: "This place is outside the contest area.",
+      pinned: "Pinned at ",
+      gps: "Your location (within about {m} m): ",
+      locating: "Finding your location…",
+      noGeo: "Could not get your location. Turn on location or tap the map.",
+      away: "{m} m away",
+      sending: "Sending…",
+      failed: "Could not send. Check your connection and try again."
+    }
+  };
+  window.PinMap.words = function (lang, extra) {
+    var own = extra[lang === "en" ? "en" : "vi"];
+    return Object.assign({}, WORDS[lang === "en" ? "en" : "vi"], own);
+  };
+
   /* Helpers both pages use. */
   window.FormHelpers = {
     csrf: function (form) {

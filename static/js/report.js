@@ -4,38 +4,20 @@
   "use strict";
   var cfg = JSON.parse(document.getElementById("report-config").textContent);
   var form = document.getElementById("report-form");
-  var T = {
+  var T = PinMap.words(cfg.lang, {
     vi: {
-      noPoint: "Hãy chạm vào bản đồ hoặc dùng vị trí của bạn.",
-      outside: "Vị trí này nằm ngoài địa bàn cuộc thi.",
-      pinned: "Đã đặt ghim tại ",
-      gps: "Vị trí của bạn (sai số khoảng {m} m): ",
-      locating: "Đang lấy vị trí…",
-      noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
       confirm: "Xác nhận điểm này",
       confirmed: "Cảm ơn! Bạn đã xác nhận điểm này.",
-      away: "cách {m} m",
-      sending: "Đang gửi…",
-      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại.",
       tooMany: "Tối đa 5 ảnh.",
       view: "Xem"
     },
     en: {
-      noPoint: "Tap the map or use your location.",
-      outside: "This place is outside the contest area.",
-      pinned: "Pinned at ",
-      gps: "Your location (within about {m} m): ",
-      locating: "Finding your location…",
-      noGeo: "Could not get your location. Turn on location or tap the map.",
       confirm: "Confirm this one",
       confirmed: "Thank you! You confirmed this hotspot.",
-      away: "{m} m away",
-      sending: "Sending…",
-      failed: "Could not send. Check your connection and try again.",
       tooMany: "At most 5 photos.",
       view: "View"
     }
-  }[cfg.lang === "en" ? "en" : "vi"];
+  });
 
   function field(id) { return document.getElementById(id); }
   function showError(name, text) {
