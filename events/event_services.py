@@ -180,9 +180,9 @@ def event_log(
     title = _title(title)
     _check_times(entrant, started_at, ended_at, now)
     people = _participants(entrant, participants)
-    weight_kg = _kg(weight_kg, "weight_kg")
+    weight_kg = kg_value(weight_kg, "weight_kg")
     parts = {
-        name: _kg(value, f"breakdown.{name}")
+        name: kg_value(value, f"breakdown.{name}")
         for name, value in (
             ("plastic_kg", plastic_kg),
             ("water_hyacinth_kg", water_hyacinth_kg),
@@ -411,7 +411,7 @@ def _participants(entrant: Entrant, names: Sequence[str]) -> list[Participant]:
     return people
 
 
-def _kg(value, field: str) -> Decimal:
+def kg_value(value, field: str) -> Decimal:
     """Return a weight in kg: a finite Decimal, 0..1,000,000, at most 2 decimals."""
     if isinstance(value, bool) or value is None:
         raise ContestError("not_a_number", _("Khối lượng phải là một số (kg)."), field)

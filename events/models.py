@@ -322,6 +322,9 @@ class WeightMethod(models.TextChoices):
 
 class EventStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Đã nộp")
+    APPROVED = "approved", _("Đã duyệt")
+    ADJUSTED = "adjusted", _("Đã điều chỉnh")
+    REJECTED = "rejected", _("Bị loại")
 
 
 class CleanupEvent(models.Model):
@@ -373,6 +376,16 @@ class CleanupEvent(models.Model):
         max_length=20,
         choices=EventStatus.choices,
         default=EventStatus.SUBMITTED,
+    )
+    # The latest jury decision (its figures are the verified ones); set by the
+    # judging service under a row lock.
+    current_decision = models.ForeignKey(
+        "EventDecision",
+        verbose_name=_("quyết định hiện hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -473,3 +486,119 @@ class EventReceipt(models.Model):
 
     def __str__(self) -> str:
         return str(self.client_uuid)
+
+
+# --- judging -------------------------------------------------------------------
+
+
+class Verdict(models.TextChoices):
+    APPROVE = "approve", _("Duyệt")
+    ADJUST = "adjust", _("Điều chỉnh")
+    REJECT = "reject", _("Loại")
+
+
+class EventDecision(models.Model):
+    """One judge's decision on one event: an immutable line of the audit trail.
+
+    The event's current verified figures are those of its latest decision
+    (CleanupEvent.current_decision, set under a row lock by the judging service).
+    """
+
+    event = models.ForeignKey(
+        CleanupEvent, on_delete=models.PROTECT, related_name="decisions"
+    )
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("giám khảo"),
+        on_delete=models.PROTECT,
+        related_name="event_decisions",
+    )
+    verdict = models.CharField(_("quyết định"), max_length=10, choices=Verdict.choices)
+    verified_weight_kg = models.DecimalField(
+        _("khối lượng xác nhận (kg)"), max_digits=9, decimal_places=2
+    )
+    verified_plastic_kg = models.DecimalField(max_digits=9, decimal_places=2)
+    verified_water_hyacinth_kg = models.DecimalField(max_digits=9, decimal_places=2)
+    verified_other_kg = models.DecimalField(max_digits=9, decimal_places=2)
+    verified_method = models.CharField(max_length=20, choices=WeightMethod.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    # The figures before and after this decision, as the judge saw them.
+    before = models.JSONField(_("trước"), default=dict)
+    after = models.JSONField(_("sau"), default=dict)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định chấm")
+        verbose_name_plural = _("quyết định chấm")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verified_weight_kg__gte=0)
+                & models.Q(verified_plastic_kg__gte=0)
+                & models.Q(verified_water_hyacinth_kg__gte=0)
+                & models.Q(verified_other_kg__gte=0),
+                name="events_eventdecision_weights_nonnegative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    verified_weight_kg__gte=models.F("verified_plastic_kg")
+                    + models.F("verified_water_hyacinth_kg")
+                    + models.F("verified_other_kg")
+                ),
+                name="events_eventdecision_breakdown_within_total",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict="approve") | ~models.Q(reason=""),
+                name="events_eventdecision_reason_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.verdict}"
+
+    def save(self, *args, **kwargs):
+        # Immutable: the audit trail is only ever added to.
+        if self.pk is not None:
+            raise ValueError("EventDecision rows are immutable")
+        super().save(*args, **kwargs)
+
+
+class JudgeProfile(models.Model):
+    """What a judge declares for conflicts of interest: their organisation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge_profile"
+    )
+    organisation = models.CharField(_("đơn vị / tổ chức"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ giám khảo")
+        verbose_name_plural = _("hồ sơ giám khảo")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ConflictDeclaration(models.Model):
+    """A judge's declared link to an entrant: they may not review its events."""
+
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("khai báo xung đột lợi ích")
+        verbose_name_plural = _("khai báo xung đột lợi ích")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["judge", "entrant"], name="events_conflict_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.judge} ~ {self.entrant}"

@@ -268,6 +268,7 @@ class Action(models.TextChoices):
     PRIORITY = "priority", _("Đặt ưu tiên")
     CORRECT = "correct", _("Sửa thông tin")
     CLEAN = "clean", _("Thu gom")
+    UNCLEAN = "unclean", _("Huỷ thu gom")
     REOPEN = "reopen", _("Tái xuất hiện")
 
 

@@ -1,0 +1,190 @@
+"""Write paths of the jury: decisions on events, with an immutable audit trail.
+
+A decision locks the event row (select_for_update), records who decided what,
+the figures before and after and why, and makes itself the event's current
+decision. Two judges deciding at the same moment are serialised by the lock:
+both decisions are kept, the later one is current.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.phones import normalize_phone
+from accounts.roles import Role, has_role
+from hotspots.services import hotspot_revert_clean
+
+from .errors import ContestError
+from .event_services import kg_value
+from .models import (
+    CleanupEvent,
+    ConflictDeclaration,
+    Entrant,
+    EventDecision,
+    EventStatus,
+    JudgeProfile,
+    Verdict,
+    WeightMethod,
+)
+
+STATUS_FOR = {
+    Verdict.APPROVE: EventStatus.APPROVED,
+    Verdict.ADJUST: EventStatus.ADJUSTED,
+    Verdict.REJECT: EventStatus.REJECTED,
+}
+
+
+def conflict_reason(judge, entrant: Entrant) -> str | None:
+    """Return why this judge may not review this entrant's events, or None.
+
+    Declared links, being its representative or a member (by account, phone or
+    email), or the same organisation as declared on the judge's profile.
+    """
+    if ConflictDeclaration.objects.filter(judge=judge, entrant=entrant).exists():
+        return _("Bạn đã khai báo có liên quan tới đội thi này.")
+    if entrant.representative_id == judge.pk:
+        return _("Bạn là người đại diện của đội thi này.")
+    contact = getattr(entrant, "contact", None)
+    phone = normalize_phone(judge.phone) if judge.phone else ""
+    email = (judge.email or "").strip().casefold()
+    people = [(m.phone, m.email) for m in entrant.members.all()]
+    if contact is not None:
+        people.append((contact.phone, contact.email))
+    for person_phone, person_email in people:
+        if (phone and person_phone == phone) or (
+            email and (person_email or "").strip().casefold() == email
+        ):
+            return _("Bạn là thành viên hoặc người đại diện của đội thi này.")
+    profile = JudgeProfile.objects.filter(user=judge).first()
+    organisation = (profile.organisation if profile else "").strip().casefold()
+    if organisation and contact is not None:
+        if organisation in {
+            contact.organisation.strip().casefold(),
+            entrant.name.strip().casefold(),
+        }:
+            return _("Bạn cùng đơn vị / tổ chức với đội thi này.")
+    return None
+
+
+def figures(event: CleanupEvent) -> dict:
+    """Return the event's current figures: the latest decision's, else as reported."""
+    decision = event.current_decision
+    if decision is not None:
+        return {
+            "weight_kg": str(decision.verified_weight_kg),
+            "plastic_kg": str(decision.verified_plastic_kg),
+            "water_hyacinth_kg": str(decision.verified_water_hyacinth_kg),
+            "other_kg": str(decision.verified_other_kg),
+            "method": decision.verified_method,
+            "status": event.status,
+        }
+    return {
+        "weight_kg": str(event.weight_kg),
+        "plastic_kg": str(event.plastic_kg),
+        "water_hyacinth_kg": str(event.water_hyacinth_kg),
+        "other_kg": str(event.other_kg),
+        "method": event.weight_method,
+        "status": event.status,
+    }
+
+
+@transaction.atomic
+def event_decide(
+    *,
+    event: CleanupEvent,
+    judge,
+    verdict: str,
+    reason: str = "",
+    weight_kg=None,
+    plastic_kg=None,
+    water_hyacinth_kg=None,
+    other_kg=None,
+    method: str | None = None,
+) -> EventDecision:
+    """Approve, adjust (new verified figures, reason required) or reject (reason required)."""
+    if not has_role(judge, Role.JUDGE):
+        raise ContestError(
+            "not_judge", _("Chỉ Ban Giám khảo được chấm sự kiện."), status=403
+        )
+    if verdict not in Verdict.values:
+        raise ContestError("invalid_choice", _("Quyết định không hợp lệ."), "verdict")
+    reason = reason.strip()
+    if verdict != Verdict.APPROVE and not reason:
+        raise ContestError("reason_required", _("Cần ghi lý do."), "reason")
+    # Lock the event row only (nullable relations cannot join a FOR UPDATE);
+    # related rows are read after the lock is held.
+    event = (
+        CleanupEvent.objects.select_for_update(of=("self",))
+        .select_related("entrant")
+        .get(pk=event.pk)
+    )
+    why_not = conflict_reason(judge, event.entrant)
+    if why_not:
+        raise ContestError("conflict_of_interest", why_not, status=403)
+    before = figures(event)
+    if verdict == Verdict.ADJUST:
+        verified = _adjusted(weight_kg, plastic_kg, water_hyacinth_kg, other_kg, method)
+    else:
+        verified = {
+            "weight_kg": Decimal(before["weight_kg"]),
+            "plastic_kg": Decimal(before["plastic_kg"]),
+            "water_hyacinth_kg": Decimal(before["water_hyacinth_kg"]),
+            "other_kg": Decimal(before["other_kg"]),
+            "method": before["method"],
+        }
+    decision = EventDecision.objects.create(
+        event=event,
+        judge=judge,
+        verdict=verdict,
+        verified_weight_kg=verified["weight_kg"],
+        verified_plastic_kg=verified["plastic_kg"],
+        verified_water_hyacinth_kg=verified["water_hyacinth_kg"],
+        verified_other_kg=verified["other_kg"],
+        verified_method=verified["method"],
+        reason=reason,
+        before=before,
+        after={
+            **{key: str(value) for key, value in verified.items()},
+            "status": STATUS_FOR[verdict],
+        },
+    )
+    event.current_decision = decision
+    event.status = STATUS_FOR[verdict]
+    event.save(update_fields=["current_decision", "status", "updated_at"])
+    if verdict == Verdict.REJECT:
+        for hotspot in event.hotspots.all():
+            hotspot_revert_clean(
+                hotspot=hotspot,
+                actor=judge,
+                reason=_("Sự kiện thu gom #%(id)s bị Ban Giám khảo loại.")
+                % {"id": event.pk},
+                details={"event": event.pk},
+            )
+    return decision
+
+
+def _adjusted(weight_kg, plastic_kg, water_hyacinth_kg, other_kg, method) -> dict:
+    if weight_kg is None:
+        raise ContestError("required", _("Cần nhập khối lượng xác nhận."), "weight_kg")
+    if method not in WeightMethod.values:
+        raise ContestError(
+            "invalid_choice", _("Cách xác định khối lượng không hợp lệ."), "method"
+        )
+    verified = {
+        "weight_kg": kg_value(weight_kg, "weight_kg"),
+        "plastic_kg": kg_value(plastic_kg or 0, "plastic_kg"),
+        "water_hyacinth_kg": kg_value(water_hyacinth_kg or 0, "water_hyacinth_kg"),
+        "other_kg": kg_value(other_kg or 0, "other_kg"),
+        "method": method,
+    }
+    parts = (
+        verified["plastic_kg"] + verified["water_hyacinth_kg"] + verified["other_kg"]
+    )
+    if parts > verified["weight_kg"]:
+        raise ContestError(
+            "breakdown_above_total",
+            _("Tổng các loại rác không được lớn hơn tổng khối lượng."),
+            "breakdown",
+        )
+    return verified

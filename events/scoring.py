@@ -1,0 +1,228 @@
+"""Contest scoring: pure functions over plain data (no database), easy to explain.
+
+An approved (or adjusted) event scores its verified kilograms by waste type
+(`points_per_kg`: plastic weighs most), multiplied by `priority_multiplier` when
+it cleaned a priority hotspot (the plan's large-volume plastic points) and by
+`estimated_multiplier` when the weight was estimated rather than weighed.
+Kilograms not broken down by type count as "other". Rejected and not yet
+reviewed events score nothing.
+
+An entrant's score is the sum of its events plus `coverage_bonus_per_area` for
+each distinct area (at the campaign's coverage level) where it had a scoring
+event. Ranking, within each category (collective, individual): points, then
+priority-weighted kilograms, then distinct areas, then the earlier final event;
+entrants still equal after that are tied, and a tie across a prize boundary is
+flagged for the jury.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+SCORING_VERDICTS = frozenset({"approve", "adjust"})
+TWO = Decimal("0.01")
+
+
+def _d(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class EventInput:
+    event_id: int
+    entrant_id: int
+    verdict: str | None  # latest jury verdict; None while not reviewed
+    weight_kg: Decimal
+    plastic_kg: Decimal
+    water_hyacinth_kg: Decimal
+    other_kg: Decimal
+    method: str  # "measured" | "estimated"
+    priority: bool  # cleaned at least one priority hotspot
+    area_ids: frozenset[int]  # areas at the campaign's coverage level
+    ended_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a human-readable breakdown."""
+
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class EventScore:
+    event_id: int
+    points: Decimal
+    priority_weighted_kg: Decimal
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class EntrantScore:
+    entrant_id: int
+    points: Decimal
+    event_points: Decimal
+    coverage_bonus: Decimal
+    areas: int
+    priority_weighted_kg: Decimal
+    last_event_end: dt.datetime | None
+    events: tuple[EventScore, ...]
+    lines: tuple[Line, ...]
+
+
+def event_score(event: EventInput, weights: dict) -> EventScore:
+    """Return an event's points with the lines that explain them."""
+    if event.verdict not in SCORING_VERDICTS:
+        reason = "rejected" if event.verdict == "reject" else "not reviewed yet"
+        return EventScore(
+            event.event_id, Decimal(0), Decimal(0), (Line(reason, Decimal(0)),)
+        )
+    per_kg = {key: _d(value) for key, value in weights["points_per_kg"].items()}
+    plastic, hyacinth = _d(event.plastic_kg), _d(event.water_hyacinth_kg)
+    other = _d(event.weight_kg) - plastic - hyacinth  # other + not broken down
+    lines = [
+        Line(
+            f"plastic {plastic} kg x {per_kg['plastic']}", plastic * per_kg["plastic"]
+        ),
+        Line(
+            f"water hyacinth {hyacinth} kg x {per_kg['water_hyacinth']}",
+            hyacinth * per_kg["water_hyacinth"],
+        ),
+        Line(f"other {other} kg x {per_kg['other']}", other * per_kg["other"]),
+    ]
+    points = sum((line.value for line in lines), Decimal(0))
+    multiplier = Decimal(1)
+    if event.priority:
+        factor = _d(weights["priority_multiplier"])
+        multiplier *= factor
+        lines.append(Line(f"priority hotspot x {factor}", factor))
+    if event.method == "estimated":
+        factor = _d(weights["estimated_multiplier"])
+        multiplier *= factor
+        lines.append(Line(f"estimated weight x {factor}", factor))
+    points = _round(points * multiplier)
+    priority_kg = _d(event.weight_kg) * (
+        _d(weights["priority_multiplier"]) if event.priority else Decimal(1)
+    )
+    return EventScore(event.event_id, points, _round(priority_kg), tuple(lines))
+
+
+def entrant_score(
+    entrant_id: int, events: Sequence[EventInput], weights: dict
+) -> EntrantScore:
+    """Return an entrant's total: its events plus the coverage bonus."""
+    scores = tuple(event_score(event, weights) for event in events)
+    scoring = [e for e, s in zip(events, scores, strict=True) if s.points > 0]
+    areas = (
+        frozenset().union(*(e.area_ids for e in scoring)) if scoring else frozenset()
+    )
+    bonus = _round(len(areas) * _d(weights["coverage_bonus_per_area"]))
+    event_points = sum((s.points for s in scores), Decimal(0))
+    last_end = max((e.ended_at for e in scoring), default=None)
+    lines = (
+        Line(f"{len(scores)} events", event_points),
+        Line(f"{len(areas)} areas x {weights['coverage_bonus_per_area']}", bonus),
+    )
+    return EntrantScore(
+        entrant_id=entrant_id,
+        points=event_points + bonus,
+        event_points=event_points,
+        coverage_bonus=bonus,
+        areas=len(areas),
+        priority_weighted_kg=sum((s.priority_weighted_kg for s in scores), Decimal(0)),
+        last_event_end=last_end,
+        events=scores,
+        lines=lines,
+    )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    rank: int
+    score: EntrantScore
+    tied_with: tuple[int, ...] = field(default_factory=tuple)  # entrant ids
+
+
+def _key(score: EntrantScore):
+    # Earlier final event ranks first; no event at all ranks last on this key.
+    last = score.last_event_end.timestamp() if score.last_event_end else float("inf")
+    return (-score.points, -score.priority_weighted_kg, -score.areas, last)
+
+
+def rank(scores: Sequence[EntrantScore]) -> list[Ranked]:
+    """Rank entrants with the tie-breaks; equal keys share a rank and are marked tied."""
+    ordered = sorted(scores, key=lambda s: (_key(s), s.entrant_id))
+    ranked: list[Ranked] = []
+    position = 0
+    while position < len(ordered):
+        key = _key(ordered[position])
+        group = [s for s in ordered[position:] if _key(s) == key]
+        ids = tuple(s.entrant_id for s in group)
+        for score in group:
+            others = tuple(i for i in ids if i != score.entrant_id)
+            ranked.append(Ranked(position + 1, score, others))
+        position += len(group)
+    return ranked
+
+
+@dataclass(frozen=True)
+class PrizeSlot:
+    rank: int
+    label: str
+    count: int
+    amount_vnd: int
+
+
+@dataclass(frozen=True)
+class Award:
+    entrant_id: int
+    prize_rank: int
+    label: str
+    amount_vnd: int
+
+
+@dataclass(frozen=True)
+class Allocation:
+    awards: tuple[Award, ...]
+    boundary_ties: tuple[
+        tuple[int, ...], ...
+    ]  # groups of entrant ids the jury must settle
+
+
+def allocate(ranked: Sequence[Ranked], prizes: Sequence[PrizeSlot]) -> Allocation:
+    """Give out the prize table in rank order, only to entrants with points.
+
+    A tie that straddles a boundary (between two prizes, or between the last
+    prize and no prize) is not settled here: its entrants are reported in
+    `boundary_ties` and get no award from this function.
+    """
+    slots: list[PrizeSlot] = []
+    for prize in sorted(prizes, key=lambda p: p.rank):
+        slots.extend([prize] * prize.count)
+    eligible = [r for r in ranked if r.score.points > 0]
+    awards: list[Award] = []
+    ties: list[tuple[int, ...]] = []
+    index = 0
+    while index < len(eligible) and index < len(slots):
+        group = [r for r in eligible[index:] if r.rank == eligible[index].rank]
+        group_slots = slots[index : index + len(group)]
+        same_prize = (
+            len(group_slots) == len(group) and len({s.rank for s in group_slots}) == 1
+        )
+        if same_prize:
+            for member, slot in zip(group, group_slots, strict=True):
+                awards.append(
+                    Award(
+                        member.score.entrant_id, slot.rank, slot.label, slot.amount_vnd
+                    )
+                )
+        else:
+            ties.append(tuple(member.score.entrant_id for member in group))
+        index += len(group)
+    return Allocation(tuple(awards), tuple(ties))

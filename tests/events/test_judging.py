@@ -1,0 +1,220 @@
+"""The jury's decisions (service level): verdicts, audit trail, conflicts, hotspots."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from accounts.services import user_upsert
+from events.errors import ContestError
+from events.event_services import event_log
+from events.judging import conflict_reason, event_decide
+from events.models import ConflictDeclaration, EventDecision, JudgeProfile
+from events.services import (
+    Consents,
+    Person,
+    Representative,
+    campaign_create,
+    entrant_approve,
+    entrant_register,
+)
+from hotspots.models import SizeClass
+from hotspots.services import hotspot_report, hotspot_verify
+
+PASSWORD = "Mat-khau-dai-2024"
+HUE = Point(107.6060, 16.4550, srid=4326)
+
+
+@pytest.fixture
+def setup(demo_areas):
+    today = timezone.localdate()
+    campaign = campaign_create(
+        name="Thử nghiệm",
+        slug="thu-nghiem",
+        registration_start=today - dt.timedelta(days=10),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today - dt.timedelta(days=10),
+        activity_end=today + dt.timedelta(days=10),
+    )
+    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
+    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    entrant = entrant_register(
+        campaign=campaign,
+        user=rep,
+        kind="team",
+        name="Đội Sông Hương",
+        representative=Representative(
+            "Nguyễn Thị Lan",
+            dt.date(1995, 4, 12),
+            "0905123456",
+            "lan@example.vn",
+            organisation="Đoàn phường Vĩnh Ninh",
+        ),
+        members=[Person("Trần Văn Minh", email="minh@example.vn")],
+        consents=Consents(participation=True),
+        today=today - dt.timedelta(days=5),
+    )
+    entrant = entrant_approve(entrant=entrant, actor=organiser)
+    hotspot = hotspot_report(
+        location=HUE, category="plastic", size_class=SizeClass.objects.get(key="cart")
+    ).hotspot
+    hotspot_verify(hotspot=hotspot, actor=organiser)
+    start = timezone.now() - dt.timedelta(hours=30)
+    event, _ = event_log(
+        entrant=entrant,
+        user=rep,
+        title="Vớt rác",
+        location=HUE,
+        started_at=start,
+        ended_at=start + dt.timedelta(hours=3),
+        participants=["Trần Văn Minh", "Người dân"],
+        weight_kg="80.00",
+        weight_method="estimated",
+        plastic_kg="50",
+        hotspot_ids=[hotspot.pk],
+    )
+    return event, judge, hotspot
+
+
+def test_approve_keeps_the_reported_figures_and_records_them(setup):
+    event, judge, _ = setup
+    decision = event_decide(event=event, judge=judge, verdict="approve")
+    event.refresh_from_db()
+    assert event.status == "approved" and event.current_decision == decision
+    assert decision.verified_weight_kg == Decimal("80.00")
+    assert decision.before["status"] == "submitted"
+    assert decision.after == {
+        **decision.after,
+        "status": "approved",
+        "weight_kg": "80.00",
+    }
+
+
+def test_adjust_needs_a_reason_and_consistent_figures(setup):
+    event, judge, _ = setup
+    with pytest.raises(ContestError) as err:
+        event_decide(
+            event=event, judge=judge, verdict="adjust", weight_kg=60, method="measured"
+        )
+    assert err.value.field == "reason"
+    with pytest.raises(ContestError) as err:
+        event_decide(
+            event=event,
+            judge=judge,
+            verdict="adjust",
+            reason="Cân lại",
+            weight_kg=60,
+            plastic_kg=70,
+            method="measured",
+        )
+    assert err.value.field == "breakdown"
+    with pytest.raises(ContestError) as err:
+        event_decide(
+            event=event,
+            judge=judge,
+            verdict="adjust",
+            reason="Cân lại",
+            weight_kg="6.001",
+            method="measured",
+        )
+    assert err.value.field == "weight_kg"
+    assert not EventDecision.objects.exists()
+    decision = event_decide(
+        event=event,
+        judge=judge,
+        verdict="adjust",
+        reason="Cân lại",
+        weight_kg="60.5",
+        plastic_kg=40,
+        method="measured",
+    )
+    event.refresh_from_db()
+    assert event.status == "adjusted"
+    assert (decision.verified_weight_kg, decision.verified_method) == (
+        Decimal("60.50"),
+        "measured",
+    )
+    assert (
+        decision.before["weight_kg"] == "80.00"
+        and decision.after["weight_kg"] == "60.50"
+    )
+
+
+def test_latest_decision_is_current_and_all_are_kept(setup):
+    event, judge, _ = setup
+    first = event_decide(
+        event=event,
+        judge=judge,
+        verdict="adjust",
+        reason="Cân lại",
+        weight_kg=60,
+        method="measured",
+    )
+    second = event_decide(event=event, judge=judge, verdict="approve")
+    event.refresh_from_db()
+    assert event.current_decision == second and event.status == "approved"
+    # approving after an adjustment keeps the adjusted figures
+    assert second.verified_weight_kg == Decimal("60.00")
+    assert list(event.decisions.values_list("id", flat=True)) == [first.pk, second.pk]
+
+
+def test_reject_needs_a_reason_and_reopens_the_claimed_hotspot(setup):
+    event, judge, hotspot = setup
+    hotspot.refresh_from_db()
+    assert hotspot.status == "cleaned"
+    with pytest.raises(ContestError):
+        event_decide(event=event, judge=judge, verdict="reject", reason="  ")
+    event_decide(event=event, judge=judge, verdict="reject", reason="Ảnh không khớp")
+    hotspot.refresh_from_db()
+    assert hotspot.status == "verified"
+    assert hotspot.history.filter(action="unclean", details__event=event.pk).exists()
+
+
+def test_decisions_are_immutable(setup):
+    event, judge, _ = setup
+    decision = event_decide(event=event, judge=judge, verdict="approve")
+    decision.reason = "sửa lại"
+    with pytest.raises(ValueError):
+        decision.save()
+
+
+def test_only_judges_decide(setup):
+    event, _, _ = setup
+    organiser, _ = user_upsert(username="btc2", role="organiser", password=PASSWORD)
+    with pytest.raises(ContestError) as err:
+        event_decide(event=event, judge=organiser, verdict="approve")
+    assert err.value.status == 403
+
+
+@pytest.mark.parametrize(
+    "link", ["declared", "member_email", "organisation", "representative"]
+)
+def test_conflicts_of_interest_block_the_judge(setup, link):
+    event, judge, _ = setup
+    entrant = event.entrant
+    if link == "declared":
+        ConflictDeclaration.objects.create(
+            judge=judge, entrant=entrant, reason="Người quen"
+        )
+    elif link == "member_email":
+        judge.email = "MINH@example.vn"
+        judge.save()
+    elif link == "organisation":
+        JudgeProfile.objects.create(user=judge, organisation="đoàn phường vĩnh ninh")
+    else:
+        entrant.representative = judge
+        entrant.save()
+    assert conflict_reason(judge, entrant)
+    with pytest.raises(ContestError) as err:
+        event_decide(event=event, judge=judge, verdict="approve")
+    assert (err.value.code, err.value.status) == ("conflict_of_interest", 403)
+    assert not EventDecision.objects.exists()
+
+
+def test_no_conflict_for_an_unrelated_judge(setup):
+    event, judge, _ = setup
+    JudgeProfile.objects.create(user=judge, organisation="Sở Tài nguyên và Môi trường")
+    assert conflict_reason(judge, event.entrant) is None
