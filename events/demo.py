@@ -16,7 +16,8 @@ from hotspots.models import Hotspot
 
 from .defaults import PRIZES_2024
 from .event_services import CONTEST_TZ, event_log
-from .models import Campaign, Entrant
+from .judging import event_decide
+from .models import Campaign, CleanupEvent, Entrant
 from .services import (
     Consents,
     Person,
@@ -228,4 +229,38 @@ def _entrants_2024() -> list[str]:
                 now=dt.datetime(2024, 7, 1, 12, 0, tzinfo=CONTEST_TZ),
             )
             events += 1
-    return [f"contest 2024: {len(ENTRANTS_2024)} entrants, {events} events"]
+    decided = _decisions_2024(campaign)
+    return [
+        f"contest 2024: {len(ENTRANTS_2024)} entrants, {events} events, {decided} decisions"
+    ]
+
+
+def _decisions_2024(campaign: Campaign) -> int:
+    """A demo judge approves most events, adjusts one and rejects one."""
+    judge, _created = user_upsert(username="demo-bgk", role="judge")
+    events = list(
+        CleanupEvent.objects.filter(entrant__campaign=campaign).order_by(
+            "started_at", "id"
+        )
+    )
+    for index, event in enumerate(events):
+        if index == 2:
+            event_decide(
+                event=event,
+                judge=judge,
+                verdict="adjust",
+                reason="Cân lại tại điểm tập kết: 35 kg (demo)",
+                weight_kg="35",
+                plastic_kg="30",
+                method="measured",
+            )
+        elif index == len(events) - 2:
+            event_decide(
+                event=event,
+                judge=judge,
+                verdict="reject",
+                reason="Ảnh trùng với sự kiện khác, số liệu lặp lại (demo)",
+            )
+        elif index < len(events) - 1:  # the last one waits for review
+            event_decide(event=event, judge=judge, verdict="approve")
+    return len(events) - 1
