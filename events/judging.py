@@ -119,6 +119,14 @@ def event_decide(
         .select_related("entrant")
         .get(pk=event.pk)
     )
+    from .results import is_frozen  # results builds on standings, not on this module
+
+    if is_frozen(event.entrant.campaign):
+        raise ContestError(
+            "frozen",
+            _("Kết quả đã được chốt; Ban Tổ chức cần mở lại việc chấm trước."),
+            status=409,
+        )
     why_not = conflict_reason(judge, event.entrant)
     if why_not:
         raise ContestError("conflict_of_interest", why_not, status=403)

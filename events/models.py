@@ -602,3 +602,103 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.judge} ~ {self.entrant}"
+
+
+class TieBreak(models.Model):
+    """The jury's order for entrants still tied at a prize boundary (recorded, not edited)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="tie_breaks"
+    )
+    category = models.CharField(
+        _("hạng mục"), max_length=20, choices=PrizeCategory.choices
+    )
+    # Entrant ids, best first.
+    order = models.JSONField(_("thứ tự"))
+    judge = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tie_breaks"
+    )
+    reason = models.TextField(_("lý do"))
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quyết định đồng hạng")
+        verbose_name_plural = _("quyết định đồng hạng")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.category} {self.order}"
+
+
+class ResultFreeze(models.Model):
+    """A frozen snapshot of a campaign's inputs and results.
+
+    Results are read from the latest freeze that was not reopened; later edits to
+    events change nothing until an organiser reopens judging (recorded here).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="freezes"
+    )
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    frozen_at = models.DateTimeField(_("chốt lúc"), auto_now_add=True)
+    snapshot = models.JSONField(_("dữ liệu chốt"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("mở lại lúc"), null=True, blank=True)
+    reopen_reason = models.TextField(_("lý do mở lại"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("công bố lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bản chốt kết quả")
+        verbose_name_plural = _("bản chốt kết quả")
+        ordering = ["-frozen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} @ {self.frozen_at:%Y-%m-%d %H:%M}"
+
+
+class Certificate(models.Model):
+    """A prize winner's certificate (Giấy chứng nhận), verifiable by its short code."""
+
+    code = models.CharField(_("mã"), max_length=16, unique=True)
+    freeze = models.ForeignKey(
+        ResultFreeze, on_delete=models.PROTECT, related_name="certificates"
+    )
+    entrant = models.ForeignKey(
+        Entrant, on_delete=models.PROTECT, related_name="certificates"
+    )
+    category = models.CharField(
+        _("hạng mục"), max_length=20, choices=PrizeCategory.choices
+    )
+    prize_rank = models.PositiveSmallIntegerField(_("thứ hạng giải"))
+    prize_label = models.CharField(_("giải"), max_length=100)
+    amount_vnd = models.PositiveBigIntegerField(_("trị giá (VND)"))
+    entrant_name = models.CharField(_("tên trên giấy chứng nhận"), max_length=200)
+    issued_at = models.DateTimeField(_("cấp lúc"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận")
+        verbose_name_plural = _("giấy chứng nhận")
+        ordering = ["category", "prize_rank", "id"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:verify", args=[self.code])

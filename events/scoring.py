@@ -195,13 +195,19 @@ class Allocation:
     ]  # groups of entrant ids the jury must settle
 
 
-def allocate(ranked: Sequence[Ranked], prizes: Sequence[PrizeSlot]) -> Allocation:
+def allocate(
+    ranked: Sequence[Ranked],
+    prizes: Sequence[PrizeSlot],
+    tie_orders: Sequence[Sequence[int]] = (),
+) -> Allocation:
     """Give out the prize table in rank order, only to entrants with points.
 
     A tie that straddles a boundary (between two prizes, or between the last
-    prize and no prize) is not settled here: its entrants are reported in
-    `boundary_ties` and get no award from this function.
+    prize and no prize) is settled by the jury's order for exactly that group
+    (`tie_orders`: entrant ids, best first); without one its entrants are
+    reported in `boundary_ties` and get no award from this function.
     """
+    orders = {frozenset(order): list(order) for order in tie_orders}
     slots: list[PrizeSlot] = []
     for prize in sorted(prizes, key=lambda p: p.rank):
         slots.extend([prize] * prize.count)
@@ -211,18 +217,17 @@ def allocate(ranked: Sequence[Ranked], prizes: Sequence[PrizeSlot]) -> Allocatio
     index = 0
     while index < len(eligible) and index < len(slots):
         group = [r for r in eligible[index:] if r.rank == eligible[index].rank]
+        ids = [member.score.entrant_id for member in group]
         group_slots = slots[index : index + len(group)]
         same_prize = (
             len(group_slots) == len(group) and len({s.rank for s in group_slots}) == 1
         )
-        if same_prize:
-            for member, slot in zip(group, group_slots, strict=True):
-                awards.append(
-                    Award(
-                        member.score.entrant_id, slot.rank, slot.label, slot.amount_vnd
-                    )
-                )
+        decided = orders.get(frozenset(ids))
+        if same_prize or decided:
+            # Past the last slot, the rest of a decided group gets no prize.
+            for entrant_id, slot in zip(decided or ids, group_slots, strict=False):
+                awards.append(Award(entrant_id, slot.rank, slot.label, slot.amount_vnd))
         else:
-            ties.append(tuple(member.score.entrant_id for member in group))
+            ties.append(tuple(ids))
         index += len(group)
     return Allocation(tuple(awards), tuple(ties))

@@ -182,3 +182,20 @@ def test_no_points_no_prize():
     rejected = entrant_score(1, [ev(1, 1, kg=500, verdict="reject")], W)
     allocation = allocate(rank([rejected]), PRIZES_2024)
     assert allocation.awards == ()
+
+
+def test_the_jurys_order_settles_a_boundary_tie():
+    a = entrant_score(1, [ev(1, 1, kg=200)], W)
+    b = entrant_score(2, [ev(2, 2, kg=200)], W)
+    c = entrant_score(3, [ev(3, 3, kg=100)], W)
+    allocation = allocate(rank([a, b, c]), PRIZES_2024, tie_orders=[(2, 1)])
+    assert allocation.boundary_ties == ()
+    assert [(x.entrant_id, x.prize_rank) for x in allocation.awards] == [(2, 1), (1, 2), (3, 2)]
+
+
+def test_six_individual_entrants_share_exactly_five_prizes():
+    individual = [PrizeSlot(1, "Cá nhân", 5, 1_000_000)]
+    scores = [entrant_score(i, [ev(i, i, kg=10 * i)], W) for i in range(1, 7)]
+    allocation = allocate(rank(scores), individual)
+    assert len(allocation.awards) == 5 and allocation.boundary_ties == ()
+    assert 1 not in {a.entrant_id for a in allocation.awards}
