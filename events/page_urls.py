@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import event_views, views
+from . import campaign_views, event_views, views
 
 app_name = "events"
 # Fixed paths first: a campaign slug never shadows "me" or "registrations".
 urlpatterns = [
     path("", views.campaign_current, name="campaign-current"),
+    path("new/", campaign_views.campaign_new, name="campaign-new"),
     path("me/", views.my_entrant_page, name="my-entrant"),
     path("me/data.json", views.my_data, name="my-data"),
     path(
@@ -22,6 +23,7 @@ urlpatterns = [
         name="registration-action",
     ),
     path("<slug:slug>/", views.campaign_page, name="campaign"),
+    path("<slug:slug>/edit/", campaign_views.campaign_edit, name="campaign-edit"),
     path("<slug:slug>/register/", views.register_page, name="register"),
     path(
         "<slug:slug>/registrations/",

@@ -57,6 +57,7 @@ def campaign_create(
     rules: str = "",
     judging_end: dt.date | None = None,
     results_date: dt.date | None = None,
+    phase_override: str = "",
     scoring: dict | None = None,
     plausibility: dict | None = None,
 ) -> Campaign:
@@ -84,6 +85,7 @@ def campaign_create(
         activity_end=activity_end,
         judging_end=judging_end,
         results_date=results_date,
+        phase_override=phase_override,
         coverage_level=coverage_level,
         scoring={**scoring_defaults(), **(scoring or {})},
         plausibility={**plausibility_defaults(), **(plausibility or {})},
@@ -348,3 +350,75 @@ def _notify(entrant: Entrant, subject: str, template: str) -> None:
         )
 
     transaction.on_commit(send)
+
+
+# What campaign_update may change: everything but the slug, which pages, exports
+# and printed links use.
+CAMPAIGN_EDITABLE = frozenset(
+    {
+        "name",
+        "theme",
+        "rules",
+        "registration_start",
+        "registration_end",
+        "activity_start",
+        "activity_end",
+        "judging_end",
+        "results_date",
+        "phase_override",
+        "coverage_level",
+        "scoring",
+        "plausibility",
+    }
+)
+
+
+@transaction.atomic
+def campaign_update(
+    *, campaign: Campaign, prizes: list[PrizeLine], **fields
+) -> Campaign:
+    """Change a campaign's settings and replace its prize table; all or nothing.
+
+    Fields left out keep their values. Scoring and plausibility, when given, are
+    merged with the documented defaults, as campaign_create does.
+    """
+    unknown = set(fields) - CAMPAIGN_EDITABLE
+    if unknown:
+        raise TypeError(
+            "campaign_update() cannot change: " + ", ".join(sorted(unknown))
+        )
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if "name" in fields:
+        fields["name"] = fields["name"].strip()
+    if "scoring" in fields:
+        fields["scoring"] = {**scoring_defaults(), **(fields["scoring"] or {})}
+    if "plausibility" in fields:
+        fields["plausibility"] = {
+            **plausibility_defaults(),
+            **(fields["plausibility"] or {}),
+        }
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    if campaign.registration_end < campaign.registration_start:
+        raise ContestError(
+            "window_reversed",
+            _("Ngày đóng đăng ký phải sau ngày mở."),
+            "registration_end",
+        )
+    if campaign.activity_end < campaign.activity_start:
+        raise ContestError(
+            "window_reversed", _("Ngày kết thúc phải sau ngày bắt đầu."), "activity_end"
+        )
+    keys = [(line.category, line.rank) for line in prizes]
+    if len(set(keys)) != len(keys):
+        raise ContestError(
+            "duplicate", _("Hai dòng giải trùng hạng mục và thứ hạng."), "prizes"
+        )
+    campaign.full_clean()
+    campaign.save(update_fields=sorted(fields))
+    campaign.prizes.all().delete()
+    rows = [Prize(campaign=campaign, **line.__dict__) for line in prizes]
+    for row in rows:
+        row.full_clean()  # after the delete: the old lines must not count as taken
+    Prize.objects.bulk_create(rows)
+    return campaign
