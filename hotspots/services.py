@@ -523,7 +523,9 @@ def hotspot_mark_cleaned(
 
 
 @transaction.atomic
-def hotspot_revert_clean(*, hotspot: Hotspot, actor, reason: str, details=None) -> Hotspot:
+def hotspot_revert_clean(
+    *, hotspot: Hotspot, actor, reason: str, details=None
+) -> Hotspot:
     """Undo "cleaned" when the cleanup that claimed it was rejected by the jury.
 
     The hotspot returns to the status it had before it was marked cleaned.
@@ -531,7 +533,9 @@ def hotspot_revert_clean(*, hotspot: Hotspot, actor, reason: str, details=None) 
     hotspot = _locked(hotspot)
     if hotspot.status != Status.CLEANED:
         return hotspot
-    last_clean = hotspot.history.filter(action=Action.CLEAN).order_by("-at", "-id").first()
+    last_clean = (
+        hotspot.history.filter(action=Action.CLEAN).order_by("-at", "-id").first()
+    )
     previous = last_clean.from_status if last_clean else Status.VERIFIED
     hotspot.status = previous
     hotspot.save(update_fields=["status", "updated_at"])

@@ -190,7 +190,11 @@ def test_the_jurys_order_settles_a_boundary_tie():
     c = entrant_score(3, [ev(3, 3, kg=100)], W)
     allocation = allocate(rank([a, b, c]), PRIZES_2024, tie_orders=[(2, 1)])
     assert allocation.boundary_ties == ()
-    assert [(x.entrant_id, x.prize_rank) for x in allocation.awards] == [(2, 1), (1, 2), (3, 2)]
+    assert [(x.entrant_id, x.prize_rank) for x in allocation.awards] == [
+        (2, 1),
+        (1, 2),
+        (3, 2),
+    ]
 
 
 def test_six_individual_entrants_share_exactly_five_prizes():
