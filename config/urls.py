@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("hotspots/", include("hotspots.page_urls")),
     path("contest/", include("events.page_urls")),
+    path("certificates/", include("events.certificate_urls")),
     path("open311/v2/", include("hotspots.open311_urls")),
     path("", views.home, name="home"),
 ]

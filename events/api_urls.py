@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, event_apis
+from . import apis, event_apis, results_apis, review_apis
 
 app_name = "events-api"
 urlpatterns = [
@@ -24,4 +24,34 @@ urlpatterns = [
     ),
     path("events/", event_apis.EventListCreateApi.as_view(), name="event-list"),
     path("events/<int:pk>/", event_apis.EventDetailApi.as_view(), name="event-detail"),
+    path(
+        "events/<int:pk>/decisions/",
+        review_apis.EventDecisionsApi.as_view(),
+        name="event-decisions",
+    ),
+    path(
+        "events/<int:pk>/review/",
+        review_apis.EventReviewApi.as_view(),
+        name="event-review",
+    ),
+    path(
+        "campaigns/<slug:slug>/leaderboard/",
+        review_apis.LeaderboardApi.as_view(),
+        name="leaderboard",
+    ),
+    path(
+        "campaigns/<slug:slug>/freeze/",
+        results_apis.CampaignFreezeApi.as_view(),
+        name="campaign-freeze",
+    ),
+    path(
+        "campaigns/<slug:slug>/reopen/",
+        results_apis.CampaignReopenApi.as_view(),
+        name="campaign-reopen",
+    ),
+    path(
+        "campaigns/<slug:slug>/results/",
+        results_apis.CampaignResultsApi.as_view(),
+        name="campaign-results",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accounts.roles import Role, has_role
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
@@ -22,6 +23,7 @@ from . import event_selectors, selectors
 from .event_serializers import public_entrant_name
 from .flags import flags_for
 from .models import Campaign, EntrantStatus, PhotoKind, WeightMethod
+from .review_views import STATUS_ALL, ReviewFilterForm
 
 
 def _event_config(campaign: Campaign) -> dict:
@@ -109,25 +111,39 @@ REVIEW_PAGE_SIZE = 50
 
 
 def event_review_page(request, slug: str):
-    """All events of a campaign with their plausibility flags (organisers, jury, secretary)."""
+    """A campaign's events with their plausibility flags (organisers, jury, secretary).
+
+    Filters: status (default: submitted, the judges' queue), entrant, area at the
+    campaign's coverage level, and flagged only (flags are computed per page).
+    """
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not event_selectors.can_see_flags(request.user):
         raise PermissionDenied
     campaign = get_object_or_404(Campaign, slug=slug)
-    events = event_selectors.event_list(campaign_slug=slug).select_related("entrant")
+    form = ReviewFilterForm(request.GET or None, campaign=campaign)
+    chosen = form.values()
+    events = event_selectors.event_list(
+        campaign_slug=slug,
+        entrant_id=chosen["entrant"].pk if chosen["entrant"] else None,
+        area_id=chosen["area"].pk if chosen["area"] else None,
+    ).select_related("entrant")
+    if chosen["status"] != STATUS_ALL:
+        events = events.filter(status=chosen["status"])
     page = Paginator(events, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     flags = flags_for(page.object_list)
     rows = [(event, flags.get(event.pk, [])) for event in page.object_list]
-    if request.GET.get("flagged"):
+    if chosen["flagged"]:
         rows = [row for row in rows if row[1]]
     return render(
         request,
         "events/event_review.html",
         {
             "campaign": campaign,
+            "form": form,
             "rows": rows,
             "page": page,
-            "flagged": request.GET.get("flagged"),
+            "total": page.paginator.count,
+            "is_judge": has_role(request.user, Role.JUDGE),
         },
     )

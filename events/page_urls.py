@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, event_views, views
+from . import campaign_views, event_views, results_views, review_views, views
 
 app_name = "events"
 # Fixed paths first: a campaign slug never shadows "me" or "registrations".
@@ -18,6 +18,11 @@ urlpatterns = [
     path("events/new/", event_views.event_new_page, name="event-new"),
     path("events/<int:pk>/", event_views.event_page, name="event"),
     path(
+        "events/<int:pk>/review/",
+        review_views.event_review_one,
+        name="event-review-one",
+    ),
+    path(
         "registrations/<int:pk>/<slug:action>/",
         views.registration_action,
         name="registration-action",
@@ -32,8 +37,29 @@ urlpatterns = [
     ),
     path("<slug:slug>/events/", event_views.event_review_page, name="event-review"),
     path(
+        "<slug:slug>/leaderboard/",
+        review_views.leaderboard_page,
+        name="leaderboard",
+    ),
+    path(
         "<slug:slug>/export/<slug:kind>.<slug:fmt>",
         views.export,
         name="export",
+    ),
+    path("<slug:slug>/results/", results_views.results_page, name="results"),
+    path(
+        "<slug:slug>/results/manage/",
+        results_views.results_manage,
+        name="results-manage",
+    ),
+    path(
+        "<slug:slug>/results/export.<slug:fmt>",
+        results_views.results_export,
+        name="results-export",
+    ),
+    path(
+        "<slug:slug>/certificates.zip",
+        results_views.certificates_zip,
+        name="certificates-zip",
     ),
 ]

@@ -195,6 +195,12 @@ def tie_decide(
     _require(judge, Role.JUDGE)
     if is_frozen(campaign):
         raise ContestError("frozen", _("Kết quả đã được chốt."), status=409)
+    from .judging import conflict_reason
+
+    for entrant in Entrant.objects.filter(campaign=campaign, pk__in=order):
+        why_not = conflict_reason(judge, entrant)
+        if why_not:
+            raise ContestError("conflict_of_interest", why_not, status=403)
     if not reason.strip():
         raise ContestError("reason_required", _("Cần ghi lý do."), "reason")
     ties = compute(_inputs(campaign))[category]["boundary_ties"]
@@ -296,8 +302,11 @@ def _new_code() -> str:
 
 
 def public_name(freeze: ResultFreeze, entrant_id: int) -> str:
-    """An entrant's name on public pages: only with its consent to publish."""
+    """An entrant's name on public pages: only with its consent to publish, and
+    never once its data was erased on request (the snapshot keeps the old name)."""
     entrant = freeze.snapshot["inputs"]["entrants"].get(str(entrant_id), {})
+    erased = Entrant.objects.filter(pk=entrant_id, anonymised_at__isnull=False).exists()
     return public_entrant_name(
-        Entrant(pk=entrant_id, name=entrant.get("name", "")), entrant.get("publish")
+        Entrant(pk=entrant_id, name=entrant.get("name", "")),
+        entrant.get("publish") and not erased,
     )

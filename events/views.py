@@ -170,6 +170,9 @@ def campaign_page(request, slug: str):
             request.user, campaign=campaign
         ),
         "can_review": selectors.can_see_private(request.user),
+        "results_published": campaign.freezes.filter(
+            reopened_at__isnull=True, published_at__isnull=False
+        ).exists(),
     }
     return render(request, "events/campaign.html", context)
 

@@ -218,3 +218,46 @@ def test_no_conflict_for_an_unrelated_judge(setup):
     event, judge, _ = setup
     JudgeProfile.objects.create(user=judge, organisation="Sở Tài nguyên và Môi trường")
     assert conflict_reason(judge, event.entrant) is None
+
+
+def test_review_api_contract(setup, api_client):
+    from django.urls import reverse
+
+    event, judge, _ = setup
+    url = reverse("api:events-api:event-review", args=[event.pk])
+    rep = event.entrant.representative
+    api_client.force_authenticate(rep)
+    assert (
+        api_client.post(url, {"decision": "approve"}, format="json").status_code == 403
+    )
+    api_client.force_authenticate(judge)
+    bad = api_client.post(
+        url,
+        {
+            "decision": "adjust",
+            "reason": "Cân lại",
+            "verified_weight_kg": "10",
+            "verified_breakdown": {"plastic_kg": "20"},
+            "verified_method": "measured",
+        },
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert bad.json()["error"]["field"] == "verified_breakdown"
+    missing = api_client.post(url, {"decision": "adjust", "reason": "x"}, format="json")
+    assert missing.json()["error"]["field"] == "verified_weight_kg"
+    ok = api_client.post(
+        url,
+        {
+            "decision": "adjust",
+            "reason": "Cân lại",
+            "verified_weight_kg": "60",
+            "verified_breakdown": {"plastic_kg": "45", "water_hyacinth_kg": "0"},
+            "verified_method": "measured",
+        },
+        format="json",
+    )
+    assert ok.status_code == 201
+    assert ok.json()["verified"]["weight_kg"] == "60.00"
+    event.refresh_from_db()
+    assert event.status == "adjusted"

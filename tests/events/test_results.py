@@ -195,3 +195,96 @@ def test_unresolved_tie_refuses_publication(world):
     with pytest.raises(ContestError) as err:
         results_publish(campaign=campaign, actor=secretary)
     assert err.value.code == "unresolved_ties"
+
+
+def test_results_api_freeze_reopen_and_published_prizes(world, api_client):
+    from django.urls import reverse
+
+    campaign, organiser, judge, secretary = world
+    a, _ = team(campaign, organiser, judge, 1, "100", publish=True)
+    b, _ = team(campaign, organiser, judge, 2, "50", publish=False)
+    freeze_url = reverse("api:events-api:campaign-freeze", args=[campaign.slug])
+    reopen_url = reverse("api:events-api:campaign-reopen", args=[campaign.slug])
+    results_url = reverse("api:events-api:campaign-results", args=[campaign.slug])
+    api_client.force_authenticate(judge)
+    assert api_client.post(freeze_url).status_code == 403
+    api_client.force_authenticate(organiser)
+    assert api_client.post(freeze_url).status_code == 201
+    assert api_client.post(freeze_url).status_code == 409
+    no_reason = api_client.post(reopen_url, {"reason": ""}, format="json")
+    assert (
+        no_reason.status_code == 400 and no_reason.json()["error"]["field"] == "reason"
+    )
+    assert (
+        api_client.post(reopen_url, {"reason": "Khiếu nại"}, format="json").status_code
+        == 200
+    )
+    assert api_client.post(freeze_url).status_code == 201
+    api_client.force_authenticate(None)
+    assert api_client.get(results_url).status_code == 404  # not published yet
+    results_publish(campaign=campaign, actor=secretary)
+    body = api_client.get(results_url).json()
+    rows = body["collective"]
+    assert [(r["rank"], r["prize"], r["amount_vnd"]) for r in rows] == [
+        (1, "Giải Nhất", 3_000_000),
+        (2, "Giải Nhì", 2_000_000),
+    ]
+    assert rows[0]["entrant"] == "Đội Hương Giang số 1"
+    assert rows[1]["entrant"] == f"Đội thi #{b.pk}"  # no consent to publish
+    assert "/certificates/" in rows[0]["certificate_url"]
+    assert "0905123451" not in str(body) and "r1@example.vn" not in str(body)
+
+
+def test_leaderboard_is_public_only_after_publication(world, api_client):
+    from django.urls import reverse
+
+    campaign, organiser, judge, secretary = world
+    team(campaign, organiser, judge, 1, "100", publish=True)
+    b, _ = team(campaign, organiser, judge, 2, "50", publish=False)
+    url = reverse("api:events-api:leaderboard", args=[campaign.slug])
+    assert api_client.get(url).status_code == 403
+    api_client.force_authenticate(judge)
+    live = api_client.get(url).json()["results"]
+    assert {r["entrant"]["name"] for r in live} >= {
+        "Đội Hương Giang số 2"
+    }  # jury: real names
+    campaign_freeze(campaign=campaign, actor=organiser)
+    results_publish(campaign=campaign, actor=secretary)
+    api_client.force_authenticate(None)
+    public = api_client.get(url, {"category": "collective"}).json()["results"]
+    assert [r["entrant"]["name"] for r in public] == [
+        "Đội Hương Giang số 1",
+        f"Đội thi #{b.pk}",
+    ]
+    assert public[0]["prize"]["label"] == "Giải Nhất"
+    assert public[0]["breakdown"]["lines"]
+
+
+def test_a_conflicted_judge_cannot_order_a_tie(world):
+    from events.models import ConflictDeclaration
+
+    campaign, organiser, judge, secretary = world
+    a, _ = team(campaign, organiser, judge, 1, "100")
+    b, _ = team(campaign, organiser, judge, 2, "100")
+    ConflictDeclaration.objects.create(judge=judge, entrant=a)
+    with pytest.raises(ContestError) as err:
+        tie_decide(
+            campaign=campaign,
+            category="collective",
+            order=[a.pk, b.pk],
+            judge=judge,
+            reason="x",
+        )
+    assert err.value.code == "conflict_of_interest"
+
+
+def test_erased_entrants_are_never_named_in_public(world):
+    from events.results import public_name
+
+    campaign, organiser, judge, secretary = world
+    a, _ = team(campaign, organiser, judge, 1, "100", publish=True)
+    freeze = campaign_freeze(campaign=campaign, actor=organiser)
+    assert public_name(freeze, a.pk) == "Đội Hương Giang số 1"
+    a.anonymised_at = timezone.now()
+    a.save(update_fields=["anonymised_at"])
+    assert public_name(freeze, a.pk) == f"Đội thi #{a.pk}"

@@ -1,0 +1,330 @@
+"""The jury's API: an event's decisions (the audit trail, and deciding) and the
+leaderboards. Thin views: the judging service decides and raises ContestError,
+which config.api renders in the one error shape.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import Role, has_role
+from config.api import ApiError, query_choice
+
+from .errors import ContestError
+from .judging import event_decide
+from .models import (
+    Campaign,
+    CleanupEvent,
+    EventDecision,
+    PrizeCategory,
+    Verdict,
+    WeightMethod,
+)
+from .results import current_freeze, public_name
+from .review_views import BoardLine, BoardRow, leaderboard
+from .selectors import can_see_private
+
+
+class IsJury(permissions.BasePermission):
+    """Organisers, judges and the secretary (they see personal data and flags)."""
+
+    message = _("Chỉ Ban Tổ chức, Ban Giám khảo và Thư ký xem được nội dung này.")
+
+    def has_permission(self, request, view) -> bool:
+        return can_see_private(request.user)
+
+
+class IsJudge(permissions.BasePermission):
+    message = _("Chỉ Ban Giám khảo được chấm sự kiện.")
+
+    def has_permission(self, request, view) -> bool:
+        return has_role(request.user, Role.JUDGE)
+
+
+def _kg_field(**kwargs) -> serializers.DecimalField:
+    # Only "is it a finite number" here; range and precision are the service's rules.
+    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
+    weight_kg = _kg_field(required=False, allow_null=True, default=None)
+    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
+    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
+    other_kg = _kg_field(required=False, allow_null=True, default=None)
+    method = serializers.ChoiceField(
+        choices=WeightMethod.choices, required=False, allow_null=True, default=None
+    )
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """One line of the audit trail: who, when, what, before → after, why."""
+
+    judge = serializers.CharField(source="judge.get_username", read_only=True)
+    verdict_label = serializers.CharField(source="get_verdict_display", read_only=True)
+    verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventDecision
+        fields = [
+            "id",
+            "event",
+            "judge",
+            "verdict",
+            "verdict_label",
+            "verified",
+            "reason",
+            "before",
+            "after",
+            "at",
+        ]
+
+    def get_verified(self, obj) -> dict:
+        return {
+            "weight_kg": str(obj.verified_weight_kg),
+            "plastic_kg": str(obj.verified_plastic_kg),
+            "water_hyacinth_kg": str(obj.verified_water_hyacinth_kg),
+            "other_kg": str(obj.verified_other_kg),
+            "method": obj.verified_method,
+        }
+
+
+def _event(pk: int) -> CleanupEvent:
+    event = CleanupEvent.objects.filter(pk=pk).first()
+    if event is None:
+        raise ApiError(_("Không tìm thấy sự kiện."), code="not_found", status=404)
+    return event
+
+
+class EventDecisionsApi(APIView):
+    """The event's audit trail (jury roles), or a judge's decision on it."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsJudge()]
+        return [IsJury()]
+
+    @extend_schema(responses=DecisionSerializer(many=True))
+    def get(self, request, pk: int):
+        event = _event(pk)
+        decisions = (
+            EventDecision.objects.filter(event=event)
+            .select_related("judge")
+            .order_by("at", "id")
+        )
+        return Response(DecisionSerializer(decisions, many=True).data)
+
+    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
+    def post(self, request, pk: int):
+        event = _event(pk)
+        serializer = DecisionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = event_decide(
+            event=event, judge=request.user, **serializer.validated_data
+        )
+        return Response(
+            DecisionSerializer(decision).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _line(line: BoardLine) -> dict:
+    return {"label": line.label, "value": str(line.value), "kind": line.kind}
+
+
+def _result(row: BoardRow) -> dict:
+    prize = None
+    if row.prize_label:
+        prize = {
+            "rank": row.prize_rank,
+            "label": row.prize_label,
+            "amount_vnd": row.prize_amount_vnd,
+            "amount": row.prize_amount,
+        }
+    return {
+        "rank": row.rank,
+        "category": row.category,
+        "entrant": {
+            "id": row.entrant.pk,
+            "name": row.entrant.name,
+            "kind": row.entrant.kind,
+        },
+        "score": str(row.points),
+        "event_points": str(row.event_points),
+        "coverage_bonus": str(row.coverage_bonus),
+        "areas": row.areas,
+        "priority_weighted_kg": str(row.priority_weighted_kg),
+        "last_event_end": row.last_event_end.isoformat()
+        if row.last_event_end
+        else None,
+        "prize": prize,
+        "boundary_tie": row.boundary_tie,
+        "tied_with": list(row.tied_with),
+        "breakdown": {
+            "lines": [_line(line) for line in row.lines],
+            "events": [
+                {
+                    "event": event.event_id,
+                    "title": event.title,
+                    "points": str(event.points),
+                    "priority_weighted_kg": str(event.priority_weighted_kg),
+                    "lines": [_line(line) for line in event.lines],
+                }
+                for event in row.events
+            ],
+        },
+    }
+
+
+class LeaderboardApi(APIView):
+    """The leaderboards: live for the jury roles; for everyone else the published
+    results (from the frozen snapshot, names only with consent), else 403."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "category",
+                OpenApiTypes.STR,
+                enum=PrizeCategory.values,
+                description="collective | individual (default: both)",
+            )
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request, slug: str):
+        category = query_choice(request.query_params, "category", PrizeCategory.values)
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None:
+            raise ApiError(
+                _("Không tìm thấy chiến dịch."), code="not_found", status=404
+            )
+        categories = [category] if category else list(PrizeCategory.values)
+        if not IsJury().has_permission(request, self):
+            return Response(_published_board(campaign, categories))
+        tables = leaderboard(campaign)
+        return Response(
+            {
+                "campaign": campaign.slug,
+                "note": str(
+                    _(
+                        "Chỉ sự kiện đã được duyệt hoặc điều chỉnh được tính điểm; "
+                        "sự kiện chưa chấm và sự kiện bị loại tính 0 điểm."
+                    )
+                ),
+                "results": [
+                    _result(row) for name in categories for row in tables[name]
+                ],
+            }
+        )
+
+
+def _published_board(campaign: Campaign, categories: list[str]) -> dict:
+    freeze = current_freeze(campaign)
+    if freeze is None or freeze.published_at is None:
+        raise ApiError(
+            _("Bảng xếp hạng chỉ công khai sau khi kết quả được công bố."),
+            code="not_published",
+            status=403,
+        )
+    rows = []
+    for category in categories:
+        data = freeze.snapshot["results"][category]
+        awards = {a["entrant_id"]: a for a in data["awards"]}
+        for row in data["ranking"]:
+            award = awards.get(row["entrant_id"])
+            rows.append(
+                {
+                    "rank": row["rank"],
+                    "category": category,
+                    "entrant": {
+                        "id": row["entrant_id"],
+                        "name": public_name(freeze, row["entrant_id"]),
+                    },
+                    "score": row["points"],
+                    "event_points": row["event_points"],
+                    "coverage_bonus": row["coverage_bonus"],
+                    "areas": row["areas"],
+                    "priority_weighted_kg": row["priority_weighted_kg"],
+                    "prize": {
+                        "rank": award["prize_rank"],
+                        "label": award["label"],
+                        "amount_vnd": award["amount_vnd"],
+                    }
+                    if award
+                    else None,
+                    "breakdown": {"lines": row["lines"], "events": row["events"]},
+                }
+            )
+    return {
+        "campaign": campaign.slug,
+        "published_at": freeze.published_at,
+        "results": rows,
+    }
+
+
+class BreakdownInputSerializer(serializers.Serializer):
+    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
+    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
+    other_kg = _kg_field(required=False, allow_null=True, default=None)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    """The review contract: decision, verified figures (for adjust), reason."""
+
+    decision = serializers.ChoiceField(choices=Verdict.choices)
+    verified_weight_kg = _kg_field(required=False, allow_null=True, default=None)
+    verified_breakdown = BreakdownInputSerializer(required=False, default=dict)
+    verified_method = serializers.ChoiceField(
+        choices=WeightMethod.choices, required=False, allow_null=True, default=None
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000
+    )
+
+
+# The service names fields by its own arguments; this endpoint by the contract's.
+REVIEW_FIELDS = {
+    "weight_kg": "verified_weight_kg",
+    "method": "verified_method",
+    "breakdown": "verified_breakdown",
+    "plastic_kg": "verified_breakdown.plastic_kg",
+    "water_hyacinth_kg": "verified_breakdown.water_hyacinth_kg",
+    "other_kg": "verified_breakdown.other_kg",
+}
+
+
+class EventReviewApi(APIView):
+    """A judge's decision on an event: approve, adjust (verified figures) or reject."""
+
+    permission_classes = [IsJudge]
+
+    @extend_schema(request=ReviewInputSerializer, responses={201: DecisionSerializer})
+    def post(self, request, pk: int):
+        event = _event(pk)
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        breakdown = data["verified_breakdown"] or {}
+        try:
+            decision = event_decide(
+                event=event,
+                judge=request.user,
+                verdict=data["decision"],
+                reason=data["reason"],
+                weight_kg=data["verified_weight_kg"],
+                plastic_kg=breakdown.get("plastic_kg"),
+                water_hyacinth_kg=breakdown.get("water_hyacinth_kg"),
+                other_kg=breakdown.get("other_kg"),
+                method=data["verified_method"],
+            )
+        except ContestError as exc:
+            exc.field = REVIEW_FIELDS.get(exc.field, exc.field)
+            raise
+        return Response(
+            DecisionSerializer(decision).data, status=status.HTTP_201_CREATED
+        )
