@@ -18,6 +18,7 @@ from .defaults import PRIZES_2024
 from .event_services import CONTEST_TZ, event_log
 from .judging import event_decide
 from .models import Campaign, CleanupEvent, Entrant
+from .results import campaign_freeze, results_publish
 from .services import (
     Consents,
     Person,
@@ -77,6 +78,7 @@ def load() -> list[str]:
         )
         lines.append("campaign demo created")
     lines += _entrants_2024()
+    lines += _practice_entrant(Campaign.objects.get(slug="demo"))
     return lines or ["campaigns: already loaded"]
 
 
@@ -261,6 +263,54 @@ def _decisions_2024(campaign: Campaign) -> int:
                 verdict="reject",
                 reason="Ảnh trùng với sự kiện khác, số liệu lặp lại (demo)",
             )
-        elif index < len(events) - 1:  # the last one waits for review
+        else:
             event_decide(event=event, judge=judge, verdict="approve")
-    return len(events) - 1
+    # 2024 is over: its results are frozen and published, with certificates.
+    organiser, _created = user_upsert(username="demo-btc", role="organiser")
+    secretary, _created = user_upsert(username="demo-thuky", role="secretary")
+    campaign_freeze(campaign=campaign, actor=organiser)
+    results_publish(campaign=campaign, actor=secretary)
+    return len(events)
+
+
+def _practice_entrant(campaign: Campaign) -> list[str]:
+    """An approved team in the practice campaign with two events for the jury's queue."""
+    if Entrant.objects.filter(campaign=campaign).exists():
+        return []
+    organiser, _created = user_upsert(username="demo-btc", role="organiser")
+    user, _created = user_upsert(username="demo-doi-thu", role="resident")
+    today = timezone.localdate()
+    entrant = entrant_register(
+        campaign=campaign,
+        user=user,
+        kind="team",
+        name="Đội Tình nguyện Vỹ Dạ (demo)",
+        representative=Representative(
+            full_name="Hoàng Thu Hà (demo)",
+            date_of_birth=dt.date(1998, 3, 8),
+            organisation="Đoàn phường Vỹ Dạ",
+            phone="0905000505",
+            email="demo-doi-thu@example.invalid",
+        ),
+        members=[Person(full_name=n) for n in ("Lê Văn Phúc", "Trần Thị Ngọc")],
+        consents=Consents(participation=True, contact=True, publish=True),
+        today=today - dt.timedelta(days=10),
+    )
+    entrant = entrant_approve(entrant=entrant, actor=organiser)
+    for days_ago, kg, method in ((7, "65.5", "measured"), (3, "120", "estimated")):
+        start = dt.datetime.combine(
+            today - dt.timedelta(days=days_ago), dt.time(7, 0), tzinfo=CONTEST_TZ
+        )
+        event_log(
+            entrant=entrant,
+            user=user,
+            title=f"Dọn rác ven sông Như Ý ({days_ago} ngày trước, demo)",
+            location=Point(107.6180, 16.4560, srid=4326),
+            started_at=start,
+            ended_at=start + dt.timedelta(hours=3),
+            participants=["Hoàng Thu Hà", "Lê Văn Phúc", "Trần Thị Ngọc"],
+            weight_kg=kg,
+            weight_method=method,
+            plastic_kg="40",
+        )
+    return ["practice campaign: 1 entrant, 2 events waiting for the jury"]

@@ -24,7 +24,15 @@ def test_demo_contest_is_the_2024_plan_with_reviewed_events(db):
         "adjust",
         "reject",
     }
-    assert events.filter(status="submitted").count() == 1
+    assert events.filter(status="submitted").count() == 0
+    freeze = campaign.freezes.get()
+    assert freeze.published_at is not None
+    awards = freeze.snapshot["results"]["collective"]["awards"]
+    assert freeze.certificates.count() == len(awards) + len(
+        freeze.snapshot["results"]["individual"]["awards"]
+    )
+    practice = CleanupEvent.objects.filter(entrant__campaign__slug="demo")
+    assert practice.filter(status="submitted").count() == 2
     standings = campaign_standings(campaign)
     assert len(standings.collective) == 3 and len(standings.individual) == 1
     assert standings.collective[0].ranked.score.points > 0
