@@ -15,12 +15,13 @@ class Command(BaseCommand):
         "Load the demo data (labelled as demo). Re-running updates, never duplicates."
     )
 
-    @transaction.atomic
     def handle(self, *args, **options):
         # Demo registrations would "email" invented representatives: send nothing.
+        # (Mail goes out when the transaction commits, so the override wraps it.)
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"
         ):
-            for loader in LOADERS:
-                for line in loader():
-                    self.stdout.write(f"demo {line}")
+            with transaction.atomic():
+                for loader in LOADERS:
+                    for line in loader():
+                        self.stdout.write(f"demo {line}")
