@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("geo.urls")),
     path("hotspots/", include("hotspots.urls")),
     path("", include("events.api_urls")),
+    path("", include("maps.coverage_api_urls")),
+    path("", include("maps.analysis_api_urls")),
 ]
 
 urlpatterns = [
@@ -23,12 +25,17 @@ urlpatterns = [
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
     ),
+    path("maps/coverage/", include("maps.coverage_urls")),
+    path("maps/hexagons/", include("maps.analysis_urls")),
+    path("exports/", include("maps.export_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("hotspots/", include("hotspots.page_urls")),
     path("contest/", include("events.page_urls")),
     path("certificates/", include("events.certificate_urls")),
     path("open311/v2/", include("hotspots.open311_urls")),
+    path("maps/", include("maps.public_urls")),
+    path("", include("maps.dashboard_urls")),
     path("", views.home, name="home"),
 ]
 

@@ -55,7 +55,7 @@ QUEUE_PAGE_SIZE = 50
 # Leaflet draws each circle marker as an SVG path; past ~2,000 of them panning
 # slows down (ENGINEERING-NOTES). The list map shows the current filter's
 # highest-scored MAP_MARKER_CAP hotspots and says so when there are more.
-MAP_MARKER_CAP = 2000
+MAP_MARKER_CAP = 1000
 NEARBY_SHOWN = 10
 # The level whose name a card shows and whose areas the list filters by (as home).
 DISTRICT_LEVEL = "district"

@@ -162,3 +162,241 @@ def marker_bounds(markers: Iterable[HotspotMarker]) -> list[list[float]] | None:
     if not lats:
         return None
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+# --- public map, heat and team coverage (maps.public_views) --------------------
+
+# Outline dash per public status: verified solid, cleaned dotted (and paler),
+# reopened dashed. Together with the red priority outline and category fill.
+STATUS_DASH: dict[str, str | None] = {
+    "verified": None,
+    "cleaned": "2 4",
+    "reopened": "8 4",
+}
+STATUS_FILL_OPACITY: dict[str, float] = {"cleaned": 0.4}
+
+
+@dataclass(frozen=True)
+class PublicHotspotMarker(HotspotMarker):
+    """A hotspot on the public map: HotspotMarker plus status and a thumbnail."""
+
+    status: str = "verified"
+    thumbnail_url: str = ""  # our own media URL (a path), or ""
+    thumbnail_alt: str = ""
+
+
+def popup_html(
+    lines: Iterable[str], *, thumbnail_url: str = "", thumbnail_alt: str = ""
+) -> str:
+    """Return tooltip/popup HTML made of escaped text and at most one <img>.
+
+    Every string goes through safe_popup_text. The image is kept only when its
+    URL is a path on this site (our media URL), never another origin or scheme.
+    """
+    parts = []
+    if thumbnail_url.startswith("/") and not thumbnail_url.startswith("//"):
+        parts.append(
+            '<img class="map-thumb" src="'
+            + safe_popup_text(thumbnail_url)
+            + '" alt="'
+            + safe_popup_text(thumbnail_alt)
+            + '" width="96" height="72">'
+        )
+    text = "<br>".join(safe_popup_text(line) for line in lines)
+    if text:
+        parts.append(text)
+    return "".join(parts)
+
+
+def public_hotspot_layer(markers: Iterable[PublicHotspotMarker], *, cluster: bool):
+    """Return the public hotspots layer, in a MarkerCluster when `cluster`.
+
+    Category colours the fill, the status the outline's dash, priority a thick red
+    outline, the score the radius. Text-only tooltips (see hotspot_layer).
+    """
+    from folium.plugins import MarkerCluster
+
+    name = _("Điểm nóng")
+    if cluster:
+        # Past zoom 16 every marker is shown on its own.
+        group = MarkerCluster(
+            name=name, options={"disableClusteringAtZoom": 16, "maxClusterRadius": 45}
+        )
+    else:
+        group = folium.FeatureGroup(name=name)
+    for marker in markers:
+        html = popup_html(
+            marker.lines,
+            thumbnail_url=marker.thumbnail_url,
+            thumbnail_alt=marker.thumbnail_alt,
+        )
+        folium.CircleMarker(
+            location=[marker.lat, marker.lon],
+            radius=marker_radius(marker.score),
+            color=PRIORITY_OUTLINE if marker.priority else MARKER_OUTLINE,
+            weight=4 if marker.priority else 2,
+            dash_array=STATUS_DASH.get(marker.status),
+            fill=True,
+            fill_color=category_colour(marker.category),
+            fill_opacity=STATUS_FILL_OPACITY.get(marker.status, 0.85),
+            class_name="hotspot-marker status-" + marker.status,
+            tooltip=folium.Tooltip(html) if html else None,
+        ).add_to(group)
+    return group
+
+
+def heat_layer(points: Iterable[tuple[float, float, float]], *, name: str):
+    """Return a HeatMap of (lon, lat, weight) points, weights scaled to 0..1.
+
+    Leaflet.heat saturates at `max` (1.0): scaling by the heaviest point keeps
+    the picture relative whatever the unit. Coordinates are rounded to 5
+    decimals (~1 m) to keep the page small.
+    """
+    from folium.plugins import HeatMap
+
+    points = list(points)
+    heaviest = max((weight for _lon, _lat, weight in points), default=0.0) or 1.0
+    data = [
+        [round(lat, 5), round(lon, 5), round(weight / heaviest, 4)]
+        for lon, lat, weight in points
+    ]
+    return HeatMap(data, name=name, radius=18, blur=15, min_opacity=0.3, max_zoom=14)
+
+
+@dataclass(frozen=True)
+class EventShape:
+    """A cleanup event on the team coverage map, as plain data."""
+
+    lon: float
+    lat: float
+    outline: dict | None = None  # GeoJSON geometry
+    route: dict | None = None  # GeoJSON geometry
+    lines: tuple[str, ...] = ()  # plain text, escaped here
+
+
+EVENT_COLOUR = "#1b7f3b"
+
+
+def event_layer(events: Iterable[EventShape]) -> folium.FeatureGroup:
+    """Return the events as points, with their outlines and routes, text tooltips."""
+    group = folium.FeatureGroup(name=_("Sự kiện thu gom"))
+    style = {"color": EVENT_COLOUR, "weight": 3, "fillOpacity": 0.25}
+    for event in events:
+        text = popup_html(event.lines)
+        for geometry in (event.outline, event.route):
+            if geometry is not None:
+                folium.GeoJson(
+                    geometry,
+                    style_function=lambda _f, style=style: style,
+                    tooltip=folium.Tooltip(text) if text else None,
+                ).add_to(group)
+        folium.CircleMarker(
+            location=[event.lat, event.lon],
+            radius=8,
+            color="#ffffff",
+            weight=2,
+            fill=True,
+            fill_color=EVENT_COLOUR,
+            fill_opacity=0.95,
+            class_name="event-marker",
+            tooltip=folium.Tooltip(text) if text else None,
+        ).add_to(group)
+    return group
+
+
+def shape_bounds(points: Iterable[tuple[float, float]]) -> list[list[float]] | None:
+    """Return [[south, west], [north, east]] around (lon, lat) points."""
+    points = list(points)
+    if not points:
+        return None
+    lons = [lon for lon, _lat in points]
+    lats = [lat for _lon, lat in points]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+# --- hexagon coverage, coverage gaps and Gi* clusters (maps.hexagons/clusters) ---
+
+# Hot reds and cold blues (ColorBrewer RdBu), darker for higher confidence.
+CLUSTER_COLOURS: dict[str, str] = {
+    "hot_99": "#b2182b",
+    "hot_95": "#ef8a62",
+    "hot_90": "#fddbc7",
+    "cold_99": "#2166ac",
+    "cold_95": "#67a9cf",
+    "cold_90": "#d1e5f0",
+}
+CLEANUP_CELL_COLOUR = "#1b7f3b"
+OPEN_CELL_COLOUR = "#e69f00"
+GAP_COLOUR = "#d00000"
+
+
+def hex_cell_layer(
+    collection: dict,
+    *,
+    name: str,
+    colour: str,
+    fields: list[str],
+    aliases: list[str],
+    show: bool = True,
+) -> folium.GeoJson:
+    """Return a layer of H3 cells (a GeoJSON FeatureCollection of numbers only)."""
+    return folium.GeoJson(
+        collection,
+        name=name,
+        show=show,
+        style_function=lambda _f: {
+            "color": colour,
+            "weight": 1,
+            "fillColor": colour,
+            "fillOpacity": 0.45,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=fields, aliases=[safe_popup_text(a) for a in aliases]
+        ),
+    )
+
+
+def cluster_layer(collection: dict, *, name: str, show: bool = True):
+    """Return a layer of Gi* cells coloured by class ("ns" cells are left out)."""
+    features = [
+        f for f in collection["features"] if f["properties"]["class"] in CLUSTER_COLOURS
+    ]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        show=show,
+        style_function=lambda f: {
+            "color": "#555555",
+            "weight": 1,
+            "fillColor": CLUSTER_COLOURS.get(f["properties"]["class"], "#ffffff"),
+            "fillOpacity": 0.7,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["class", "value", "gi_z", "p_fdr"],
+            aliases=[
+                safe_popup_text(_("Loại")),
+                safe_popup_text(_("Giá trị")),
+                "z",
+                safe_popup_text(_("p (đã hiệu chỉnh)")),
+            ],
+        ),
+    )
+
+
+def gap_layer(points, *, name: str, show: bool = True) -> folium.FeatureGroup:
+    """Return circle markers for coverage gaps; points carry lon, lat and lines."""
+    group = folium.FeatureGroup(name=name, show=show)
+    for point in points:
+        text = "<br>".join(safe_popup_text(line) for line in point.lines)
+        folium.CircleMarker(
+            location=[point.lat, point.lon],
+            radius=8,
+            color=GAP_COLOUR,
+            weight=3,
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=0.9,
+            class_name="gap-marker",
+            tooltip=folium.Tooltip(text) if text else None,
+        ).add_to(group)
+    return group

@@ -255,3 +255,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # --- Contest ----------------------------------------------------------------
 # Version of the personal-data notice entrants consent to (recorded per consent).
 ENTRANT_NOTICE_VERSION = env("ENTRANT_NOTICE_VERSION", "2026-11")
+
+# --- Maps and dashboard (maps.public_views, maps.dashboard_views) ------------
+# Above this many points a heatmap is summed into grid cells on the server, so
+# the page stays light (folium inlines ~23 bytes per heat point).
+HEATMAP_POINT_LIMIT = int(env("HEATMAP_POINT_LIMIT", "5000"))
+# Origins (https://news.example.vn) allowed to frame /embed/map/ besides this
+# site; empty: only this site. Every other page keeps X-Frame-Options.
+EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", "")

@@ -1,0 +1,521 @@
+"""Read paths of the map and dashboard pages (maps.public_views, maps.dashboard_views).
+
+Every database read of /maps/, /maps/heatmap/, /maps/entrants/<id>/, /dashboard/
+and /embed/map/ is here; the views turn the plain data returned into layers and
+charts. Counting and summing happen in SQL (GROUP BY), never row by row in Python.
+
+Coordinates are WGS84 (lon, lat); heat grid cells are in degrees (at Huế's
+latitude 0.01° is about 1.07 km east-west and 1.11 km north-south).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.gis.db.models import MultiPolygonField
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Floor, TruncDate
+
+from accounts.roles import Role, has_role
+from geo.models import AdminArea
+from geo.spatial import WGS84
+from hotspots.models import PUBLIC_STATUSES, Hotspot, HotspotPhoto, Status
+
+from .event_services import CONTEST_TZ
+from .models import (
+    Campaign,
+    CleanupEvent,
+    Entrant,
+    EntrantStatus,
+    EventStatus,
+    Participant,
+)
+
+# Events whose current decision's figures count as verified kilograms (as
+# events.analytics_coverage: approved and adjusted events).
+VERIFIED_EVENT = (EventStatus.APPROVED, EventStatus.ADJUSTED)
+# Reports that are not pollution (refused, or merged into another report).
+NOT_POLLUTION = (Status.REJECTED, Status.DUPLICATE)
+HEAT_SOURCES = ("hotspots", "cleanups")
+# The first heat grid tried when there are too many points (~530 m at Huế);
+# doubled until the cells fit under the point limit.
+HEAT_FIRST_CELL_DEG = 0.005
+HEAT_MAX_DOUBLINGS = 10
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=CONTEST_TZ)
+
+
+def _x(field: str) -> Func:
+    return Func(F(field), function="ST_X", output_field=FloatField())
+
+
+def _y(field: str) -> Func:
+    return Func(F(field), function="ST_Y", output_field=FloatField())
+
+
+# --- the public hotspot map ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicPoint:
+    """One public hotspot as the public map shows it (no reporter, no contact)."""
+
+    id: int
+    lon: float
+    lat: float
+    category: str
+    status: str
+    priority: bool
+    score: float
+    size_label: str
+    size_label_en: str
+    description: str
+    created_at: dt.datetime
+    thumbnail: str  # storage name of the first photo's thumbnail, or ""
+
+
+def public_hotspots(
+    *,
+    category: str | None = None,
+    status: str | None = None,
+    priority: bool | None = None,
+    area_id: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Hotspot]:
+    """Return the public hotspots matching the filters (dates are Huế local days)."""
+    queryset = Hotspot.objects.public()
+    if category:
+        queryset = queryset.filter(category=category)
+    if status:
+        queryset = queryset.filter(status=status)
+    if priority is not None:
+        queryset = queryset.filter(priority=priority)
+    if area_id is not None:
+        queryset = queryset.filter(areas__id=area_id)
+    if since is not None:
+        queryset = queryset.filter(created_at__gte=_day_start(since))
+    if until is not None:
+        queryset = queryset.filter(
+            created_at__lt=_day_start(until + dt.timedelta(days=1))
+        )
+    return queryset
+
+
+def public_points(queryset: QuerySet[Hotspot], *, limit: int) -> list[PublicPoint]:
+    """Return at most `limit` of the hotspots, highest score first (one query)."""
+    thumbnail = (
+        HotspotPhoto.objects.filter(hotspot=OuterRef("pk"))
+        .order_by("created_at", "id")
+        .values("thumbnail")[:1]
+    )
+    rows = (
+        queryset.annotate(
+            lon=_x("location"), lat=_y("location"), thumb=Subquery(thumbnail)
+        )
+        .order_by("-score", "-created_at", "id")
+        .values(
+            "id",
+            "lon",
+            "lat",
+            "category",
+            "status",
+            "priority",
+            "score",
+            "size_class__label",
+            "size_class__label_en",
+            "description",
+            "created_at",
+            "thumb",
+        )[:limit]
+    )
+    return [
+        PublicPoint(
+            id=row["id"],
+            lon=row["lon"],
+            lat=row["lat"],
+            category=row["category"],
+            status=row["status"],
+            priority=row["priority"],
+            score=row["score"],
+            size_label=row["size_class__label"],
+            size_label_en=row["size_class__label_en"],
+            description=row["description"],
+            created_at=row["created_at"],
+            thumbnail=row["thumb"] or "",
+        )
+        for row in rows
+    ]
+
+
+def districts(level: str = "district") -> list[AdminArea]:
+    """Return the areas the public map filters by (names only, no boundaries)."""
+    return list(
+        AdminArea.objects.filter(level=level)
+        .only("id", "name", "name_en", "approximate")
+        .order_by("name")
+    )
+
+
+def any_approximate_area() -> bool:
+    return AdminArea.objects.filter(approximate=True).exists()
+
+
+# --- campaigns and their days ----------------------------------------------------
+
+
+def campaign_choices() -> list[Campaign]:
+    return list(Campaign.objects.order_by("-activity_start", "id"))
+
+
+def campaign_days(campaign: Campaign) -> list[dt.date]:
+    """Return every day of the campaign's activity window, first to last."""
+    span = (campaign.activity_end - campaign.activity_start).days
+    return [campaign.activity_start + dt.timedelta(days=i) for i in range(span + 1)]
+
+
+@dataclass(frozen=True)
+class Period:
+    value: str  # the first day, ISO (what the select sends back)
+    start: dt.date
+    end: dt.date  # inclusive
+    index: int  # 1-based day or week of the campaign
+
+
+def campaign_periods(campaign: Campaign, unit: str) -> list[Period]:
+    """Return the campaign's days, or its weeks counted from its first day."""
+    days = campaign_days(campaign)
+    step = 7 if unit == "week" else 1
+    periods = []
+    for index, i in enumerate(range(0, len(days), step), start=1):
+        chunk = days[i : i + step]
+        periods.append(Period(chunk[0].isoformat(), chunk[0], chunk[-1], index))
+    return periods
+
+
+# --- heat ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heat:
+    """Heat points [(lon, lat, weight_kg)] and how they were made."""
+
+    points: list[tuple[float, float, float]]
+    source_count: int  # hotspots or events behind the points
+    aggregated: bool
+    cell_deg: float | None  # grid cell size when aggregated
+    total_kg: float
+
+
+def _heat_queryset(source: str, start: dt.date | None, end: dt.date | None):
+    """Return (queryset, weight expression in kg, geometry field) for a source."""
+    if source == "cleanups":
+        queryset = CleanupEvent.objects.filter(
+            status__in=VERIFIED_EVENT, current_decision__isnull=False
+        )
+        weight = Cast("current_decision__verified_weight_kg", FloatField())
+        when = "started_at"
+    else:
+        queryset = Hotspot.objects.exclude(status__in=NOT_POLLUTION)
+        # The middle of the size class's range, as the priority score assumes.
+        weight = (
+            Cast("size_class__min_kg", FloatField())
+            + Cast("size_class__max_kg", FloatField())
+        ) / Value(2.0)
+        when = "created_at"
+    if start is not None:
+        queryset = queryset.filter(**{f"{when}__gte": _day_start(start)})
+    if end is not None:
+        end_at = _day_start(end + dt.timedelta(days=1))
+        queryset = queryset.filter(**{f"{when}__lt": end_at})
+    return queryset, weight
+
+
+def heat(
+    *,
+    source: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int | None = None,
+) -> Heat:
+    """Return heat points weighted by kilograms, on a grid above `limit` points.
+
+    source "hotspots": every report that is pollution (not rejected or merged),
+    weighted by its size class's estimated kg, dated by its report; "cleanups":
+    events with a verified decision, weighted by verified kg, dated by their start.
+    Above the limit the points are summed in SQL into square cells (floor of
+    lon/lat ÷ cell), the cell doubling until the cells fit the limit.
+    """
+    limit = limit or settings.HEATMAP_POINT_LIMIT
+    queryset, weight = _heat_queryset(source, start, end)
+    totals = queryset.aggregate(n=Count("id"), kg=Sum(weight))
+    count, total_kg = totals["n"], float(totals["kg"] or 0)
+    if count <= limit:
+        rows = queryset.annotate(
+            lon=_x("location"), lat=_y("location"), kg=weight
+        ).values_list("lon", "lat", "kg")
+        points = [(lon, lat, float(kg)) for lon, lat, kg in rows]
+        return Heat(points, count, False, None, total_kg)
+    cell = HEAT_FIRST_CELL_DEG
+    for _ in range(HEAT_MAX_DOUBLINGS):
+        cells = _grid(queryset, weight, cell)
+        if len(cells) <= limit:
+            break
+        cell *= 2
+    return Heat(cells, count, True, cell, total_kg)
+
+
+def _grid(queryset, weight, cell_deg: float) -> list[tuple[float, float, float]]:
+    """Sum the weights per grid cell (one GROUP BY); a cell's point is its centre."""
+    rows = (
+        queryset.annotate(
+            gx=Floor(_x("location") / Value(cell_deg)),
+            gy=Floor(_y("location") / Value(cell_deg)),
+        )
+        .values("gx", "gy")
+        .annotate(kg=Sum(weight))
+        .order_by("gx", "gy")
+        .values_list("gx", "gy", "kg")
+    )
+    return [
+        ((gx + 0.5) * cell_deg, (gy + 0.5) * cell_deg, float(kg or 0))
+        for gx, gy, kg in rows
+    ]
+
+
+# --- an entrant's coverage (for the jury) ---------------------------------------------
+
+ENTRANT_MAP_ROLES = (Role.ORGANISER, Role.JUDGE, Role.SECRETARY)
+
+
+def can_view_entrant_map(user, entrant: Entrant) -> bool:
+    """The jury (judges, the secretary), organisers, and the entrant's representative."""
+    if not user.is_authenticated:
+        return False
+    if entrant.representative_id is not None and entrant.representative_id == user.pk:
+        return True
+    return any(has_role(user, role) for role in ENTRANT_MAP_ROLES)
+
+
+def entrant_get(pk: int) -> Entrant | None:
+    return Entrant.objects.select_related("campaign").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class EntrantEvent:
+    id: int
+    title: str
+    lon: float
+    lat: float
+    outline: object  # GEOS Polygon or None
+    route: object  # GEOS LineString or None
+    started_at: dt.datetime
+    status: str
+    verified_kg: Decimal | None
+    participants: int
+
+
+@dataclass(frozen=True)
+class EntrantCoverage:
+    events: list[EntrantEvent]
+    hotspots: list[dict]  # id, lon, lat, category, status
+    areas: list[AdminArea]  # with `outline`, at the campaign's coverage level
+    event_count: int
+    verified_kg: Decimal
+    participant_count: int
+
+
+def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
+    """Return the entrant's events, claimed hotspots and covered areas (4 queries).
+
+    Rejected events count for nothing and are not drawn. Participant names are
+    not read at all: the map shows counts only.
+    """
+    events_qs = CleanupEvent.objects.filter(entrant=entrant).exclude(
+        status=EventStatus.REJECTED
+    )
+    participants = (
+        Participant.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        events_qs.annotate(
+            lon=_x("location"),
+            lat=_y("location"),
+            people=Subquery(participants),
+        )
+        .select_related("current_decision")
+        .only(
+            "id",
+            "title",
+            "outline",
+            "route",
+            "started_at",
+            "status",
+            "current_decision__verified_weight_kg",
+        )
+        .order_by("started_at", "id")
+    )
+    events = []
+    for row in rows:
+        decision = row.current_decision
+        verified = (
+            decision.verified_weight_kg
+            if decision is not None and row.status in VERIFIED_EVENT
+            else None
+        )
+        events.append(
+            EntrantEvent(
+                id=row.id,
+                title=row.title,
+                lon=row.lon,
+                lat=row.lat,
+                outline=row.outline,
+                route=row.route,
+                started_at=row.started_at,
+                status=row.status,
+                verified_kg=verified,
+                participants=row.people or 0,
+            )
+        )
+    hotspots = list(
+        Hotspot.objects.filter(cleanup_events__in=events_qs)
+        .distinct()
+        .annotate(lon=_x("location"), lat=_y("location"))
+        .values("id", "lon", "lat", "category", "status")
+        .order_by("id")
+    )
+    area_ids = CleanupEvent.areas.through.objects.filter(
+        cleanupevent__in=events_qs
+    ).values("adminarea_id")
+    areas = list(
+        AdminArea.objects.filter(level=entrant.campaign.coverage_level, id__in=area_ids)
+        .defer("geom")
+        .annotate(
+            # ~50 m simplification, as geo.selectors.area_outlines.
+            outline=Func(
+                F("geom"),
+                Value(0.0005),
+                function="ST_SimplifyPreserveTopology",
+                output_field=MultiPolygonField(srid=WGS84),
+            )
+        )
+        .order_by("name")
+    )
+    return EntrantCoverage(
+        events=events,
+        hotspots=hotspots,
+        areas=areas,
+        event_count=len(events),
+        verified_kg=sum((e.verified_kg or Decimal(0) for e in events), Decimal(0)),
+        participant_count=sum(e.participants for e in events),
+    )
+
+
+# --- the IOC dashboard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    reports: int
+    verified: int
+    priority: int
+    cleaned: int
+    events: int
+    verified_kg: Decimal
+    participants: int
+    entrants: int
+
+
+def _campaign_hotspots(campaign: Campaign) -> QuerySet[Hotspot]:
+    """Reports filed during the campaign's activity window (Huế local days)."""
+    return Hotspot.objects.exclude(status__in=NOT_POLLUTION).filter(
+        created_at__gte=_day_start(campaign.activity_start),
+        created_at__lt=_day_start(campaign.activity_end + dt.timedelta(days=1)),
+    )
+
+
+def _campaign_events(campaign: Campaign) -> QuerySet[CleanupEvent]:
+    return CleanupEvent.objects.filter(entrant__campaign=campaign).exclude(
+        status=EventStatus.REJECTED
+    )
+
+
+def headline(campaign: Campaign) -> Headline:
+    """Return the campaign's headline figures (4 aggregate queries).
+
+    Same definitions as events.analytics_coverage (so the dashboard agrees with
+    the coverage map summed over areas): hotspots over the whole platform,
+    rejected and duplicate reports excluded — reported, verified at some point
+    (verified, cleaned, reopened), priority, cleaned now; the campaign's events
+    the jury has not rejected; verified kg of approved and adjusted events;
+    participations in those events; approved entrants.
+    """
+    hotspots = Hotspot.objects.exclude(status__in=NOT_POLLUTION).aggregate(
+        reports=Count("id"),
+        verified=Count("id", filter=Q(status__in=PUBLIC_STATUSES)),
+        priority=Count("id", filter=Q(priority=True)),
+        cleaned=Count("id", filter=Q(status=Status.CLEANED)),
+    )
+    events = _campaign_events(campaign)
+    event_figures = events.aggregate(
+        n=Count("id"),
+        kg=Sum(
+            "current_decision__verified_weight_kg",
+            filter=Q(status__in=VERIFIED_EVENT),
+        ),
+    )
+    participants = Participant.objects.filter(event__in=events).count()
+    entrants = Entrant.objects.filter(
+        campaign=campaign, status=EntrantStatus.APPROVED
+    ).count()
+    return Headline(
+        reports=hotspots["reports"],
+        verified=hotspots["verified"],
+        priority=hotspots["priority"],
+        cleaned=hotspots["cleaned"],
+        events=event_figures["n"],
+        verified_kg=event_figures["kg"] or Decimal(0),
+        participants=participants,
+        entrants=entrants,
+    )
+
+
+def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
+    """Return (day, reports filed, verified kg of events started) per campaign day."""
+    reports = dict(
+        _campaign_hotspots(campaign)
+        .annotate(day=TruncDate("created_at", tzinfo=CONTEST_TZ))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
+    kilograms = dict(
+        _campaign_events(campaign)
+        .filter(status__in=VERIFIED_EVENT, current_decision__isnull=False)
+        .annotate(day=TruncDate("started_at", tzinfo=CONTEST_TZ))
+        .values("day")
+        .annotate(kg=Sum("current_decision__verified_weight_kg"))
+        .values_list("day", "kg")
+    )
+    return [
+        (day, reports.get(day, 0), float(kilograms.get(day) or 0))
+        for day in campaign_days(campaign)
+    ]

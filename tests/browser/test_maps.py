@@ -1,0 +1,93 @@
+"""The public hotspot map and the IOC dashboard in a real browser, phone and desktop."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.services import user_upsert
+from events.services import campaign_create
+from hotspots import services
+from hotspots.models import SizeClass
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "x-Long-pass-123"
+DANGEROUS = (
+    "<img src=x onerror=alert(1)> `${alert(2)}` </script><script>alert(3)</script>"
+)
+
+
+@pytest.fixture
+def organiser(transactional_db):
+    user, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
+    return user
+
+
+def verified(i: int, organiser, **kwargs):
+    # Inside the demo "Thành phố Huế"; ~210 m apart.
+    location = Point(107.59 + 0.002 * i, 16.46, srid=4326)
+    kwargs.setdefault("category", "plastic")
+    hotspot = services.hotspot_report(
+        location=location, size_class=SizeClass.objects.get(key="bag"), **kwargs
+    ).hotspot
+    return services.hotspot_verify(hotspot=hotspot, actor=organiser)
+
+
+def no_sideways_scroll(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"]
+
+
+def test_public_map_shows_markers_legend_and_inert_hostile_text(
+    page, demo_areas_tx, organiser
+):
+    verified(0, organiser, description=DANGEROUS)
+    verified(1, organiser, category="household")
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    page.goto("/maps/")
+    expect(page.locator("h1")).to_have_text("Bản đồ điểm nóng")
+    expect(page.locator(".leaflet-container")).to_be_visible()
+    expect(page.locator("path.hotspot-marker")).to_have_count(2)
+    expect(page.get_by_test_id("legend")).to_contain_text("Rác thải nhựa")
+    expect(page.get_by_test_id("legend-status")).to_contain_text("Đã thu gom")
+    # Open the tooltip of the hostile hotspot: its text shows as text.
+    page.locator("path.hotspot-marker").first.dispatch_event("mouseover")
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text("`${alert(2)}`")
+    expect(tooltip).to_contain_text("<img src=x onerror=alert(1)>")
+    assert tooltip.locator("img").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    no_sideways_scroll(page)
+    assert page.outside_requests == []
+
+
+def test_dashboard_shows_figures_and_charts_without_sideways_scroll(
+    page, demo_areas_tx, organiser
+):
+    today = timezone.localdate()
+    campaign_create(
+        name="Chủ nhật xanh thử",
+        slug="cnx-thu",
+        registration_start=today - dt.timedelta(days=10),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today - dt.timedelta(days=10),
+        activity_end=today + dt.timedelta(days=20),
+    )
+    verified(0, organiser)
+    page.goto("/dashboard/")
+    page.fill("input[name=username]", "btc")
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("h1")).to_have_text("Bảng điều khiển IOC")
+    expect(page.get_by_test_id("h-reports")).to_have_text("1")
+    expect(page.locator("svg.bar-chart")).to_have_count(2)
+    expect(page.locator("svg.bar-chart rect.bar")).to_have_count(2 * 31)
+    expect(page.get_by_test_id("top-areas")).to_be_visible()
+    no_sideways_scroll(page)
+    assert page.outside_requests == []

@@ -1,0 +1,309 @@
+"""Hexagon coverage and coverage gaps: pure functions, then the APIs and the page."""
+
+import datetime as dt
+import json
+import math
+
+import h3
+import pytest
+from django.contrib.gis.geos import Point
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import user_upsert
+from events.analytics_hex import EventPoint, HotspotPoint
+from events.event_services import event_log
+from events.judging import event_decide
+from events.services import (
+    Consents,
+    Person,
+    Representative,
+    campaign_create,
+    entrant_approve,
+    entrant_register,
+)
+from hotspots.models import SizeClass
+from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
+from maps import hexagons
+
+PASSWORD = "Mat-khau-dai-2024"
+# A res-8 cell's centre in Huế, so small offsets stay inside the cell.
+CELL = h3.latlng_to_cell(16.46, 107.59, 8)
+LAT0, LON0 = h3.cell_to_latlng(CELL)
+M_PER_DEG_LAT = 111_195.0  # on the 6,371,008.8 m sphere
+
+
+def north(metres: float) -> tuple[float, float]:
+    """Return (lon, lat) `metres` due north of the cell centre."""
+    return LON0, LAT0 + metres / M_PER_DEG_LAT
+
+
+def spot(lon, lat, *, pk=1, is_open=True, priority=True, kg=30.0) -> HotspotPoint:
+    return HotspotPoint(
+        lon, lat, kg, pk, "plastic", "cart", "Một xe đẩy", priority, is_open
+    )
+
+
+# --- pure: counts per cell -----------------------------------------------------
+
+
+def test_counts_two_points_in_one_cell_and_one_in_another():
+    far_lon, far_lat = north(3_000)  # 3 km: a different res-8 cell
+    hotspots = [
+        spot(LON0, LAT0, pk=1),
+        spot(*north(40), pk=2, is_open=False),
+        spot(far_lon, far_lat, pk=3),
+    ]
+    events = [EventPoint(LON0 + 0.0003, LAT0, 12.5), EventPoint(far_lon, far_lat, 7.0)]
+    counts = {c.cell: c for c in hexagons.cell_counts(hotspots, events, resolution=8)}
+    far_cell = h3.latlng_to_cell(far_lat, far_lon, 8)
+    assert set(counts) == {CELL, far_cell}
+    assert counts[CELL].properties() == {
+        "cell": CELL,
+        "cleanups": 1,
+        "verified_kg": 12.5,
+        "open_hotspots": 1,
+        "hotspots": 2,
+    }
+    assert counts[far_cell].properties() == {
+        "cell": far_cell,
+        "cleanups": 1,
+        "verified_kg": 7.0,
+        "open_hotspots": 1,
+        "hotspots": 1,
+    }
+
+
+def test_a_coarser_resolution_puts_both_points_in_one_cell():
+    hotspots = [spot(LON0, LAT0), spot(*north(600), pk=2)]
+    fine = hexagons.cell_counts(hotspots, [], resolution=9)
+    coarse = hexagons.cell_counts(hotspots, [], resolution=7)
+    assert len(fine) == 2
+    assert [c.hotspots for c in coarse] == [2]
+
+
+def test_cell_geojson_is_a_closed_lon_lat_hexagon():
+    collection = hexagons.cells_geojson(
+        hexagons.cell_counts([spot(LON0, LAT0)], [], resolution=8), resolution=8
+    )
+    [feature] = collection["features"]
+    ring = feature["geometry"]["coordinates"][0]
+    assert feature["geometry"]["type"] == "Polygon"
+    assert len(ring) == 7 and ring[0] == ring[-1]
+    assert all(107 < lon < 108 and 16 < lat < 17 for lon, lat in ring)  # (lon, lat)
+
+
+@override_settings(HEX_RESOLUTION=7)
+def test_resolution_default_comes_from_settings():
+    assert hexagons.default_resolution() == 7
+
+
+def test_haversine_one_degree_of_latitude():
+    import numpy as np
+
+    [d] = hexagons.haversine_m(107.0, 16.0, np.array([107.0]), np.array([17.0]))
+    assert math.isclose(d, M_PER_DEG_LAT, rel_tol=1e-4)
+
+
+# --- pure: coverage gaps ----------------------------------------------------------
+
+
+def test_gap_needs_an_open_priority_hotspot_far_from_every_cleanup():
+    cleanup = EventPoint(LON0, LAT0, 10.0)
+    hotspots = [
+        spot(*north(100), pk=1),  # covered: 100 m away
+        spot(*north(2_000), pk=2),  # a gap
+        spot(*north(2_100), pk=3, priority=False),  # not priority
+        spot(*north(2_200), pk=4, is_open=False),  # cleaned already
+    ]
+    gaps = hexagons.coverage_gaps(hotspots, [cleanup], distance_m=500)
+    assert [g.id for g in gaps] == [2]
+    assert gaps[0].distance_m == pytest.approx(2_000, abs=2)
+
+
+def test_without_any_cleanup_every_open_priority_hotspot_is_a_gap():
+    gaps = hexagons.coverage_gaps([spot(LON0, LAT0, pk=7)], [], distance_m=500)
+    assert [(g.id, g.distance_m) for g in gaps] == [(7, None)]
+    assert gaps[0].properties()["nearest_cleanup_m"] is None
+
+
+@override_settings(GAP_DISTANCE_M=50)
+def test_gap_distance_comes_from_settings():
+    gaps = hexagons.coverage_gaps([spot(*north(100))], [EventPoint(LON0, LAT0, 1.0)])
+    assert len(gaps) == 1
+
+
+# --- database: the campaign's points, the APIs and the page -------------------------
+
+
+def make_contest():
+    """Return (campaign, rep, judge, entrant): an approved team in a running campaign."""
+    today = timezone.localdate()
+    campaign = campaign_create(
+        name="Thử nghiệm ô lục giác",
+        slug="thu-nghiem",
+        registration_start=today - dt.timedelta(days=10),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today - dt.timedelta(days=10),
+        activity_end=today + dt.timedelta(days=10),
+    )
+    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
+    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    entrant = entrant_register(
+        campaign=campaign,
+        user=rep,
+        kind="team",
+        name="Đội Sông Hương",
+        representative=Representative(
+            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
+        ),
+        members=[Person("Trần Văn Minh")],
+        consents=Consents(participation=True),
+        today=today - dt.timedelta(days=5),
+    )
+    entrant = entrant_approve(entrant=entrant, actor=organiser)
+    return campaign, rep, organiser, judge, entrant
+
+
+def make_event(entrant, rep, judge, lon, lat, *, verdict="approve", kg="40.00"):
+    start = timezone.now() - dt.timedelta(hours=30)
+    event, _ = event_log(
+        entrant=entrant,
+        user=rep,
+        title="Vớt rác",
+        location=Point(lon, lat, srid=4326),
+        started_at=start,
+        ended_at=start + dt.timedelta(hours=3),
+        participants=["Trần Văn Minh", "Người dân"],
+        weight_kg=kg,
+        weight_method="estimated",
+    )
+    if verdict:
+        reason = "" if verdict == "approve" else "Ảnh không khớp"
+        event_decide(event=event, judge=judge, verdict=verdict, reason=reason)
+    return event
+
+
+def make_hotspot(organiser, lon, lat, *, priority=True, verify=True):
+    hotspot = hotspot_report(
+        location=Point(lon, lat, srid=4326),
+        category="plastic",
+        size_class=SizeClass.objects.get(key="cart"),
+        description="Gọi anh Minh 0905111222",
+    ).hotspot
+    if verify:
+        hotspot_verify(hotspot=hotspot, actor=organiser)
+    if priority:
+        hotspot_set_priority(hotspot=hotspot, actor=organiser, priority=True)
+    return hotspot
+
+
+@pytest.fixture
+def contest(demo_areas):
+    return make_contest()
+
+
+def test_gaps_api_rejected_cleanup_does_not_cover(contest, api_client):
+    campaign, rep, organiser, judge, entrant = contest
+    make_event(entrant, rep, judge, LON0, LAT0)  # approved
+    far_lon, far_lat = north(2_000)
+    make_event(entrant, rep, judge, far_lon, far_lat + 0.0005, verdict="reject")
+    make_event(entrant, rep, judge, far_lon + 0.0005, far_lat, verdict=None)  # unjudged
+    near = make_hotspot(organiser, *north(100))
+    far = make_hotspot(organiser, far_lon, far_lat)
+    make_hotspot(organiser, far_lon, far_lat + 0.001, verify=False)  # not public
+    url = reverse("api:analysis-api:gaps")
+    body = api_client.get(url, {"campaign": campaign.slug}).json()
+    assert body["type"] == "FeatureCollection"
+    assert [f["id"] for f in body["features"]] == [far.pk]
+    assert near.pk not in [f["properties"]["id"] for f in body["features"]]
+    [feature] = body["features"]
+    assert feature["geometry"]["type"] == "Point"
+    assert feature["geometry"]["coordinates"] == pytest.approx([far_lon, far_lat])
+    assert set(feature["properties"]) == {
+        "id",
+        "category",
+        "size",
+        "size_label",
+        "priority",
+        "nearest_cleanup_m",
+    }
+    assert feature["properties"]["nearest_cleanup_m"] == pytest.approx(2_000, abs=5)
+    text = json.dumps(body, ensure_ascii=False)
+    for secret in ("0905111222", "Minh", "lan@example.vn", "Lan"):
+        assert secret not in text
+
+
+def test_hexagons_api_counts_only_verified_cleanups(contest, api_client):
+    campaign, rep, organiser, judge, entrant = contest
+    make_event(entrant, rep, judge, LON0, LAT0, kg="40.00")
+    make_event(entrant, rep, judge, LON0 + 0.0004, LAT0, kg="10.50")
+    make_event(entrant, rep, judge, LON0, LAT0 + 0.0003, verdict="reject")
+    make_hotspot(organiser, *north(60))
+    url = reverse("api:analysis-api:hexagons")
+    body = api_client.get(url, {"campaign": campaign.slug, "resolution": "8"}).json()
+    assert body["resolution"] == 8 and body["campaign"] == campaign.slug
+    [feature] = body["features"]
+    assert feature["id"] == CELL
+    assert feature["properties"] == {
+        "cell": CELL,
+        "cleanups": 2,
+        "verified_kg": 50.5,
+        "open_hotspots": 1,
+        "hotspots": 1,
+    }
+    assert feature["geometry"]["type"] == "Polygon"
+
+
+@pytest.mark.parametrize("value", ["6", "10", "-1", "abc", "8.5"])
+def test_hexagons_api_resolution_out_of_bounds_is_a_400(contest, api_client, value):
+    url = reverse("api:analysis-api:hexagons")
+    response = api_client.get(url, {"resolution": value})
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "resolution"
+
+
+def test_unknown_campaign_is_a_400_naming_it(contest, api_client):
+    for name in ("hexagons", "gaps", "clusters"):
+        response = api_client.get(
+            reverse(f"api:analysis-api:{name}"), {"campaign": "khong-co"}
+        )
+        assert response.status_code == 400
+        assert response.json()["error"]["field"] == "campaign"
+
+
+def test_default_campaign_is_the_current_one(contest, api_client):
+    body = api_client.get(reverse("api:analysis-api:hexagons")).json()
+    assert body["campaign"] == "thu-nghiem"
+
+
+def test_page_renders_layers_legend_and_note_from_local_assets(contest, client):
+    campaign, rep, organiser, judge, entrant = contest
+    make_event(entrant, rep, judge, LON0, LAT0)
+    make_hotspot(organiser, *north(2_000))
+    response = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in ("Ô có sự kiện thu gom", "Ô có điểm nóng chưa xử lý", "Khoảng trống"):
+        assert name in html
+    assert 'data-testid="cluster-legend"' in html and "tin cậy 99 %" in html
+    assert 'data-testid="cluster-note"' in html and "Getis" not in html  # plain words
+    assert "Benjamini" in html
+    assert "gap-marker" in html
+    for outside in ("cdn.", "unpkg.com", "cdnjs", "jsdelivr", "googleapis"):
+        assert outside not in html
+
+
+def test_page_falls_back_to_default_resolution_with_a_message(contest, client):
+    response = client.get(reverse("analysis:hexagons"), {"resolution": "12"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="param-error"' in html
+    assert '<option value="8" selected>' in html
+
+
+def test_page_without_any_campaign_says_so(db, client):
+    html = client.get(reverse("analysis:hexagons")).content.decode()
+    assert 'data-testid="no-campaign"' in html
