@@ -263,3 +263,7 @@ HEATMAP_POINT_LIMIT = int(env("HEATMAP_POINT_LIMIT", "5000"))
 # Origins (https://news.example.vn) allowed to frame /embed/map/ besides this
 # site; empty: only this site. Every other page keeps X-Frame-Options.
 EMBED_FRAME_ANCESTORS = env_list("EMBED_FRAME_ANCESTORS", "")
+
+# --- Hexagon analyses (maps/hexagons.py) -------------------------------------
+HEX_RESOLUTION = int(env("HEX_RESOLUTION", "8"))  # H3; 8 is ~0.74 km² a cell
+GAP_DISTANCE_M = float(env("GAP_DISTANCE_M", "500"))
