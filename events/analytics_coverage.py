@@ -208,7 +208,3 @@ def area_outlines_geojson(*, level: str) -> dict[int, dict]:
 def coverage_campaigns() -> list[Campaign]:
     """Return the campaigns a coverage page can show, latest first."""
     return list(Campaign.objects.order_by("-activity_start", "-id"))
-
-
-def campaign_by_slug(slug: str) -> Campaign | None:
-    return Campaign.objects.filter(slug=slug).first()

@@ -113,11 +113,6 @@ def event_points(campaign: Campaign) -> list[EventPoint]:
     ]
 
 
-def campaign_by_slug(slug: str) -> Campaign | None:
-    """Return the campaign with this slug, or None (any string is safe here)."""
-    return Campaign.objects.filter(slug=slug[:80]).first()
-
-
 def data_version(campaign: Campaign) -> str:
     """Return a fingerprint of the rows the hexagon analyses read (for caching).
 

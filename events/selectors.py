@@ -53,3 +53,8 @@ def current_campaign() -> Campaign | None:
         "-activity_start"
     )
     return started.first() or Campaign.objects.order_by("activity_start").first()
+
+
+def campaign_by_slug(slug: str) -> Campaign | None:
+    """Return the campaign with this slug, or None (any client string is safe here)."""
+    return Campaign.objects.filter(slug=slug[:80]).first()

@@ -18,13 +18,12 @@ from rest_framework.views import APIView
 
 from config.api import ApiError, query_choice, query_int
 from events.analytics_hex import (
-    campaign_by_slug,
     data_version,
     event_points,
     hotspot_points,
 )
 from events.models import Campaign
-from events.selectors import current_campaign
+from events.selectors import campaign_by_slug, current_campaign
 
 from . import clusters, hexagons
 

@@ -8,13 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError
-from events.analytics_coverage import (
-    area_metrics,
-    area_outlines_geojson,
-    campaign_by_slug,
-)
+from events.analytics_coverage import area_metrics, area_outlines_geojson
 from events.models import Campaign
-from events.selectors import current_campaign
+from events.selectors import campaign_by_slug, current_campaign
 from geo.selectors import area_levels
 
 from .coverage import feature_collection
