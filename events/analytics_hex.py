@@ -15,7 +15,7 @@ Which rows count, for one campaign:
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import DecimalField, F, Value
+from django.db.models import DecimalField, F, FloatField, Func, Value
 from django.db.models.functions import Coalesce
 
 from hotspots.models import OPEN_STATUSES, PUBLIC_STATUSES, Hotspot
@@ -51,9 +51,14 @@ def hotspot_points(campaign: Campaign) -> list[HotspotPoint]:
         Hotspot.objects.filter(
             status__in=PUBLIC_STATUSES, created_at__lt=activity_end_at(campaign)
         )
+        # Coordinates as floats from PostGIS: building a GEOS point per row costs
+        # more than the whole query at 100,000 hotspots.
+        .annotate(lon=Func("location", function="ST_X", output_field=FloatField()))
+        .annotate(lat=Func("location", function="ST_Y", output_field=FloatField()))
         .order_by("id")
         .values_list(
-            "location",
+            "lon",
+            "lat",
             "size_class__min_kg",
             "size_class__max_kg",
             "id",
@@ -66,8 +71,8 @@ def hotspot_points(campaign: Campaign) -> list[HotspotPoint]:
     )
     return [
         HotspotPoint(
-            lon=location.x,
-            lat=location.y,
+            lon=lon,
+            lat=lat,
             # SizeClass.estimated_kg: the middle of the size class's range.
             estimated_kg=(min_kg + max_kg) / 2,
             id=pk,
@@ -78,7 +83,8 @@ def hotspot_points(campaign: Campaign) -> list[HotspotPoint]:
             is_open=status in OPEN_STATUSES,
         )
         for (
-            location,
+            lon,
+            lat,
             min_kg,
             max_kg,
             pk,

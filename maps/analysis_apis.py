@@ -6,6 +6,7 @@ the hotspot's id, category, size, priority and distance to the nearest cleanup
 (no reporter, no description, no photo).
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -61,14 +62,24 @@ def analysis_params(params) -> AnalysisParams:
     return AnalysisParams(campaign, resolution, variable)
 
 
-def cluster_points(campaign: Campaign, variable: str) -> list[tuple]:
-    """Return (lon, lat, weight) points: 1 per hotspot, or verified kg per cleanup."""
+def _cluster_points(spots, events, variable: str) -> list[tuple]:
     if variable == "kg":
-        return [(e.lon, e.lat, e.verified_kg) for e in event_points(campaign)]
-    return [(h.lon, h.lat, 1.0) for h in hotspot_points(campaign)]
+        return [(e.lon, e.lat, e.verified_kg) for e in events]
+    return [(h.lon, h.lat, 1.0) for h in spots]
 
 
 CLUSTER_CACHE_SECONDS = 600
+
+
+@functools.lru_cache(maxsize=2)
+def _points(campaign_pk: int, version: str) -> tuple[list, list]:
+    """Return (hotspot points, event points), read once per data version.
+
+    The counts, the gaps and Gi* all start from the same points: one read serves
+    all three (and later requests, until the data changes).
+    """
+    campaign = Campaign.objects.get(pk=campaign_pk)
+    return hotspot_points(campaign), event_points(campaign)
 
 
 def _cached(kind: str, params: AnalysisParams, compute):
@@ -76,15 +87,17 @@ def _cached(kind: str, params: AnalysisParams, compute):
 
     Any new, changed or re-decided hotspot or event changes the key; a stale
     entry expires anyway. The key is hashed so every cache backend accepts it.
+    `compute` receives (hotspot points, event points).
     """
+    version = data_version(params.campaign)
     raw = (
         f"{kind}:{params.campaign.pk}:{params.resolution}:{params.variable}:"
-        f"{hexagons.gap_distance_m()}:{data_version(params.campaign)}"
+        f"{hexagons.gap_distance_m()}:{version}"
     )
     key = "analysis:" + hashlib.sha256(raw.encode()).hexdigest()
     result = cache.get(key)
     if result is None:
-        result = compute()
+        result = compute(*_points(params.campaign.pk, version))
         cache.set(key, result, CLUSTER_CACHE_SECONDS)
     return result
 
@@ -94,10 +107,8 @@ def cached_counts(params: AnalysisParams):
     return _cached(
         "counts",
         params,
-        lambda: hexagons.cell_counts(
-            hotspot_points(params.campaign),
-            event_points(params.campaign),
-            resolution=params.resolution,
+        lambda spots, events: hexagons.cell_counts(
+            spots, events, resolution=params.resolution
         ),
     )
 
@@ -107,10 +118,8 @@ def cached_gaps(params: AnalysisParams):
     return _cached(
         "gaps",
         params,
-        lambda: hexagons.coverage_gaps(
-            hotspot_points(params.campaign),
-            event_points(params.campaign),
-            distance_m=hexagons.gap_distance_m(),
+        lambda spots, events: hexagons.coverage_gaps(
+            spots, events, distance_m=hexagons.gap_distance_m()
         ),
     )
 
@@ -123,8 +132,8 @@ def cached_gi_star(params: AnalysisParams) -> clusters.ClusterResult:
     return _cached(
         "gi",
         params,
-        lambda: clusters.gi_star(
-            cluster_points(params.campaign, params.variable),
+        lambda spots, events: clusters.gi_star(
+            _cluster_points(spots, events, params.variable),
             resolution=params.resolution,
             variable=params.variable,
         ),
