@@ -91,3 +91,104 @@ def test_dashboard_shows_figures_and_charts_without_sideways_scroll(
     expect(page.get_by_test_id("top-areas")).to_be_visible()
     no_sideways_scroll(page)
     assert page.outside_requests == []
+
+
+def log_in(page, username: str) -> None:
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_heatmap_draws_its_layer_for_the_ioc(page, demo_areas_tx, organiser):
+    today = timezone.localdate()
+    campaign_create(
+        name="Chủ nhật xanh thử",
+        slug="cnx-thu",
+        registration_start=today - dt.timedelta(days=10),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today - dt.timedelta(days=10),
+        activity_end=today + dt.timedelta(days=20),
+    )
+    for i in range(3):
+        verified(i, organiser)
+    user_upsert(username="ioc", role="ioc", password=PASSWORD)
+    page.goto("/maps/heatmap/")
+    log_in(page, "ioc")
+    expect(page.locator("h1")).to_have_text("Bản đồ nhiệt")
+    expect(page.get_by_test_id("heat-controls")).to_be_visible()
+    expect(page.get_by_test_id("heat-summary")).to_contain_text("3")
+    # leaflet.heat draws on a canvas layer inside the map.
+    expect(
+        page.locator("[data-testid=heat-map] canvas.leaflet-heatmap-layer")
+    ).to_have_count(1)
+    no_sideways_scroll(page)
+    assert page.outside_requests == []
+
+
+def test_embed_map_has_no_site_chrome(page, demo_areas_tx, organiser):
+    verified(0, organiser)
+    page.goto("/embed/map/")
+    expect(page.get_by_test_id("public-map")).to_be_visible()
+    expect(page.locator("path.hotspot-marker")).to_have_count(1)
+    assert page.locator("nav.site-nav").count() == 0
+    no_sideways_scroll(page)
+    assert page.outside_requests == []
+
+
+def test_team_coverage_map_for_the_jury(page, demo_areas_tx, organiser):
+    from events.event_services import event_log
+    from events.judging import event_decide
+    from events.services import (
+        Consents,
+        Representative,
+        entrant_approve,
+        entrant_register,
+    )
+
+    today = timezone.localdate()
+    campaign = campaign_create(
+        name="Chủ nhật xanh thử",
+        slug="cnx-thu",
+        registration_start=today - dt.timedelta(days=10),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today - dt.timedelta(days=10),
+        activity_end=today + dt.timedelta(days=20),
+    )
+    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    entrant = entrant_register(
+        campaign=campaign,
+        user=rep,
+        kind="team",
+        name="Đội Sông Hương",
+        representative=Representative(
+            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
+        ),
+        consents=Consents(participation=True),
+        today=today - dt.timedelta(days=5),
+    )
+    entrant = entrant_approve(entrant=entrant, actor=organiser)
+    start = timezone.now() - dt.timedelta(hours=30)
+    event, _ = event_log(
+        entrant=entrant,
+        user=rep,
+        title="Vớt rác",
+        location=Point(107.59, 16.46, srid=4326),
+        started_at=start,
+        ended_at=start + dt.timedelta(hours=2),
+        participants=["Trần Văn Minh", "Lê Thị Hoa"],
+        weight_kg="40",
+        weight_method="measured",
+    )
+    event_decide(event=event, judge=judge, verdict="approve")
+    page.goto(f"/maps/entrants/{entrant.pk}/")
+    log_in(page, "bgk")
+    expect(page.locator("h1")).to_contain_text("Đội Sông Hương")
+    expect(page.get_by_test_id("fig-events")).to_have_text("1")
+    expect(page.get_by_test_id("fig-kg")).to_contain_text("40")
+    expect(
+        page.locator("[data-testid=entrant-map] path.leaflet-interactive").first
+    ).to_be_visible()
+    assert "Trần Văn Minh" not in page.content()
+    no_sideways_scroll(page)
+    assert page.outside_requests == []
