@@ -8,4 +8,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.sign_up, name="signup"),
+    path("me/", views.my_account, name="me"),
+    path("me/data.json", views.my_account_data, name="me-data"),
+    path("me/delete/", views.my_account_delete, name="me-delete"),
 ]
