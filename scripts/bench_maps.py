@@ -29,6 +29,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+import maps.analysis_apis  # noqa: E402,F401  (esda/libpysal imports are not page time)
 from accounts.services import user_upsert  # noqa: E402
 from hotspots.models import Hotspot  # noqa: E402
 
@@ -74,6 +75,7 @@ def main() -> None:
             staff = Client()
             staff.force_login(ioc)
             public = Client()
+            public.get("/maps/coverage/?campaign=demo")  # warm Django (templates, URLs)
             print(
                 f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
             )
