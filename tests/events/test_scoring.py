@@ -203,3 +203,24 @@ def test_six_individual_entrants_share_exactly_five_prizes():
     allocation = allocate(rank(scores), individual)
     assert len(allocation.awards) == 5 and allocation.boundary_ties == ()
     assert 1 not in {a.entrant_id for a in allocation.awards}
+
+
+def test_every_breakdown_line_has_a_vietnamese_wording():
+    """scoring.py writes its lines in plain English; the pages translate them by
+    shape (events.review_views.LINE_SHAPES). A wording change there must fail here
+    instead of showing English on a page."""
+    from django.utils import translation
+
+    from events.review_views import board_line
+
+    events = [
+        ev(1, kg=100, plastic=40, hyacinth=30, priority=True, method="estimated"),
+        ev(2, kg=10, verdict="reject"),
+        ev(3, kg=10, verdict=None),
+    ]
+    score = entrant_score(1, events, W)
+    lines = [line for e in score.events for line in e.lines] + list(score.lines)
+    with translation.override("vi"):
+        for line in lines:
+            shown = board_line(line.label, line.value).label
+            assert shown != line.label, f"no Vietnamese wording for {line.label!r}"
