@@ -32,7 +32,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("hotspots/", include("hotspots.page_urls")),
     path("contest/", include("events.page_urls")),
-    path("certificates/", include("events.certificate_urls")),
+    path("certificates/", include("events.results.certificate_urls")),
     path("open311/v2/", include("hotspots.open311_urls")),
     path("maps/", include("maps.public_urls")),
     path("", include("maps.dashboard_urls")),

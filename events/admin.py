@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_access import RoleAdminMixin
 from accounts.roles import Role, has_role
-
-from .models import (
+from events.models import (
     Campaign,
     CampaignRole,
     CleanupEvent,

@@ -28,10 +28,9 @@ from decimal import Decimal
 
 from django.db import connection
 
+from events.models import Campaign, CleanupEvent, EventStatus, Participant
 from geo.models import AdminArea
 from hotspots.models import Hotspot, Status
-
-from .models import Campaign, CleanupEvent, EventStatus, Participant
 
 NOT_COUNTED_HOTSPOT = (Status.REJECTED, Status.DUPLICATE)
 VERIFIED_HOTSPOT = (Status.VERIFIED, Status.CLEANED, Status.REOPENED)

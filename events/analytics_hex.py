@@ -18,10 +18,9 @@ from django.db import connection
 from django.db.models import DecimalField, F, FloatField, Func, Value
 from django.db.models.functions import Coalesce
 
+from events.cleanups.services import activity_end_at
+from events.models import Campaign, CleanupEvent, EventStatus
 from hotspots.models import OPEN_STATUSES, PUBLIC_STATUSES, Hotspot
-
-from .event_services import activity_end_at
-from .models import Campaign, CleanupEvent, EventStatus
 
 # Events whose figures the jury accepted (approved as is, or with adjusted figures).
 VERIFIED_EVENT_STATUSES = (EventStatus.APPROVED, EventStatus.ADJUSTED)

@@ -29,12 +29,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Floor, TruncDate
 
 from accounts.roles import Role, has_role
-from geo.models import AdminArea
-from geo.spatial import WGS84
-from hotspots.models import PUBLIC_STATUSES, Hotspot, HotspotPhoto, Status
-
-from .event_services import CONTEST_TZ
-from .models import (
+from events.cleanups.services import CONTEST_TZ
+from events.models import (
     Campaign,
     CleanupEvent,
     Entrant,
@@ -42,6 +38,9 @@ from .models import (
     EventStatus,
     Participant,
 )
+from geo.models import AdminArea
+from geo.spatial import WGS84
+from hotspots.models import PUBLIC_STATUSES, Hotspot, HotspotPhoto, Status
 
 # Events whose current decision's figures count as verified kilograms (as
 # events.analytics_coverage: approved and adjusted events).

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import apis, event_apis, results_apis, review_apis
+from events.campaigns import apis
+from events.cleanups import apis as event_apis
+from events.judging import apis as review_apis
+from events.results import apis as results_apis
 
 app_name = "events-api"
 urlpatterns = [

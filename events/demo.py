@@ -10,16 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from hotspots import photos as photo_pipeline
-from hotspots.demo import illustration
-from hotspots.models import Hotspot
-
-from .defaults import PRIZES_2024
-from .event_services import CONTEST_TZ, event_log
-from .judging import event_decide
-from .models import Campaign, CleanupEvent, Entrant
-from .results import campaign_freeze, results_publish
-from .services import (
+from events.campaigns.services import (
     Consents,
     Person,
     PrizeLine,
@@ -28,6 +19,14 @@ from .services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import CONTEST_TZ, event_log
+from events.defaults import PRIZES_2024
+from events.judging.services import event_decide
+from events.models import Campaign, CleanupEvent, Entrant
+from events.results.services import campaign_freeze, results_publish
+from hotspots import photos as photo_pipeline
+from hotspots.demo import illustration
+from hotspots.models import Hotspot
 
 RULES_2024 = (
     "Các đội thi tổ chức các sự kiện thu gom, xử lý rác thải (ưu tiên các điểm ô nhiễm "

@@ -6,9 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from events.defaults import plausibility_defaults, scoring_defaults
 from geo.spatial import WGS84
-
-from .defaults import plausibility_defaults, scoring_defaults
 
 
 class Phase(models.TextChoices):

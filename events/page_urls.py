@@ -1,6 +1,10 @@
 from django.urls import path
 
-from . import campaign_views, event_views, results_views, review_views, views
+from events.campaigns import organiser_views as campaign_views
+from events.campaigns import views
+from events.cleanups import views as event_views
+from events.judging import views as review_views
+from events.results import views as results_views
 
 app_name = "events"
 # Fixed paths first: a campaign slug never shadows "me" or "registrations".

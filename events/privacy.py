@@ -16,8 +16,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import ContestError
-from .models import (
+from events.errors import ContestError
+from events.models import (
     CleanupEvent,
     Entrant,
     EntrantKind,

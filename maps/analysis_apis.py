@@ -23,8 +23,8 @@ from events.analytics_hex import (
     event_points,
     hotspot_points,
 )
+from events.campaigns.selectors import campaign_by_slug, current_campaign
 from events.models import Campaign
-from events.selectors import campaign_by_slug, current_campaign
 
 from . import clusters, hexagons
 

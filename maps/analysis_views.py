@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from config.api import ApiError
-from events.selectors import campaign_list
+from events.campaigns.selectors import campaign_list
 from hotspots.models import Category
 
 from . import clusters, hexagons

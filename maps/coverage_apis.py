@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from config.api import ApiError
 from events.analytics_coverage import area_metrics, area_outlines_geojson
+from events.campaigns.selectors import campaign_by_slug, current_campaign
 from events.models import Campaign
-from events.selectors import campaign_by_slug, current_campaign
 from geo.selectors import area_levels
 
 from .coverage import feature_collection

@@ -2,7 +2,7 @@
 
 Datasets: hotspots (public statuses, public fields), events (public event fields
 of a campaign), coverage (events.analytics_coverage.area_metrics with outlines).
-Formats: CSV (UTF-8 with BOM) and Excel through events.exports' writers;
+Formats: CSV (UTF-8 with BOM) and Excel through events.campaigns.exports' writers;
 GeoJSON, GeoPackage and KML through geopandas/pyogrio, written to a temporary
 file and streamed. Coordinates lon/lat in WGS84 (EPSG:4326, which KML requires);
 times local (Asia/Ho_Chi_Minh). Nothing personal: no reporter, contact,
@@ -31,9 +31,9 @@ from shapely.geometry import Point, shape
 
 from config.api import ApiError
 from events.analytics_coverage import area_metrics, area_outlines_geojson
-from events.event_selectors import event_list
-from events.event_serializers import public_entrant_name
-from events.exports import Table, to_csv, to_xlsx
+from events.campaigns.exports import Table, to_csv, to_xlsx
+from events.cleanups.selectors import event_list
+from events.cleanups.serializers import public_entrant_name
 from geo.models import AdminArea
 from hotspots.models import PUBLIC_STATUSES, Hotspot
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
 from events import analytics_maps as data
+from events.campaigns.selectors import current_campaign
 from events.models import Campaign, EventStatus
-from events.selectors import current_campaign
 from hotspots.models import PUBLIC_STATUSES, Category, Status
 from maps.assets import make_map, render_parts
 from maps.layers import (

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import user_upsert
-from events.services import campaign_create
+from events.campaigns.services import campaign_create
 from hotspots import services
 from hotspots.models import SizeClass
 
@@ -136,14 +136,14 @@ def test_embed_map_has_no_site_chrome(page, demo_areas_tx, organiser):
 
 
 def test_team_coverage_map_for_the_jury(page, demo_areas_tx, organiser):
-    from events.event_services import event_log
-    from events.judging import event_decide
-    from events.services import (
+    from events.campaigns.services import (
         Consents,
         Representative,
         entrant_approve,
         entrant_register,
     )
+    from events.cleanups.services import event_log
+    from events.judging.services import event_decide
 
     today = timezone.localdate()
     campaign = campaign_create(

@@ -11,16 +11,16 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import user_upsert
-from events.campaign_forms import (
+from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
     PrizeFormSet,
     add_service_error,
 )
+from events.campaigns.services import PrizeLine, campaign_update
 from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
-from events.services import PrizeLine, campaign_update
 from tests.events.test_pages import days, html_of, logged_in, make_campaign
 
 SLUG = "xanh-2026"

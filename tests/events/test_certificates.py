@@ -12,9 +12,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.services import user_upsert
-from events import certificates
 from events.models import Certificate
-from events.results import campaign_freeze, campaign_reopen, results_publish
+from events.results import certificates
+from events.results.services import campaign_freeze, campaign_reopen, results_publish
 
 from .test_results import PASSWORD, team, world  # noqa: F401  (world: a fixture)
 

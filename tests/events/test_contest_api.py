@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
+from events.campaigns.services import PrizeLine, campaign_create
 from events.models import Campaign, CampaignRole, Consent, Entrant
-from events.services import PrizeLine, campaign_create
 
 CAMPAIGNS = reverse("api:events-api:campaign-list")
 ENTRANTS = reverse("api:events-api:entrant-list")

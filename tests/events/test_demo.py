@@ -1,7 +1,7 @@
 from django.core.management import call_command
 
 from events.models import Campaign, CleanupEvent, EventDecision
-from events.standings import campaign_standings
+from events.results.standings import campaign_standings
 
 
 def test_demo_contest_is_the_2024_plan_with_reviewed_events(db):

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.event_services import event_log
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -17,6 +16,7 @@ from events.services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import event_log
 
 PASSWORD = "Mat-khau-dai-2024"
 

@@ -15,8 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.services import user_upsert
-from events.models import CleanupEvent, Entrant, EventPhoto, Participant
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -25,6 +24,7 @@ from events.services import (
     entrant_register,
     entrant_reject,
 )
+from events.models import CleanupEvent, Entrant, EventPhoto, Participant
 from hotspots.models import Hotspot, SizeClass
 from hotspots.services import hotspot_report
 

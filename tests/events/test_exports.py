@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.services import user_upsert
-from events import exports, services
+from events.campaigns import exports, services
 
 from .test_pages import (
     LAN,

@@ -1,6 +1,6 @@
 """Plausibility flags: each fires in a case built for it and stays quiet otherwise.
 
-Events are logged through events.event_services.event_log on fixed 2024 dates
+Events are logged through events.cleanups.services.event_log on fixed 2024 dates
 (`now=`), so nothing here depends on the real date.
 """
 
@@ -14,16 +14,16 @@ from django.contrib.gis.geos import Point
 from PIL import Image
 
 from accounts.services import user_upsert
-from events.event_services import event_log
-from events.flags import Flag, event_flags, flags_for
-from events.models import CleanupEvent, Entrant
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Representative,
     campaign_create,
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.flags import Flag, event_flags, flags_for
+from events.cleanups.services import event_log
+from events.models import CleanupEvent, Entrant
 from hotspots import photos as photo_pipeline
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report

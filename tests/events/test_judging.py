@@ -8,11 +8,7 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.errors import ContestError
-from events.event_services import event_log
-from events.judging import conflict_reason, event_decide
-from events.models import ConflictDeclaration, EventDecision, JudgeProfile
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -20,6 +16,10 @@ from events.services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import event_log
+from events.errors import ContestError
+from events.judging.services import conflict_reason, event_decide
+from events.models import ConflictDeclaration, EventDecision, JudgeProfile
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_verify
 

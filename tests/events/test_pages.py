@@ -20,10 +20,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events import services
+from events.campaigns import services
+from events.campaigns.registration_forms import RegisterForm
+from events.campaigns.services import PrizeLine, campaign_create
+from events.campaigns.views import format_vnd
 from events.defaults import PRIZES_2024
 from events.errors import ContestError
-from events.forms import RegisterForm
 from events.models import (
     CampaignRole,
     CleanupEvent,
@@ -34,8 +36,6 @@ from events.models import (
     Participant,
     RepresentativeContact,
 )
-from events.services import PrizeLine, campaign_create
-from events.views import format_vnd
 from geo.selectors import areas_containing
 
 PASSWORD = "x-Long-pass-123"

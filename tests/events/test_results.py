@@ -7,24 +7,24 @@ from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.errors import ContestError
-from events.event_services import event_log
-from events.judging import event_decide
-from events.models import Certificate, EventDecision, TieBreak
-from events.results import (
-    campaign_freeze,
-    campaign_reopen,
-    current_freeze,
-    results_publish,
-    tie_decide,
-)
-from events.services import (
+from events.campaigns.services import (
     Consents,
     PrizeLine,
     Representative,
     campaign_create,
     entrant_approve,
     entrant_register,
+)
+from events.cleanups.services import event_log
+from events.errors import ContestError
+from events.judging.services import event_decide
+from events.models import Certificate, EventDecision, TieBreak
+from events.results.services import (
+    campaign_freeze,
+    campaign_reopen,
+    current_freeze,
+    results_publish,
+    tie_decide,
 )
 
 PASSWORD = "Mat-khau-dai-2024"
@@ -279,7 +279,7 @@ def test_a_conflicted_judge_cannot_order_a_tie(world):
 
 
 def test_erased_entrants_are_never_named_in_public(world):
-    from events.results import public_name
+    from events.results.services import public_name
 
     campaign, organiser, judge, secretary = world
     a, _ = team(campaign, organiser, judge, 1, "100", publish=True)

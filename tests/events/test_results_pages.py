@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from accounts.services import user_upsert
 from events.models import Certificate, ResultFreeze, TieBreak
-from events.results import campaign_freeze, results_publish
+from events.results.services import campaign_freeze, results_publish
 
 from .test_results import PASSWORD, team, world  # noqa: F401  (world: a fixture)
 

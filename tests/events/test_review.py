@@ -16,20 +16,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.event_services import event_log
-from events.judging import STATUS_FOR, event_decide
-from events.models import (
-    CleanupEvent,
-    ConflictDeclaration,
-    EventDecision,
-    EventStatus,
-)
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
     entrant_approve,
     entrant_register,
+)
+from events.cleanups.services import event_log
+from events.judging.services import STATUS_FOR, event_decide
+from events.models import (
+    CleanupEvent,
+    ConflictDeclaration,
+    EventDecision,
+    EventStatus,
 )
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify

@@ -8,9 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.event_services import event_log
-from events.judging import event_decide
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -18,6 +16,8 @@ from events.services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import event_log
+from events.judging.services import event_decide
 from hotspots import services
 from hotspots.models import Hotspot, SizeClass
 

@@ -14,9 +14,7 @@ from django.utils import timezone
 
 from accounts.services import user_upsert
 from events.analytics_coverage import AreaMetrics, area_metrics
-from events.event_services import event_log
-from events.judging import event_decide
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -24,6 +22,8 @@ from events.services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import event_log
+from events.judging.services import event_decide
 from hotspots import services as hotspot_services
 from hotspots.models import SizeClass
 from maps import coverage

@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from accounts.services import user_upsert
 from events.analytics_hex import EventPoint, HotspotPoint
-from events.event_services import event_log
-from events.judging import event_decide
-from events.services import (
+from events.campaigns.services import (
     Consents,
     Person,
     Representative,
@@ -23,6 +21,8 @@ from events.services import (
     entrant_approve,
     entrant_register,
 )
+from events.cleanups.services import event_log
+from events.judging.services import event_decide
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 from maps import hexagons

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services import user_upsert
+from events.campaigns.services import campaign_create
 from events.models import (
     CleanupEvent,
     Entrant,
@@ -25,7 +26,6 @@ from events.models import (
     EventStatus,
     RepresentativeContact,
 )
-from events.services import campaign_create
 from hotspots import scoring
 from hotspots.defaults import seed_size_classes
 from hotspots.models import SizeClass

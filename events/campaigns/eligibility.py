@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from accounts.roles import Role
-
-from .models import Campaign, CampaignRole
+from events.models import Campaign, CampaignRole
 
 EXCLUDED_ROLES = (Role.ORGANISER, Role.JUDGE, Role.SECRETARY, Role.HELPER)
 

@@ -12,12 +12,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
+from events.campaigns.serializers import _object_of_numbers
+from events.campaigns.services import PrizeLine
+from events.errors import ContestError
+from events.models import Campaign, Phase, PrizeCategory
 from geo.selectors import area_levels
-
-from .errors import ContestError
-from .models import Campaign, Phase, PrizeCategory
-from .serializers import _object_of_numbers
-from .services import PrizeLine
 
 # A weights object is a handful of keys; this keeps a pasted blob from being parsed.
 WEIGHTS_MAX_LENGTH = 10_000
@@ -64,7 +63,7 @@ def weights_text(value: dict) -> str:
 def parse_weights(text: str) -> dict | None:
     """Return the weights object typed in, or None when left empty (the defaults).
 
-    The value check is the API's (events.serializers), so both doors agree.
+    The value check is the API's (events.campaigns.serializers), so both doors agree.
     """
     if not text.strip():
         return None

@@ -24,9 +24,9 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .event_services import CONTEST_TZ
-from .models import Certificate, PrizeCategory
-from .views import format_vnd  # one money format for pages and PDFs
+from events.campaigns.views import format_vnd  # one money format for pages and PDFs
+from events.cleanups.services import CONTEST_TZ
+from events.models import Certificate, PrizeCategory
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

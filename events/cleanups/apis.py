@@ -9,19 +9,18 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from config.api import ApiError, query_date, query_int
-from geo.spatial import parse_geometry, point_from_lonlat
-from hotspots import photos as photo_pipeline
-
-from . import event_selectors as selectors
-from .event_serializers import (
+from events.cleanups import selectors
+from events.cleanups.flags import flags_for
+from events.cleanups.serializers import (
     EventCreateSerializer,
     EventFeatureSerializer,
     EventJuryFeatureSerializer,
     EventPrivateFeatureSerializer,
     event_input,
 )
-from .event_services import event_log
-from .flags import flags_for
+from events.cleanups.services import event_log
+from geo.spatial import parse_geometry, point_from_lonlat
+from hotspots import photos as photo_pipeline
 
 
 class EventPagination(GeoJsonPagination):

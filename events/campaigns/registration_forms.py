@@ -8,9 +8,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .errors import ContestError
-from .models import EntrantKind, EntrantStatus
-from .services import Consents, Person, Representative
+from events.campaigns.services import Consents, Person, Representative
+from events.errors import ContestError
+from events.models import EntrantKind, EntrantStatus
 
 MEMBERS_MAX = 200
 REASON_MAX_LENGTH = 2000

@@ -18,12 +18,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from events.campaigns.selectors import can_see_private
+from events.cleanups.services import CONTEST_TZ
+from events.models import CleanupEvent, Consent, ConsentPurpose, EventPhoto, Participant
 from geo.models import AdminArea
 from hotspots.models import Hotspot
-
-from .event_services import CONTEST_TZ
-from .models import CleanupEvent, Consent, ConsentPurpose, EventPhoto, Participant
-from .selectors import can_see_private
 
 
 def event_list(

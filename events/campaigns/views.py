@@ -1,6 +1,6 @@
 """Contest pages: the campaign, registering, "my entrant" with the person's own
 data, the organisers' registration queue and exports. Thin HTML views: reads go
-through selectors, writes through services (events.services, events.privacy).
+through selectors, writes through services (events.campaigns.services, events.privacy).
 
 Contact data and names appear only to the entrant's representative and to
 organisers, judges and the secretary (selectors.can_see_private); the campaign
@@ -26,17 +26,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role, has_role
-
-from . import eligibility, exports, privacy, selectors, services
-from .errors import ContestError
-from .forms import (
+from events import privacy
+from events.campaigns import eligibility, exports, selectors, services
+from events.campaigns.registration_forms import (
     AnonymiseForm,
     ReasonForm,
     RegisterForm,
     RegistrationFilterForm,
     RejectForm,
 )
-from .models import (
+from events.errors import ContestError
+from events.models import (
     Campaign,
     CleanupEvent,
     ConsentPurpose,

@@ -16,11 +16,10 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from events.cleanups.flags import event_flags
+from events.cleanups.services import MAX_HOTSPOTS, MAX_NAME_LENGTH, MAX_PARTICIPANTS
+from events.models import CleanupEvent, ConsentPurpose, Entrant, WeightMethod
 from geo.serializers import AreaBriefSerializer
-
-from .event_services import MAX_HOTSPOTS, MAX_NAME_LENGTH, MAX_PARTICIPANTS
-from .flags import event_flags
-from .models import CleanupEvent, ConsentPurpose, Entrant, WeightMethod
 
 # Multipart sends lists as repeated fields (or one JSON string); JSON sends arrays.
 LIST_FIELDS = ("participants", "hotspots")

@@ -9,9 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError
-
-from . import results
-from .models import Campaign, Certificate
+from events.models import Campaign, Certificate
+from events.results import services as results
 
 
 class ReasonSerializer(serializers.Serializer):

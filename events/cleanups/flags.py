@@ -20,10 +20,9 @@ import imagehash
 from django.contrib.gis.db.models.functions import Distance
 from django.utils.translation import gettext as _
 
+from events.cleanups.services import name_key, thresholds, window_violation
+from events.models import CleanupEvent, EventPhoto, Participant, WeightMethod
 from geo.spatial import envelope
-
-from .event_services import name_key, thresholds, window_violation
-from .models import CleanupEvent, EventPhoto, Participant, WeightMethod
 
 ROUND_KG = Decimal(10)
 MAX_NAMES_IN_MESSAGE = 5

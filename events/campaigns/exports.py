@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .models import (
+from events.models import (
     Campaign,
     CleanupEvent,
     ConsentPurpose,

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .campaign_forms import (
+from events.campaigns import services
+from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
     PrizeFormSet,
@@ -19,10 +19,10 @@ from .campaign_forms import (
     prize_initial,
     weights_text,
 )
-from .defaults import PRIZES_2024, plausibility_defaults, scoring_defaults
-from .errors import ContestError
-from .models import Campaign
-from .views import organiser_page
+from events.campaigns.views import organiser_page
+from events.defaults import PRIZES_2024, plausibility_defaults, scoring_defaults
+from events.errors import ContestError
+from events.models import Campaign
 
 
 def _render(request, form, formset, *, campaign=None, status=200):

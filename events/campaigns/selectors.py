@@ -3,8 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.roles import Role, has_role
-
-from .models import Campaign, Entrant
+from events.models import Campaign, Entrant
 
 # Roles that see contact data and participant names (besides the representative).
 PRIVATE_VIEW_ROLES = (Role.ORGANISER, Role.JUDGE, Role.SECRETARY)

@@ -1,9 +1,9 @@
 """A frozen campaign's results as plain rows: for the pages, and as one table that
-the CSV and Excel writers of events.exports and the PDF writer here all share.
+the CSV and Excel writers of events.campaigns.exports and the PDF writer here all share.
 
-Everything is read from the freeze's snapshot (events.results), never from the
+Everything is read from the freeze's snapshot (events.results.services), never from the
 live events, so a published result cannot move. Only the names come from the
-caller: the public page passes events.results.public_name (consent to publish),
+caller: the public page passes events.results.services.public_name (consent to publish),
 staff pages and exports the entrants' current names.
 """
 
@@ -29,12 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .certificates import FONT, FONT_BOLD, GREEN, composed, register_fonts
-from .event_services import CONTEST_TZ
-from .exports import Table, Value
-from .models import Entrant, PrizeCategory, ResultFreeze
-from .results import CATEGORIES
-from .views import format_vnd
+from events.campaigns.exports import Table, Value
+from events.campaigns.views import format_vnd
+from events.cleanups.services import CONTEST_TZ
+from events.models import Entrant, PrizeCategory, ResultFreeze
+from events.results.certificates import FONT, FONT_BOLD, GREEN, composed, register_fonts
+from events.results.services import CATEGORIES
 
 NameFor = Callable[[int], str]
 

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import (
+from events.models import (
     Campaign,
     ConsentPurpose,
     Entrant,
@@ -54,7 +54,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         extra_kwargs = {"slug": {"validators": []}}
 
     def get_phase_label(self, obj) -> str:
-        from .models import Phase
+        from events.models import Phase
 
         return str(Phase(obj.phase).label)
 

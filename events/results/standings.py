@@ -9,12 +9,17 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from events.defaults import scoring_defaults
+from events.models import (
+    COLLECTIVE_KINDS,
+    Campaign,
+    CleanupEvent,
+    Entrant,
+    PrizeCategory,
+)
+from events.results import scoring
 from geo.models import AdminArea
 from hotspots.models import Hotspot
-
-from . import scoring
-from .defaults import scoring_defaults
-from .models import COLLECTIVE_KINDS, Campaign, CleanupEvent, Entrant, PrizeCategory
 
 
 @dataclass(frozen=True)

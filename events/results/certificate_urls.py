@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import results_views
+from events.results import views as results_views
 
 app_name = "certificates"
 urlpatterns = [

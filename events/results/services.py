@@ -15,11 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-
-from . import scoring
-from .errors import ContestError
-from .event_serializers import public_entrant_name
-from .models import (
+from events.cleanups.serializers import public_entrant_name
+from events.errors import ContestError
+from events.models import (
     COLLECTIVE_KINDS,
     Campaign,
     Certificate,
@@ -29,7 +27,8 @@ from .models import (
     ResultFreeze,
     TieBreak,
 )
-from .standings import event_inputs, weights_for
+from events.results import scoring
+from events.results.standings import event_inputs, weights_for
 
 CATEGORIES = (PrizeCategory.COLLECTIVE, PrizeCategory.INDIVIDUAL)
 SNAPSHOT_VERSION = 1
@@ -195,7 +194,7 @@ def tie_decide(
     _require(judge, Role.JUDGE)
     if is_frozen(campaign):
         raise ContestError("frozen", _("Kết quả đã được chốt."), status=409)
-    from .judging import conflict_reason
+    from events.judging.services import conflict_reason
 
     for entrant in Entrant.objects.filter(campaign=campaign, pk__in=order):
         why_not = conflict_reason(judge, entrant)

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.phones import normalize_phone
 from accounts.roles import Role
 from accounts.services import user_set_roles
-
-from . import eligibility
-from .defaults import plausibility_defaults, scoring_defaults
-from .errors import ContestError
-from .models import (
+from events.campaigns import eligibility
+from events.defaults import plausibility_defaults, scoring_defaults
+from events.errors import ContestError
+from events.models import (
     Campaign,
     Consent,
     ConsentPurpose,

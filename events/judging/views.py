@@ -1,8 +1,8 @@
 """Pages of the jury: one event's review (evidence and the three decisions), the
 filters of the review list, and the leaderboards.
 
-Thin views: reads through selectors (events.event_selectors, events.standings),
-writes through the judging service (events.judging.event_decide), whose
+Thin views: reads through selectors (events.cleanups.selectors, events.results.standings),
+writes through the judging service (events.judging.services.event_decide), whose
 ContestError comes back beside the form it concerns. The forms live here, beside
 the only pages that use them; they check the shape of input, the service the rules.
 """
@@ -25,17 +25,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
-from geo.models import AdminArea
-from hotspots.models import Hotspot
-from maps.assets import make_map, render_parts
-from maps.layers import HotspotMarker, hotspot_layer, point_layer
-
-from . import event_selectors
-from .errors import ContestError
-from .event_services import CONTEST_TZ
-from .flags import flags_for
-from .judging import conflict_reason, event_decide, figures
-from .models import (
+from events.campaigns.selectors import can_see_private
+from events.campaigns.views import format_vnd
+from events.cleanups import selectors as event_selectors
+from events.cleanups.flags import flags_for
+from events.cleanups.services import CONTEST_TZ
+from events.errors import ContestError
+from events.judging.services import conflict_reason, event_decide, figures
+from events.models import (
     Campaign,
     CleanupEvent,
     Entrant,
@@ -44,9 +41,11 @@ from .models import (
     Verdict,
     WeightMethod,
 )
-from .selectors import can_see_private
-from .standings import campaign_standings
-from .views import format_vnd
+from events.results.standings import campaign_standings
+from geo.models import AdminArea
+from hotspots.models import Hotspot
+from maps.assets import make_map, render_parts
+from maps.layers import HotspotMarker, hotspot_layer, point_layer
 
 REASON_MAX_LENGTH = 2000
 STATUS_ALL = "all"
@@ -64,7 +63,7 @@ def _jury_only(request):
     return None
 
 
-# --- the review list's filters (events.event_views.event_review_page) ----------
+# --- the review list's filters (events.cleanups.views.event_review_page) ----------
 
 
 class ReviewFilterForm(forms.Form):
@@ -403,7 +402,7 @@ def event_review_one(request, pk: int):
 
 # --- leaderboards ---------------------------------------------------------------
 
-# events.scoring writes its breakdown lines in plain English for logs and tests;
+# events.results.scoring writes its breakdown lines in plain English for logs and tests;
 # the pages and the API show them in the person's language. Each known shape is
 # matched here (an unknown one is shown as written).
 NUMBER = r"-?\d+(?:\.\d+)?"

@@ -25,14 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from geo.selectors import areas_containing
-from hotspots import photos as photo_pipeline
-from hotspots.models import Hotspot
-from hotspots.services import hotspot_mark_cleaned
-
-from .defaults import PLAUSIBILITY
-from .errors import ContestError
-from .models import (
+from events.defaults import PLAUSIBILITY
+from events.errors import ContestError
+from events.models import (
     Campaign,
     CleanupEvent,
     Entrant,
@@ -44,6 +39,10 @@ from .models import (
     PhotoKind,
     WeightMethod,
 )
+from geo.selectors import areas_containing
+from hotspots import photos as photo_pipeline
+from hotspots.models import Hotspot
+from hotspots.services import hotspot_mark_cleaned
 
 # The plan's windows are calendar days in Huế, whatever zone a request activated.
 CONTEST_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -2,9 +2,9 @@
 tie orders, publication, the audit of freezes), the public results page, the
 results exports and the certificates (verification page, PDF, zip).
 
-Thin views: reads from the freeze's snapshot (events.results_exports), writes
-through events.results, whose ContestError comes back as a message. Names on
-public pages only through events.results.public_name (consent to publish);
+Thin views: reads from the freeze's snapshot (events.results.exports), writes
+through events.results.services, whose ContestError comes back as a message. Names on
+public pages only through events.results.services.public_name (consent to publish);
 contact data never appears here.
 """
 
@@ -24,13 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
-
-from . import scoring
-from .certificates import certificate_pdf
-from .errors import ContestError
-from .event_services import CONTEST_TZ
-from .models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
-from .results import (
+from events.campaigns.views import EXPORT_FORMATS, format_vnd, private_page
+from events.cleanups.services import CONTEST_TZ
+from events.errors import ContestError
+from events.judging.views import board_line
+from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
+from events.results import scoring
+from events.results.certificates import certificate_pdf
+from events.results.exports import result_rows, results_pdf, results_table, staff_names
+from events.results.services import (
     CATEGORIES,
     campaign_freeze,
     campaign_reopen,
@@ -39,10 +41,7 @@ from .results import (
     results_publish,
     tie_decide,
 )
-from .results_exports import result_rows, results_pdf, results_table, staff_names
-from .review_views import board_line
-from .standings import campaign_standings
-from .views import EXPORT_FORMATS, format_vnd, private_page
+from events.results.standings import campaign_standings
 
 # Who may download exports, other winners' certificates and the zip.
 EXPORT_ROLES = (Role.ORGANISER, Role.SECRETARY)
@@ -68,7 +67,7 @@ def _category_label(category: str) -> str:
 def _live_tables(campaign: Campaign) -> list[dict]:
     """Both categories ranked now, with the prizes they would get and open ties.
 
-    events.standings allocates without the jury's tie orders; the tie orders
+    events.results.standings allocates without the jury's tie orders; the tie orders
     already recorded are applied here (the same pure scoring.allocate that the
     freeze uses), so a settled tie no longer shows as open.
     """

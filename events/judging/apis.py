@@ -12,10 +12,11 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, has_role
 from config.api import ApiError, query_choice
-
-from .errors import ContestError
-from .judging import event_decide
-from .models import (
+from events.campaigns.selectors import can_see_private
+from events.errors import ContestError
+from events.judging.services import event_decide
+from events.judging.views import BoardLine, BoardRow, leaderboard
+from events.models import (
     Campaign,
     CleanupEvent,
     EventDecision,
@@ -23,9 +24,7 @@ from .models import (
     Verdict,
     WeightMethod,
 )
-from .results import current_freeze, public_name
-from .review_views import BoardLine, BoardRow, leaderboard
-from .selectors import can_see_private
+from events.results.services import current_freeze, public_name
 
 
 class IsJury(permissions.BasePermission):

@@ -8,15 +8,14 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, has_role
 from config.api import ApiError
-
-from . import selectors, services
-from .models import Campaign, Entrant
-from .serializers import (
+from events.campaigns import selectors, services
+from events.campaigns.serializers import (
     CampaignSerializer,
     EntrantCreateSerializer,
     EntrantPrivateSerializer,
     ReasonSerializer,
 )
+from events.models import Campaign, Entrant
 
 
 class IsOrganiser(permissions.BasePermission):

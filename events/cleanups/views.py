@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.roles import Role, has_role
+from events.campaigns import selectors
+from events.cleanups import selectors as event_selectors
+from events.cleanups.flags import flags_for
+from events.cleanups.serializers import public_entrant_name
+from events.judging.views import STATUS_ALL, ReviewFilterForm
+from events.models import Campaign, EntrantStatus, PhotoKind, WeightMethod
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
-
-from . import event_selectors, selectors
-from .event_serializers import public_entrant_name
-from .flags import flags_for
-from .models import Campaign, EntrantStatus, PhotoKind, WeightMethod
-from .review_views import STATUS_ALL, ReviewFilterForm
 
 
 def _event_config(campaign: Campaign) -> dict:

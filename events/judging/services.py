@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from accounts.roles import Role, has_role
-from hotspots.services import hotspot_revert_clean
-
-from .errors import ContestError
-from .event_services import kg_value
-from .models import (
+from events.cleanups.services import kg_value
+from events.errors import ContestError
+from events.models import (
     CleanupEvent,
     ConflictDeclaration,
     Entrant,
@@ -27,6 +25,7 @@ from .models import (
     Verdict,
     WeightMethod,
 )
+from hotspots.services import hotspot_revert_clean
 
 STATUS_FOR = {
     Verdict.APPROVE: EventStatus.APPROVED,
@@ -119,7 +118,9 @@ def event_decide(
         .select_related("entrant")
         .get(pk=event.pk)
     )
-    from .results import is_frozen  # results builds on standings, not on this module
+    from events.results.services import (
+        is_frozen,  # results builds on standings, not on this module
+    )
 
     if is_frozen(event.entrant.campaign):
         raise ContestError(
