@@ -1,17 +1,17 @@
 """Admin access by platform role (organisers and helpers run the platform)."""
 
-from accounts.roles import Role, has_role
+from accounts.access import ADMIN_ROLES, has_any_role
 
 
 class RoleAdminMixin:
     """Let users with one of `admin_roles` view and change the model in the admin."""
 
-    admin_roles: tuple[str, ...] = (Role.ORGANISER, Role.HELPER)
+    admin_roles: tuple[str, ...] = ADMIN_ROLES
     can_add = True
     can_delete = False
 
     def _allowed(self, request) -> bool:
-        return any(has_role(request.user, role) for role in self.admin_roles)
+        return has_any_role(request.user, self.admin_roles)
 
     def has_module_permission(self, request):
         return self._allowed(request) or super().has_module_permission(request)

@@ -1,11 +1,9 @@
 from django.conf import settings
 
-# Who sees the IOC dashboard link (the dashboard view checks the same roles).
-DASHBOARD_ROLES = ("ioc", "organiser", "secretary")
-
 
 def site(request):
     """Expose the few settings and role flags templates need (one cached role lookup)."""
+    from accounts.access import DASHBOARD_ROLES, has_any_role
     from accounts.roles import Role, has_role
 
     context = {"MAP_TILE_URL": settings.MAP_TILE_URL}
@@ -13,5 +11,5 @@ def site(request):
     if user is None:
         return context
     context["can_moderate"] = has_role(user, Role.ORGANISER)
-    context["can_see_dashboard"] = any(has_role(user, role) for role in DASHBOARD_ROLES)
+    context["can_see_dashboard"] = has_any_role(user, DASHBOARD_ROLES)
     return context

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.throttling import (
     AnonRateThrottle,
@@ -15,6 +15,7 @@ from rest_framework.throttling import (
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
 from config.api import ApiError, query_bool, query_choice, query_date, query_int
 from geo.spatial import parse_bbox, parse_geometry, point_from_lonlat
@@ -32,13 +33,6 @@ from .serializers import (
     ReasonSerializer,
     RejectSerializer,
 )
-
-
-class IsOrganiser(permissions.BasePermission):
-    message = _("Chỉ Ban Tổ chức được thực hiện thao tác này.")
-
-    def has_permission(self, request, view) -> bool:
-        return has_role(request.user, Role.ORGANISER)
 
 
 class ReportAnonThrottle(AnonRateThrottle):

@@ -6,12 +6,9 @@ from plain data built here.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
@@ -23,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import roles_required
 from accounts.roles import Role, has_role
 from config.errors import ClientError
 from geo.models import AdminArea
@@ -148,26 +146,6 @@ def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
             )
         )
     return markers
-
-
-def organiser_required(view: Callable) -> Callable:
-    """Let organisers in; send anonymous people to log in; refuse everyone else."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            # After logging in, come back to the queue (an action URL takes POST only).
-            target = (
-                request.get_full_path()
-                if request.method == "GET"
-                else reverse("hotspots:queue")
-            )
-            return redirect_to_login(target)
-        if not has_role(request.user, Role.ORGANISER):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # --- public pages ------------------------------------------------------------
@@ -305,7 +283,7 @@ class QueueItem:
 
 
 @require_http_methods(["GET", "HEAD"])
-@organiser_required
+@roles_required(Role.ORGANISER, fallback="hotspots:queue")
 def queue_page(request):
     """List the hotspots waiting for organisers, highest score first, with actions."""
     form = QueueFilterForm(request.GET or None)
@@ -417,7 +395,7 @@ def _next_url(request) -> str:
 
 
 @require_POST
-@organiser_required
+@roles_required(Role.ORGANISER, fallback="hotspots:queue")
 def queue_action(request, pk: int, action: str):
     """Run one organiser action on a hotspot, then go back to the queue."""
     if action not in QUEUE_ACTIONS:

@@ -31,9 +31,9 @@ from shapely.geometry import Point, shape
 
 from config.api import ApiError
 from events.analytics_coverage import area_metrics, area_outlines_geojson
-from events.campaigns.exports import Table, to_csv, to_xlsx
 from events.cleanups.selectors import event_list
 from events.cleanups.serializers import public_entrant_name
+from events.tables import Table, to_csv, to_xlsx
 from geo.models import AdminArea
 from hotspots.models import PUBLIC_STATUSES, Hotspot
 

@@ -6,7 +6,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role, has_role
+from accounts.access import IsOrganiser
 from config.api import ApiError
 from events.campaigns import selectors, services
 from events.campaigns.serializers import (
@@ -16,13 +16,6 @@ from events.campaigns.serializers import (
     ReasonSerializer,
 )
 from events.models import Campaign, Entrant
-
-
-class IsOrganiser(permissions.BasePermission):
-    message = _("Chỉ Ban Tổ chức được thực hiện thao tác này.")
-
-    def has_permission(self, request, view) -> bool:
-        return has_role(request.user, Role.ORGANISER)
 
 
 class CampaignListApi(APIView):

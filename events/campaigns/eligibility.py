@@ -9,28 +9,31 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.access import CONTEST_EXCLUDED_ROLES
 from accounts.phones import normalize_phone
-from accounts.roles import Role
 from events.models import Campaign, CampaignRole
-
-EXCLUDED_ROLES = (Role.ORGANISER, Role.JUDGE, Role.SECRETARY, Role.HELPER)
 
 
 def _staff_users(campaign: Campaign):
     User = get_user_model()
     return User.objects.filter(
-        Q(groups__name__in=EXCLUDED_ROLES)
-        | Q(campaign_roles__campaign=campaign, campaign_roles__role__in=EXCLUDED_ROLES)
+        Q(groups__name__in=CONTEST_EXCLUDED_ROLES)
+        | Q(
+            campaign_roles__campaign=campaign,
+            campaign_roles__role__in=CONTEST_EXCLUDED_ROLES,
+        )
     ).distinct()
 
 
 def _role_names(user, campaign: Campaign) -> list[str]:
     names = set(
-        user.groups.filter(name__in=EXCLUDED_ROLES).values_list("name", flat=True)
+        user.groups.filter(name__in=CONTEST_EXCLUDED_ROLES).values_list(
+            "name", flat=True
+        )
     )
     names |= set(
         CampaignRole.objects.filter(
-            campaign=campaign, user=user, role__in=EXCLUDED_ROLES
+            campaign=campaign, user=user, role__in=CONTEST_EXCLUDED_ROLES
         ).values_list("role", flat=True)
     )
     labels = dict(CampaignRole.Role.choices)

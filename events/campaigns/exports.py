@@ -5,21 +5,11 @@ XLSX writers share them. Times are local (Asia/Ho_Chi_Minh), coordinates lon/lat
 in WGS84 (EPSG:4326). These tables hold personal data: organisers only.
 """
 
-import csv
 import datetime as dt
-import io
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from events.models import (
     Campaign,
@@ -29,21 +19,9 @@ from events.models import (
     Participant,
     WeightMethod,
 )
+from events.tables import Table
 
-Value = str | int | float | Decimal | dt.date | dt.datetime | None
 LIST_SEPARATOR = "; "
-DATETIME_FORMAT = "%Y-%m-%d %H:%M"
-# A text cell starting with one of these is run as a formula by spreadsheets
-# (CSV injection); a sign followed only by digits is a phone number or a number.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-SIGNED_NUMBER = re.compile(r"^[+-][\d .]*$")
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    header: list[str]
-    rows: list[list[Value]]
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
@@ -218,71 +196,3 @@ def _pk(obj) -> int:
 
 
 TABLES = {"registrations": registrations_table, "events": events_table}
-
-
-# --- writers -----------------------------------------------------------------
-
-
-def _csv_cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime(DATETIME_FORMAT)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    if (
-        isinstance(value, str)
-        and text.startswith(FORMULA_START)
-        and not SIGNED_NUMBER.match(text)
-    ):
-        return "'" + text
-    return text
-
-
-def to_csv(table: Table) -> bytes:
-    """Return the table as UTF-8 CSV with a byte-order mark (Excel then reads
-    Vietnamese correctly)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.header)
-    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _widths(table: Table) -> Iterable[int]:
-    for index, title in enumerate(table.header):
-        longest = max(
-            [len(str(row[index] or "")) for row in table.rows[:200]] + [len(title)]
-        )
-        yield min(max(longest + 2, 8), 60)
-
-
-def to_xlsx(table: Table) -> bytes:
-    """Return the table as an Excel workbook: one sheet, bold frozen header."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = table.name
-    sheet.append(table.header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        # Control characters are not allowed in the XML of a workbook.
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-        )
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "DD/MM/YYYY"
-            elif cell.data_type == "f":
-                # openpyxl stores text starting with "=" as a formula: keep it text.
-                cell.data_type = "s"
-    for index, width in enumerate(_widths(table), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import roles_required
+from accounts.roles import Role
 from events.campaigns import services
 from events.campaigns.forms import (
     PRIZE_PREFIX,
@@ -19,7 +21,6 @@ from events.campaigns.forms import (
     prize_initial,
     weights_text,
 )
-from events.campaigns.views import organiser_page
 from events.defaults import PRIZES_2024, plausibility_defaults, scoring_defaults
 from events.errors import ContestError
 from events.models import Campaign
@@ -45,7 +46,7 @@ def _create(form: CampaignForm, formset) -> Campaign:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@organiser_page
+@roles_required(Role.ORGANISER, fallback="events:campaign-current")
 def campaign_new(request):
     """Create a campaign: windows, rules, weights and the prize table."""
     if request.method != "POST":
@@ -73,7 +74,7 @@ def campaign_new(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@organiser_page
+@roles_required(Role.ORGANISER, fallback="events:campaign-current")
 def campaign_edit(request, slug: str):
     """Edit a campaign's settings and replace its prize table (the slug stays)."""
     campaign = get_object_or_404(Campaign, slug=slug)

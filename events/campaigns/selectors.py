@@ -2,15 +2,8 @@
 
 from django.db.models import QuerySet
 
-from accounts.roles import Role, has_role
+from accounts.access import can_see_private
 from events.models import Campaign, Entrant
-
-# Roles that see contact data and participant names (besides the representative).
-PRIVATE_VIEW_ROLES = (Role.ORGANISER, Role.JUDGE, Role.SECRETARY)
-
-
-def can_see_private(user) -> bool:
-    return any(has_role(user, role) for role in PRIVATE_VIEW_ROLES)
 
 
 def campaign_list() -> QuerySet[Campaign]:

@@ -3,16 +3,14 @@ data, the organisers' registration queue and exports. Thin HTML views: reads go
 through selectors, writes through services (events.campaigns.services, events.privacy).
 
 Contact data and names appear only to the entrant's representative and to
-organisers, judges and the secretary (selectors.can_see_private); the campaign
+organisers, judges and the secretary (accounts.access.can_see_private); the campaign
 page is public and carries none.
 """
 
 from collections.abc import Callable
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
@@ -25,8 +23,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import (
+    JURY_ROLES,
+    can_see_private,
+    login_required_page,
+    no_store,
+    roles_required,
+)
 from accounts.roles import Role, has_role
-from events import privacy
+from events import privacy, tables
 from events.campaigns import eligibility, exports, selectors, services
 from events.campaigns.registration_forms import (
     AnonymiseForm,
@@ -36,6 +41,7 @@ from events.campaigns.registration_forms import (
     RejectForm,
 )
 from events.errors import ContestError
+from events.formatting import format_vnd
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -50,66 +56,6 @@ from events.models import (
 QUEUE_PAGE_SIZE = 50
 # Where the event-logging page lives (built in events/event_views.py).
 EVENT_NEW_PATH = "/contest/events/new/"
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
-}
-
-
-def format_vnd(amount: int) -> str:
-    """Return an amount as Vietnamese money: 3000000 -> "3.000.000 ₫"."""
-    return f"{amount:,}".replace(",", ".") + " ₫"
-
-
-# --- access ------------------------------------------------------------------
-
-
-def _to_login(request, fallback: str):
-    """Send an anonymous visitor to log in, then back (POST-only URLs: to fallback)."""
-    target = request.get_full_path() if request.method in ("GET", "HEAD") else fallback
-    return redirect_to_login(target)
-
-
-def login_page(view: Callable) -> Callable:
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return _to_login(request, reverse("events:my-entrant"))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def roles_page(*roles: str) -> Callable:
-    """Let in users with one of the roles; anonymous: log in; others: 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return _to_login(request, reverse("events:campaign-current"))
-            if not any(has_role(request.user, role) for role in roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-organiser_page = roles_page(Role.ORGANISER)
-private_page = roles_page(*selectors.PRIVATE_VIEW_ROLES)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    """Personal data: keep it out of shared caches and the browser's disk cache."""
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 # --- campaign ----------------------------------------------------------------
 
 
@@ -169,7 +115,7 @@ def campaign_page(request, slug: str):
         "entrant": selectors.entrant_for_representative(
             request.user, campaign=campaign
         ),
-        "can_review": selectors.can_see_private(request.user),
+        "can_review": can_see_private(request.user),
         "results_published": campaign.freezes.filter(
             reopened_at__isnull=True, published_at__isnull=False
         ).exists(),
@@ -185,7 +131,7 @@ def _my_entrant_url(campaign: Campaign) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_page
+@login_required_page(fallback="events:my-entrant")
 def register_page(request, slug: str):
     """Register an entrant: the representative's contact, members and consents."""
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -279,7 +225,7 @@ def _entrant_context(entrant: Entrant, *, own: bool) -> dict:
 
 
 @require_http_methods(["GET", "HEAD"])
-@login_page
+@login_required_page(fallback="events:my-entrant")
 def my_entrant_page(request):
     """The representative's entrant: status, members, consents, events, own data."""
     campaign = None
@@ -296,11 +242,11 @@ def my_entrant_page(request):
     }
     if found:
         context.update(_entrant_context(_entrant_for_page(found.pk), own=True))
-    return _no_store(render(request, "events/my_entrant.html", context))
+    return no_store(render(request, "events/my_entrant.html", context))
 
 
 @require_http_methods(["GET", "HEAD"])
-@login_page
+@login_required_page(fallback="events:my-entrant")
 def my_data(request):
     """Download everything the contest holds about the logged-in person, as JSON."""
     response = JsonResponse(
@@ -311,11 +257,11 @@ def my_data(request):
     response["Content-Disposition"] = (
         'attachment; filename="chu-nhat-xanh-du-lieu-cua-toi.json"'
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 @require_POST
-@login_page
+@login_required_page(fallback="events:my-entrant")
 def my_deletion_request(request):
     """Ask the organisers to delete the personal data of the person's entrant."""
     entrant = get_object_or_404(
@@ -339,28 +285,27 @@ def my_deletion_request(request):
 
 
 @require_http_methods(["GET", "HEAD"])
+@login_required_page(fallback="events:campaign-current")
 def entrant_page(request, pk: int):
     """One entrant for organisers, judges and the secretary (the representative
     has "my entrant")."""
-    if not request.user.is_authenticated:
-        return _to_login(request, reverse("events:campaign-current"))
     entrant = _entrant_for_page(pk)
     if entrant is None:
         raise Http404
     if entrant.representative_id == request.user.pk:
         return redirect(_my_entrant_url(entrant.campaign))
-    if not selectors.can_see_private(request.user):
+    if not can_see_private(request.user):
         raise Http404  # do not tell others whether the entrant exists
     context = _entrant_context(entrant, own=False)
     context["is_organiser"] = has_role(request.user, Role.ORGANISER)
-    return _no_store(render(request, "events/entrant.html", context))
+    return no_store(render(request, "events/entrant.html", context))
 
 
 # --- the organisers' registration queue ----------------------------------------
 
 
 @require_http_methods(["GET", "HEAD"])
-@private_page
+@roles_required(*JURY_ROLES, fallback="events:campaign-current")
 def registrations_page(request, slug: str):
     """Registrations of a campaign (default: pending), with the organisers' actions."""
     campaign = get_object_or_404(Campaign, slug=slug)
@@ -393,7 +338,7 @@ def registrations_page(request, slug: str):
         "is_organiser": has_role(request.user, Role.ORGANISER),
         "next": request.get_full_path(),
     }
-    return _no_store(render(request, "events/registrations.html", context))
+    return no_store(render(request, "events/registrations.html", context))
 
 
 def _approve(request, entrant: Entrant, data: dict) -> str:
@@ -429,7 +374,7 @@ def _next_url(request, entrant: Entrant) -> str:
 
 
 @require_POST
-@organiser_page
+@roles_required(Role.ORGANISER, fallback="events:campaign-current")
 def registration_action(request, pk: int, action: str):
     """Approve, reject or anonymise one entrant, then go back to the queue."""
     if action not in REGISTRATION_ACTIONS:
@@ -462,13 +407,13 @@ def export(request, slug: str, kind: str, fmt: str):
     # A file URL: no login page in between, a plain 403 for anyone else.
     if not has_role(request.user, Role.ORGANISER):
         raise PermissionDenied
-    if kind not in exports.TABLES or fmt not in EXPORT_FORMATS:
+    if kind not in exports.TABLES or fmt not in tables.FORMATS:
         raise Http404
     campaign = get_object_or_404(Campaign, slug=slug)
-    content_type, write = EXPORT_FORMATS[fmt]
+    content_type, write = tables.FORMATS[fmt]
     table = exports.TABLES[kind](campaign)
     response = HttpResponse(write(table), content_type=content_type)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{campaign.slug}-{kind}-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _no_store(response)
+    return no_store(response)

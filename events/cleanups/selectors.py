@@ -18,8 +18,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from events.campaigns.selectors import can_see_private
-from events.cleanups.services import CONTEST_TZ
+from accounts.access import can_see_private
+from events.formatting import CONTEST_TZ
 from events.models import CleanupEvent, Consent, ConsentPurpose, EventPhoto, Participant
 from geo.models import AdminArea
 from hotspots.models import Hotspot

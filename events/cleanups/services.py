@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 import imagehash
 from django.contrib.gis.geos import LineString, Point, Polygon
@@ -27,6 +26,7 @@ from PIL import Image
 
 from events.defaults import PLAUSIBILITY
 from events.errors import ContestError
+from events.formatting import CONTEST_TZ
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -44,8 +44,6 @@ from hotspots import photos as photo_pipeline
 from hotspots.models import Hotspot
 from hotspots.services import hotspot_mark_cleaned
 
-# The plan's windows are calendar days in Huế, whatever zone a request activated.
-CONTEST_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # A phone whose clock runs a little fast must still be able to log "it ended now".
 CLOCK_SKEW = dt.timedelta(minutes=5)
 MAX_PARTICIPANTS = 1000

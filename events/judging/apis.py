@@ -6,13 +6,12 @@ which config.api renders in the one error shape.
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role, has_role
+from accounts.access import IsJudge, IsJury
 from config.api import ApiError, query_choice
-from events.campaigns.selectors import can_see_private
 from events.errors import ContestError
 from events.judging.services import event_decide
 from events.judging.views import BoardLine, BoardRow, leaderboard
@@ -25,22 +24,6 @@ from events.models import (
     WeightMethod,
 )
 from events.results.services import current_freeze, public_name
-
-
-class IsJury(permissions.BasePermission):
-    """Organisers, judges and the secretary (they see personal data and flags)."""
-
-    message = _("Chỉ Ban Tổ chức, Ban Giám khảo và Thư ký xem được nội dung này.")
-
-    def has_permission(self, request, view) -> bool:
-        return can_see_private(request.user)
-
-
-class IsJudge(permissions.BasePermission):
-    message = _("Chỉ Ban Giám khảo được chấm sự kiện.")
-
-    def has_permission(self, request, view) -> bool:
-        return has_role(request.user, Role.JUDGE)
 
 
 def _kg_field(**kwargs) -> serializers.DecimalField:

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 import folium
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,13 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import JURY_ROLES, no_store, roles_required
 from accounts.roles import Role, has_role
-from events.campaigns.selectors import can_see_private
-from events.campaigns.views import format_vnd
 from events.cleanups import selectors as event_selectors
 from events.cleanups.flags import flags_for
-from events.cleanups.services import CONTEST_TZ
 from events.errors import ContestError
+from events.formatting import CONTEST_TZ, format_vnd
 from events.judging.services import conflict_reason, event_decide, figures
 from events.models import (
     Campaign,
@@ -52,15 +50,6 @@ STATUS_ALL = "all"
 # How far down the queue to look for an event the judge may review.
 NEXT_LOOKAHEAD = 200
 KG_FIELDS = ("weight_kg", "plastic_kg", "water_hyacinth_kg", "other_kg")
-
-
-def _jury_only(request):
-    """Organisers, judges and the secretary; anonymous: log in; others: 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not can_see_private(request.user):
-        raise PermissionDenied
-    return None
 
 
 # --- the review list's filters (events.cleanups.views.event_review_page) ----------
@@ -315,11 +304,9 @@ def _trail(event: CleanupEvent) -> list:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@roles_required(*JURY_ROLES)
 def event_review_one(request, pk: int):
     """One event with its evidence side by side; judges decide, others only look."""
-    refused = _jury_only(request)
-    if refused is not None:
-        return refused
     event = event_selectors.event_get(pk)
     if event is None:
         raise Http404
@@ -395,9 +382,8 @@ def event_review_one(request, pk: int):
         "map": _evidence_map(event, hotspots),
         "contest_tz": CONTEST_TZ,
     }
-    response = render(request, "events/review_event.html", context, status=status)
-    response["Cache-Control"] = "private, no-store"  # names of participants
-    return response
+    # Names of participants.
+    return no_store(render(request, "events/review_event.html", context, status=status))
 
 
 # --- leaderboards ---------------------------------------------------------------
@@ -581,11 +567,9 @@ def leaderboard(campaign: Campaign) -> dict[str, list[BoardRow]]:
 
 
 @require_http_methods(["GET", "HEAD"])
+@roles_required(*JURY_ROLES)
 def leaderboard_page(request, slug: str):
     """The collective and individual leaderboards (jury roles, before publication)."""
-    refused = _jury_only(request)
-    if refused is not None:
-        return refused
     campaign = get_object_or_404(Campaign, slug=slug)
     tables = leaderboard(campaign)
     context = {
@@ -597,6 +581,5 @@ def leaderboard_page(request, slug: str):
         "review_url": reverse("events:event-review", args=[campaign.slug]),
         "contest_tz": CONTEST_TZ,
     }
-    response = render(request, "events/leaderboard.html", context)
-    response["Cache-Control"] = "private, no-store"  # unpublished results
-    return response
+    # Unpublished results.
+    return no_store(render(request, "events/leaderboard.html", context))

@@ -24,8 +24,7 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from events.campaigns.views import format_vnd  # one money format for pages and PDFs
-from events.cleanups.services import CONTEST_TZ
+from events.formatting import CONTEST_TZ, format_vnd
 from events.models import Certificate, PrizeCategory
 
 FONT = "DejaVuSans"

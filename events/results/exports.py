@@ -29,12 +29,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from events.campaigns.exports import Table, Value
-from events.campaigns.views import format_vnd
-from events.cleanups.services import CONTEST_TZ
+from events.formatting import CONTEST_TZ, format_vnd
 from events.models import Entrant, PrizeCategory, ResultFreeze
 from events.results.certificates import FONT, FONT_BOLD, GREEN, composed, register_fonts
 from events.results.services import CATEGORIES
+from events.tables import Table, Value
 
 NameFor = Callable[[int], str]
 

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.access import has_any_role
+from accounts.roles import Role
 from events.cleanups.serializers import public_entrant_name
 from events.errors import ContestError
 from events.models import (
@@ -180,7 +181,7 @@ def _ranked_json(r: scoring.Ranked) -> dict:
 
 
 def _require(user, *roles: str) -> None:
-    if not any(has_role(user, role) for role in roles):
+    if not has_any_role(user, roles):
         raise ContestError(
             "forbidden", _("Bạn không có quyền thực hiện thao tác này."), status=403
         )

@@ -23,10 +23,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import (
+    JURY_ROLES,
+    PUBLISH_ROLES,
+    RESULTS_EXPORT_ROLES,
+    has_any_role,
+    no_store,
+    roles_required,
+)
 from accounts.roles import Role, has_role
-from events.campaigns.views import EXPORT_FORMATS, format_vnd, private_page
-from events.cleanups.services import CONTEST_TZ
 from events.errors import ContestError
+from events.formatting import CONTEST_TZ, format_vnd
 from events.judging.views import board_line
 from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
 from events.results import scoring
@@ -42,19 +49,13 @@ from events.results.services import (
     tie_decide,
 )
 from events.results.standings import campaign_standings
+from events.tables import FORMATS
 
-# Who may download exports, other winners' certificates and the zip.
-EXPORT_ROLES = (Role.ORGANISER, Role.SECRETARY)
-RESULT_FORMATS = {**EXPORT_FORMATS, "pdf": ("application/pdf", None)}
+RESULT_FORMATS = {**FORMATS, "pdf": ("application/pdf", None)}
 
 
 def _may_export(user) -> bool:
-    return any(has_role(user, role) for role in EXPORT_ROLES)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return has_any_role(user, RESULTS_EXPORT_ROLES)
 
 
 def _category_label(category: str) -> str:
@@ -209,7 +210,7 @@ def _tie_decisions(campaign: Campaign) -> list[dict]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@private_page
+@roles_required(*JURY_ROLES, fallback="events:campaign-current")
 def results_manage(request, slug: str):
     """The state of a campaign's results and the actions each role may take."""
     campaign = get_object_or_404(Campaign.objects.prefetch_related("prizes"), slug=slug)
@@ -235,7 +236,7 @@ def results_manage(request, slug: str):
         else ("published" if freeze.published_at else "frozen"),
         "is_organiser": is_organiser,
         "is_judge": has_role(user, Role.JUDGE),
-        "may_publish": is_organiser or has_role(user, Role.SECRETARY),
+        "may_publish": has_any_role(user, PUBLISH_ROLES),
         "may_export": _may_export(user),
         "audit": _audit(campaign),
         "tie_decisions": _tie_decisions(campaign),
@@ -260,7 +261,7 @@ def results_manage(request, slug: str):
         context["open_ties"] = sum(
             len(freeze.snapshot["results"][c]["boundary_ties"]) for c in CATEGORIES
         )
-    return _no_store(render(request, "events/results_manage.html", context))
+    return no_store(render(request, "events/results_manage.html", context))
 
 
 def _amount(amount_vnd: int | None) -> str:
@@ -343,7 +344,7 @@ def results_export(request, slug: str, fmt: str):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{campaign.slug}-ket-qua-{stamp}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _no_store(response)
+    return no_store(response)
 
 
 # --- certificates ---------------------------------------------------------------
@@ -410,7 +411,7 @@ def certificate_download(request, code: str):
         raise PermissionDenied
     if certificate.revoked_at is not None:
         context = _verify_context(request, certificate)
-        return _no_store(
+        return no_store(
             render(request, "events/certificate_verify.html", context, status=410)
         )
     body = certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
@@ -418,7 +419,7 @@ def certificate_download(request, code: str):
     response["Content-Disposition"] = (
         f'attachment; filename="{_file_name(certificate)}"'
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -446,4 +447,4 @@ def certificates_zip(request, slug: str):
     response = HttpResponse(out.getvalue(), content_type="application/zip")
     filename = f"{campaign.slug}-giay-chung-nhan.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _no_store(response)
+    return no_store(response)

@@ -23,9 +23,9 @@ from accounts.services import user_upsert
 from events.campaigns import services
 from events.campaigns.registration_forms import RegisterForm
 from events.campaigns.services import PrizeLine, campaign_create
-from events.campaigns.views import format_vnd
 from events.defaults import PRIZES_2024
 from events.errors import ContestError
+from events.formatting import format_vnd
 from events.models import (
     CampaignRole,
     CleanupEvent,
