@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
+from accounts.access import can_see_private
 from config.api import ApiError, query_date, query_int
 from events.cleanups import selectors
 from events.cleanups.flags import flags_for
@@ -118,7 +119,7 @@ class EventListCreateApi(APIView):
         page = paginator.paginate_queryset(queryset, request, view=self)
         context = {"request": request}
         serializer_class = EventFeatureSerializer
-        if selectors.can_see_flags(request.user):
+        if can_see_private(request.user):
             serializer_class = EventJuryFeatureSerializer
             context.update(flags=flags_for(page), jury=True)
         serializer = serializer_class(page, many=True, context=context)
@@ -134,7 +135,7 @@ class EventListCreateApi(APIView):
         event = selectors.event_get(event.pk)
         body = EventPrivateFeatureSerializer(
             event,
-            context={"request": request, "jury": selectors.can_see_flags(request.user)},
+            context={"request": request, "jury": can_see_private(request.user)},
         ).data
         return Response(
             body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -151,6 +152,6 @@ class EventDetailApi(APIView):
             raise ApiError(_("Không tìm thấy sự kiện."), code="not_found", status=404)
         context = {"request": request}
         if selectors.can_see_event_private(request.user, event):
-            context["jury"] = selectors.can_see_flags(request.user)
+            context["jury"] = can_see_private(request.user)
             return Response(EventPrivateFeatureSerializer(event, context=context).data)
         return Response(EventFeatureSerializer(event, context=context).data)

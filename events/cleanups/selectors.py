@@ -70,11 +70,6 @@ def can_see_event_private(user, event: CleanupEvent) -> bool:
     return can_see_private(user)
 
 
-def can_see_flags(user) -> bool:
-    """Organisers, judges and the secretary see every event's flags in lists."""
-    return can_see_private(user)
-
-
 def _with_relations(queryset: QuerySet[CleanupEvent]) -> QuerySet[CleanupEvent]:
     participant_count = (
         Participant.objects.filter(event=OuterRef("pk"))

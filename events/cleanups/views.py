@@ -5,8 +5,6 @@ import uuid
 import folium
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from accounts.access import JURY_ROLES, roles_required
 from accounts.roles import Role, has_role
 from events.campaigns import selectors
 from events.cleanups import selectors as event_selectors
@@ -110,16 +109,13 @@ def entrant_label(event, private: bool) -> str:
 REVIEW_PAGE_SIZE = 50
 
 
+@roles_required(*JURY_ROLES)
 def event_review_page(request, slug: str):
     """A campaign's events with their plausibility flags (organisers, jury, secretary).
 
     Filters: status (default: submitted, the judges' queue), entrant, area at the
     campaign's coverage level, and flagged only (flags are computed per page).
     """
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not event_selectors.can_see_flags(request.user):
-        raise PermissionDenied
     campaign = get_object_or_404(Campaign, slug=slug)
     form = ReviewFilterForm(request.GET or None, campaign=campaign)
     chosen = form.values()
