@@ -24,26 +24,23 @@ from hotspots.services import hotspot_confirm, hotspot_report
 PASSWORD = "Mat-khau-dai-2024"
 
 
+def report(reporter, lon: float = 107.59, lat: float = 16.46, **kwargs) -> Hotspot:
+    return hotspot_report(
+        location=Point(lon, lat, srid=4326),
+        category="plastic",
+        size_class=SizeClass.objects.get(key="bag"),
+        reporter=reporter,
+        **kwargs,
+    ).hotspot
+
+
 def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
     lan, _ = user_upsert(
         username="lan", role="resident", email="lan@example.vn", password=PASSWORD
     )
     other, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
-    size = SizeClass.objects.get(key="bag")
-    mine = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=size,
-        reporter=lan,
-        description="Của Lan",
-    ).hotspot
-    hotspot_report(
-        location=Point(107.70, 16.44, srid=4326),
-        category="plastic",
-        size_class=size,
-        reporter=other,
-        description="Của Hoa",
-    )
+    mine = report(lan, description="Của Lan")
+    report(other, 107.70, 16.44, description="Của Hoa")
     assert client.get(reverse("accounts:me-data")).status_code == 302  # log in first
     client.force_login(lan)
     response = client.get(reverse("accounts:me-data"))
@@ -58,12 +55,7 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
 
 def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
     lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    hotspot = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=SizeClass.objects.get(key="bag"),
-        reporter=lan,
-    ).hotspot
+    hotspot = report(lan)
     client.force_login(lan)
     wrong = client.post(reverse("accounts:me-delete"), {"password": "sai"})
     assert wrong.status_code == 302 and User.objects.filter(username="lan").exists()
@@ -87,12 +79,7 @@ def test_staff_accounts_cannot_delete_themselves(db, client):
 def test_my_data_and_deletion_cover_confirmations_and_entrants(demo_areas, client):
     lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
     hoa, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
-    theirs = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=SizeClass.objects.get(key="bag"),
-        reporter=hoa,
-    ).hotspot
+    theirs = report(hoa)
     hotspot_confirm(hotspot=theirs, user=lan)
     today = timezone.localdate()
     campaign = campaign_create(
@@ -158,12 +145,7 @@ def test_two_providers_exporting_one_section_is_an_error(db, monkeypatch):
 
 def test_a_deletion_that_fails_erases_nothing(demo_areas, client, monkeypatch):
     lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    hotspot = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=SizeClass.objects.get(key="bag"),
-        reporter=lan,
-    ).hotspot
+    hotspot = report(lan)
 
     def protected(self, *args, **kwargs):
         raise ProtectedError("kept for the audit", set())
