@@ -1,5 +1,16 @@
-"""A person's own data: see it, download it, delete the account (Law 91/2025/QH15)."""
+"""A person's own data: see it, download it, delete the account (Law 91/2025/QH15).
 
+accounts knows only the account itself. Every app that holds personal data tied
+to an account registers a provider here from its AppConfig.ready(): how to export
+that data and how to erase it when the account is deleted. The providers run in
+registration order (the order of INSTALLED_APPS).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
@@ -10,17 +21,40 @@ from .models import User
 from .roles import STAFF_ROLES, user_roles
 
 
+@dataclass(frozen=True)
+class Provider:
+    """One app's personal data: `export` returns its sections of the download
+    (section name -> JSON-ready data); `erase` runs, in the deletion's
+    transaction, just before the account row is deleted."""
+
+    name: str
+    export: Callable[[User], dict[str, Any]]
+    erase: Callable[[User], None] | None = None
+
+
+_providers: dict[str, Provider] = {}
+
+
+def register(
+    name: str,
+    *,
+    export: Callable[[User], dict[str, Any]],
+    erase: Callable[[User], None] | None = None,
+) -> Provider:
+    """Register an app's personal-data provider; the same one twice is a no-op."""
+    provider = Provider(name=name, export=export, erase=erase)
+    if _providers.setdefault(name, provider) != provider:
+        raise ImproperlyConfigured(f"Privacy provider {name!r} is registered twice.")
+    return provider
+
+
+def providers() -> list[Provider]:
+    return list(_providers.values())
+
+
 def account_data(user: User) -> dict:
     """Return everything the platform holds that is tied to this account."""
-    from events.models import Entrant
-    from hotspots.models import Confirmation, Hotspot
-
-    hotspots = (
-        Hotspot.objects.filter(reporter=user)
-        .select_related("size_class")
-        .order_by("id")
-    )
-    return {
+    data: dict[str, Any] = {
         "account": {
             "username": user.username,
             "email": user.email,
@@ -33,44 +67,25 @@ def account_data(user: User) -> dict:
             else None,
             "roles": sorted(user_roles(user)),
         },
-        "hotspots_reported": [
-            {
-                "id": h.pk,
-                "category": h.category,
-                "size_class": h.size_class.key,
-                "status": h.status,
-                "lon": h.location.x,
-                "lat": h.location.y,
-                "description": h.description,
-                "created_at": h.created_at.isoformat(),
-            }
-            for h in hotspots
-        ],
-        "confirmations": list(
-            Confirmation.objects.filter(user=user)
-            .order_by("id")
-            .values_list("hotspot_id", flat=True)
-        ),
-        "entrants_represented": [
-            {
-                "id": e.pk,
-                "campaign": e.campaign.slug,
-                "name": e.name,
-                "status": e.status,
-            }
-            for e in Entrant.objects.filter(representative=user).select_related(
-                "campaign"
-            )
-        ],
     }
+    for provider in providers():
+        sections = provider.export(user)
+        if clash := data.keys() & sections.keys():
+            raise ImproperlyConfigured(
+                f"Privacy provider {provider.name!r} repeats sections {sorted(clash)}."
+            )
+        data.update(sections)
+    return data
 
 
 @transaction.atomic
 def account_delete(*, user: User) -> None:
-    """Delete a resident's account. Their reports stay, no longer linked to them;
-    an entrant they represent keeps its figures (its contact data is handled by
-    the contest's own deletion request). Staff accounts are refused: their
-    decisions are part of the contest's audit trail."""
+    """Delete a resident's account, after each provider has erased its data.
+
+    What stays is each provider's rule (reports stay, no longer linked to the
+    person, for instance). Staff accounts are refused: their decisions are part
+    of the contest's audit trail.
+    """
     if user_roles(user) & STAFF_ROLES or user.is_staff or user.is_superuser:
         raise ClientError(
             "staff_account",
@@ -80,6 +95,9 @@ def account_delete(*, user: User) -> None:
             ),
             status=409,
         )
+    for provider in providers():
+        if provider.erase is not None:
+            provider.erase(user)
     try:
         user.delete()
     except ProtectedError as exc:  # e.g. a record that must be kept for the audit

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Cuộc thi và sự kiện thu gom")
+
+    def ready(self):
+        from accounts.privacy import register
+
+        from . import privacy
+
+        register("events", export=privacy.account_export, erase=privacy.account_erase)

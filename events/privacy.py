@@ -1,5 +1,6 @@
 """Personal data of entrants: what is held about a person, deletion requests and
-anonymisation (Law 91/2025/QH15; Decree 356/2025).
+anonymisation (Law 91/2025/QH15; Decree 356/2025); and the account-level provider
+registered with accounts.privacy by EventsConfig.ready.
 
 Anonymising keeps an entrant's events and their figures (weights, breakdown,
 participant counts, places) so the results stay true, and removes every name
@@ -9,6 +10,7 @@ and contact detail.
 import datetime as dt
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -110,6 +112,33 @@ def _entrant_data(entrant: Entrant) -> dict:
         ],
         "events": [_event_data(event) for event in entrant.events.all()],
     }
+
+
+def account_export(user) -> dict[str, Any]:
+    """Return the entrants the person represents (the account's own download)."""
+    entrants = Entrant.objects.filter(representative=user).select_related("campaign")
+    return {
+        "entrants_represented": [
+            {
+                "id": e.pk,
+                "campaign": e.campaign.slug,
+                "name": e.name,
+                "status": e.status,
+            }
+            for e in entrants
+        ],
+    }
+
+
+def account_erase(user) -> None:
+    """Unlink the person from the entrants they represent.
+
+    An entrant keeps its figures; its contact data is handled by the contest's
+    own deletion request (entrant_request_deletion, entrant_anonymise). The
+    foreign key's SET_NULL would do the same on deletion; it is done here so the
+    rule is stated, and kept, where the data lives.
+    """
+    Entrant.objects.filter(representative=user).update(representative=None)
 
 
 def subject_data(user) -> dict:

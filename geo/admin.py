@@ -1,9 +1,8 @@
 from django.contrib.gis import admin
 
-from maps.widgets import LocalOSMWidget
-
 from .models import AdminArea
 from .services import area_refresh_derived, nfc
+from .widgets import LocalOSMWidget
 
 
 @admin.register(AdminArea)

@@ -2,11 +2,15 @@
 
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.contrib.gis.db.models import PointField
 from django.contrib.gis.geos import MultiPolygon
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.db.models import ManyToManyField, QuerySet
 
 from .models import AdminArea
+from .spatial import WGS84
 
 
 def nfc(text: str | None) -> str:
@@ -97,3 +101,61 @@ def area_link_parents(*, level: str, parent_level: str) -> tuple[int, int]:
         linked = cursor.rowcount
     total = AdminArea.objects.filter(level=level).count()
     return linked, total - linked
+
+
+@dataclass(frozen=True)
+class AreaLinks:
+    """What areas_assign_bulk changed: links removed, links inserted."""
+
+    removed: int
+    inserted: int
+
+
+def areas_assign_bulk(
+    rows: QuerySet, *, field: str = "areas", point: str = "location"
+) -> AreaLinks:
+    """Link every row of the queryset to the areas that contain its point.
+
+    `field` names the rows' many-to-many field to AdminArea and `point` their
+    PointField (WGS84). The rows' links are removed and inserted again in one
+    transaction, so this also re-links rows after boundaries change. A row gets
+    the same areas as geo.selectors.areas_containing gives for its point (a point
+    on a shared boundary belongs to both areas); a row outside every area gets none.
+
+    Raw SQL because the ORM cannot express INSERT ... SELECT: one join of the
+    rows on the subdivided, GiST-indexed parts, however many rows. The table and
+    column names come from the models' metadata, never from input; the
+    queryset's own parameters stay bound. For a very large batch, select the rows
+    by a range (`pk__range`): a range scans faster than a list of ids.
+    """
+    model = rows.model
+    links = model._meta.get_field(field)
+    if not isinstance(links, ManyToManyField) or links.related_model is not AdminArea:
+        raise ValueError(f"{model.__name__}.{field} is not a many-to-many to AdminArea")
+    location = model._meta.get_field(point)
+    if not isinstance(location, PointField) or location.srid != WGS84:
+        raise ValueError(f"{model.__name__}.{point} is not a WGS84 PointField")
+    selected = rows.order_by().values_list("pk", point).query.clone()
+    # As a subquery the geometry is selected as is (not cast for the driver).
+    selected.subquery = True
+    sql, params = selected.get_compiler(using=rows.db).as_sql()
+    db = connections[rows.db]
+    quote = db.ops.quote_name
+    through = quote(links.remote_field.through._meta.db_table)
+    row_id, area_id = quote(links.m2m_column_name()), quote(links.m2m_reverse_name())
+    with transaction.atomic(using=rows.db), db.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {through} WHERE {row_id} IN "
+            f"(SELECT r.id FROM ({sql}) AS r(id, point))",
+            params,
+        )
+        removed = cursor.rowcount
+        # DISTINCT: a point on the seam of two parts of one area hits both.
+        cursor.execute(
+            f"INSERT INTO {through} ({row_id}, {area_id}) "
+            f"SELECT DISTINCT r.id, p.area_id FROM ({sql}) AS r(id, point) "
+            "JOIN geo_adminareapart p ON ST_Intersects(p.geom, r.point)",
+            params,
+        )
+        inserted = cursor.rowcount
+    return AreaLinks(removed=removed, inserted=inserted)

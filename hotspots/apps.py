@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class HotspotsConfig(AppConfig):
     name = "hotspots"
     verbose_name = _("Điểm nóng ô nhiễm")
+
+    def ready(self):
+        from accounts.privacy import register
+
+        from . import privacy
+
+        register("hotspots", export=privacy.account_export, erase=privacy.account_erase)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 @pytest.fixture
 def demo_areas(db):
     """The approximate demo province and its nine district-level units."""
-    from geo import demo
+    from demo import areas as demo
 
     demo.load()
 
@@ -40,7 +40,7 @@ def demo_areas_tx(transactional_db):
     Transactional tests empty every table afterwards, including rows that data
     migrations seeded, so the default size classes are seeded again here.
     """
-    from geo import demo
+    from demo import areas as demo
     from hotspots.defaults import seed_size_classes
     from hotspots.models import SizeClass
 

@@ -42,6 +42,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# The apps of every environment; local.py and test.py add the dev-only "demo".
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,9 +1,11 @@
 """Test settings: the real PostGIS, fast hashing, no outside network."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, INSTALLED_APPS, env
 
 SECRET_KEY = env("SECRET_KEY") or "test-only-key"
+# The demo builders and commands are tested, and tests build data with them.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,14 +1,37 @@
+import datetime as dt
 import json
 
+import pytest
 from django.contrib.gis.geos import Point
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts import privacy
 from accounts.models import User
 from accounts.services import user_upsert
-from hotspots.models import Hotspot, SizeClass
-from hotspots.services import hotspot_report
+from events.campaigns.services import (
+    Consents,
+    Representative,
+    campaign_create,
+    entrant_register,
+)
+from events.models import Entrant
+from hotspots.models import Confirmation, Hotspot, SizeClass
+from hotspots.services import hotspot_confirm, hotspot_report
 
 PASSWORD = "Mat-khau-dai-2024"
+
+
+def report(reporter, lon: float = 107.59, lat: float = 16.46, **kwargs) -> Hotspot:
+    return hotspot_report(
+        location=Point(lon, lat, srid=4326),
+        category="plastic",
+        size_class=SizeClass.objects.get(key="bag"),
+        reporter=reporter,
+        **kwargs,
+    ).hotspot
 
 
 def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
@@ -16,21 +39,8 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
         username="lan", role="resident", email="lan@example.vn", password=PASSWORD
     )
     other, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
-    size = SizeClass.objects.get(key="bag")
-    mine = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=size,
-        reporter=lan,
-        description="Của Lan",
-    ).hotspot
-    hotspot_report(
-        location=Point(107.70, 16.44, srid=4326),
-        category="plastic",
-        size_class=size,
-        reporter=other,
-        description="Của Hoa",
-    )
+    mine = report(lan, description="Của Lan")
+    report(other, 107.70, 16.44, description="Của Hoa")
     assert client.get(reverse("accounts:me-data")).status_code == 302  # log in first
     client.force_login(lan)
     response = client.get(reverse("accounts:me-data"))
@@ -45,12 +55,7 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
 
 def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
     lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    hotspot = hotspot_report(
-        location=Point(107.59, 16.46, srid=4326),
-        category="plastic",
-        size_class=SizeClass.objects.get(key="bag"),
-        reporter=lan,
-    ).hotspot
+    hotspot = report(lan)
     client.force_login(lan)
     wrong = client.post(reverse("accounts:me-delete"), {"password": "sai"})
     assert wrong.status_code == 302 and User.objects.filter(username="lan").exists()
@@ -69,3 +74,86 @@ def test_staff_accounts_cannot_delete_themselves(db, client):
     )
     assert User.objects.filter(username="bgk").exists()
     assert "không tự xoá được" in response.content.decode()
+
+
+def test_my_data_and_deletion_cover_confirmations_and_entrants(demo_areas, client):
+    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    hoa, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
+    theirs = report(hoa)
+    hotspot_confirm(hotspot=theirs, user=lan)
+    today = timezone.localdate()
+    campaign = campaign_create(
+        name="Thử nghiệm",
+        slug="thu-nghiem",
+        registration_start=today - dt.timedelta(days=1),
+        registration_end=today + dt.timedelta(days=10),
+        activity_start=today,
+        activity_end=today + dt.timedelta(days=10),
+    )
+    entrant = entrant_register(
+        campaign=campaign,
+        user=lan,
+        kind="team",
+        name="Đội Sông Hương",
+        representative=Representative(
+            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
+        ),
+        consents=Consents(participation=True),
+    )
+    client.force_login(lan)
+    data = json.loads(client.get(reverse("accounts:me-data")).content)
+    assert list(data) == [
+        "account",
+        "hotspots_reported",
+        "confirmations",
+        "entrants_represented",
+    ]
+    assert data["confirmations"] == [theirs.pk]
+    assert data["entrants_represented"] == [
+        {
+            "id": entrant.pk,
+            "campaign": "thu-nghiem",
+            "name": "Đội Sông Hương",
+            "status": entrant.status,
+        }
+    ]
+    client.post(reverse("accounts:me-delete"), {"password": PASSWORD})
+    assert not User.objects.filter(username="lan").exists()
+    # The confirmation still counts and the entrant keeps its figures, unlinked.
+    assert Confirmation.objects.get(hotspot=theirs).user is None
+    assert Entrant.objects.get(pk=entrant.pk).representative is None
+
+
+def test_hotspots_and_events_register_their_personal_data():
+    assert [p.name for p in privacy.providers()] == ["hotspots", "events"]
+
+
+def test_a_second_provider_under_a_taken_name_is_refused():
+    hotspots = privacy.providers()[0]
+    assert privacy.register(hotspots.name, export=hotspots.export, erase=hotspots.erase)
+    with pytest.raises(ImproperlyConfigured):
+        privacy.register(hotspots.name, export=lambda user: {})
+
+
+def test_two_providers_exporting_one_section_is_an_error(db, monkeypatch):
+    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    clash = privacy.Provider("clash", export=lambda user: {"confirmations": []})
+    monkeypatch.setitem(privacy._providers, "clash", clash)
+    with pytest.raises(ImproperlyConfigured):
+        privacy.account_data(lan)
+
+
+def test_a_deletion_that_fails_erases_nothing(demo_areas, client, monkeypatch):
+    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    hotspot = report(lan)
+
+    def protected(self, *args, **kwargs):
+        raise ProtectedError("kept for the audit", set())
+
+    monkeypatch.setattr(User, "delete", protected)
+    client.force_login(lan)
+    response = client.post(
+        reverse("accounts:me-delete"), {"password": PASSWORD}, follow=True
+    )
+    assert "hồ sơ cần lưu" in response.content.decode()
+    assert Hotspot.objects.get(pk=hotspot.pk).reporter == lan

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from .loading import LoadReport, load_areas
+from geo.loading import LoadReport, load_areas
 
 DEMO_DIR = settings.BASE_DIR / "fixtures" / "demo"
 

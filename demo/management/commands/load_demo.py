@@ -2,12 +2,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test import override_settings
 
-from events import demo as events_demo
-from geo import demo as geo_demo
-from hotspots import demo as hotspot_demo
+from demo import areas, contest, hotspots
 
-# Each app that has demo data adds its loader here, in dependency order.
-LOADERS = [geo_demo.load, hotspot_demo.load, events_demo.load]
+# The demo builders, in dependency order (areas first: reports and events are
+# linked to the areas that contain them).
+LOADERS = [areas.load, hotspots.load, contest.load]
 
 
 class Command(BaseCommand):

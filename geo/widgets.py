@@ -5,7 +5,7 @@ from django.contrib.gis.forms.widgets import OSMWidget
 
 
 class LocalOSMWidget(OSMWidget):
-    template_name = "maps/openlayers-local.html"
+    template_name = "geo/openlayers-local.html"
 
     class Media:
         extend = False  # drop the parent's CDN copies of OpenLayers

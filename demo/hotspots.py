@@ -14,11 +14,10 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.services import user_upsert
-
-from . import photos as photo_pipeline
-from . import services
-from .defaults import seed_size_classes
-from .models import Hotspot, SizeClass
+from hotspots import photos as photo_pipeline
+from hotspots import services
+from hotspots.defaults import seed_size_classes
+from hotspots.models import Hotspot, SizeClass
 
 DEMO_CHANNEL = "demo"
 

@@ -25,8 +25,9 @@ from events.judging.services import event_decide
 from events.models import Campaign, CleanupEvent, Entrant
 from events.results.services import campaign_freeze, results_publish
 from hotspots import photos as photo_pipeline
-from hotspots.demo import illustration
 from hotspots.models import Hotspot
+
+from .hotspots import illustration
 
 RULES_2024 = (
     "Các đội thi tổ chức các sự kiện thu gom, xử lý rác thải (ưu tiên các điểm ô nhiễm "
