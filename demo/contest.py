@@ -19,8 +19,9 @@ from events.campaigns.services import (
     entrant_approve,
     entrant_register,
 )
-from events.cleanups.services import CONTEST_TZ, event_log
+from events.cleanups.services import event_log
 from events.defaults import PRIZES_2024
+from events.formatting import CONTEST_TZ
 from events.judging.services import event_decide
 from events.models import Campaign, CleanupEvent, Entrant
 from events.results.services import campaign_freeze, results_publish
