@@ -21,6 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from events.campaigns.selectors import latest_consents
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -96,9 +97,7 @@ def registrations_table(campaign: Campaign) -> Table:
     for entrant in entrants:
         contact = getattr(entrant, "contact", None)
         members = list(entrant.members.all())
-        latest = {}
-        for consent in entrant.consents.all():  # ordered by time: the last wins
-            latest[consent.purpose] = consent
+        latest = latest_consents(entrant)
         last = max(latest.values(), key=lambda c: (c.at, c.id), default=None)
         rows.append(
             [

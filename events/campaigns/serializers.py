@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from events.campaigns.selectors import latest_consents
 from events.models import (
     Campaign,
     ConsentPurpose,
@@ -174,17 +175,24 @@ class EntrantPrivateSerializer(EntrantPublicSerializer):
         }
 
     def get_consents(self, obj) -> dict:
-        latest = {}
-        for consent in obj.consents.all():  # ordered by time: the last answer wins
-            latest[consent.purpose] = {
-                "granted": consent.granted,
-                "notice_version": consent.notice_version,
-                "at": consent.at,
-            }
-        return {purpose: latest.get(purpose) for purpose in ConsentPurpose.values}
+        latest = latest_consents(obj)
+        return {
+            purpose: _consent_data(latest.get(purpose))
+            for purpose in ConsentPurpose.values
+        }
 
     def get_event_count(self, obj) -> int:
         return obj.events.count()
+
+
+def _consent_data(consent) -> dict | None:
+    if consent is None:
+        return None
+    return {
+        "granted": consent.granted,
+        "notice_version": consent.notice_version,
+        "at": consent.at,
+    }
 
 
 class ReasonSerializer(serializers.Serializer):
