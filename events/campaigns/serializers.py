@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from events.campaigns.selectors import latest_consents
+from events.campaigns.services import CAMPAIGN_FIELDS, PRIZE_FIELDS
 from events.models import (
     Campaign,
     ConsentPurpose,
@@ -20,7 +21,7 @@ class PrizeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Prize
-        fields = ["category", "rank", "label", "count", "amount_vnd"]
+        fields = list(PRIZE_FIELDS)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -34,23 +35,13 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
+        # The service's fields, but the phase set by hand (not part of the API),
+        # then what the API adds.
         fields = [
-            "name",
-            "slug",
-            "theme",
-            "rules",
-            "registration_start",
-            "registration_end",
-            "activity_start",
-            "activity_end",
-            "judging_end",
-            "results_date",
-            "coverage_level",
+            *(name for name in CAMPAIGN_FIELDS if name != "phase_override"),
             "phase",
             "phase_label",
             "prizes",
-            "scoring",
-            "plausibility",
         ]
         extra_kwargs = {"slug": {"validators": []}}
 

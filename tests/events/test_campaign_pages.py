@@ -8,16 +8,26 @@ import json
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import reverse
 
 from accounts.services import user_upsert
 from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
+    PrizeForm,
     PrizeFormSet,
     add_service_error,
 )
-from events.campaigns.services import PrizeLine, campaign_update
+from events.campaigns.serializers import CampaignSerializer, PrizeSerializer
+from events.campaigns.services import (
+    CAMPAIGN_FIELDS,
+    PRIZE_FIELDS,
+    PrizeLine,
+    campaign_create,
+    campaign_update,
+)
 from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
@@ -450,3 +460,34 @@ def test_service_errors_land_beside_the_field_they_name(db, field, lands_on):
         assert form.errors == {lands_on: ["Thông báo"]}
     else:
         assert form.non_field_errors() == ["Thông báo"]
+
+
+def test_a_reserved_slug_is_refused_by_the_service_whatever_the_door(db):
+    with pytest.raises(ContestError) as caught:
+        campaign_create(
+            name="Trang mới",
+            slug="registrations",
+            registration_start=dt.date(2027, 3, 1),
+            registration_end=dt.date(2027, 3, 31),
+            activity_start=dt.date(2027, 3, 15),
+            activity_end=dt.date(2027, 5, 31),
+        )
+    assert (caught.value.code, caught.value.field) == ("reserved", "slug")
+    assert not Campaign.objects.exists()
+
+
+# --- one list of campaign fields ---------------------------------------------------
+
+
+def test_every_door_edits_the_services_campaign_fields():
+    assert tuple(CampaignForm.base_fields) == CAMPAIGN_FIELDS
+    campaign_admin = admin.site._registry[Campaign]
+    assert sorted(flatten_fieldsets(campaign_admin.fieldsets)) == sorted(
+        CAMPAIGN_FIELDS
+    )
+    api_fields = set(CampaignSerializer.Meta.fields)
+    # The API does not set the phase by hand; it adds what it shows.
+    assert api_fields - set(CAMPAIGN_FIELDS) == {"phase", "phase_label", "prizes"}
+    assert set(CAMPAIGN_FIELDS) - api_fields == {"phase_override"}
+    assert tuple(PrizeForm.base_fields) == PRIZE_FIELDS
+    assert tuple(PrizeSerializer.Meta.fields) == PRIZE_FIELDS

@@ -137,6 +137,13 @@ def test_organisers_create_campaigns_with_default_weights(db, api_client):
         CAMPAIGNS, {**body, "slug": "y", "scoring": {"a": "x"}}, format="json"
     )
     assert nan.status_code == 400 and nan.json()["error"]["field"] == "scoring"
+    reserved = api_client.post(CAMPAIGNS, {**body, "slug": "me"}, format="json")
+    assert reserved.status_code == 400
+    assert (reserved.json()["error"]["code"], reserved.json()["error"]["field"]) == (
+        "reserved",
+        "slug",
+    )
+    assert not Campaign.objects.filter(slug="me").exists()
 
 
 def test_phase_follows_the_dates_and_the_override(campaign):
