@@ -4,10 +4,22 @@ API and the jury's pages, so their rules always run)."""
 
 from django import forms
 from django.contrib.gis import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_access import RoleAdminMixin
 from accounts.roles import Role, has_role
+from events.campaigns.forms import check_weights
+from events.campaigns.services import (
+    CAMPAIGN_EDITABLE,
+    CAMPAIGN_FIELDS,
+    PRIZE_FIELDS,
+    PrizeLine,
+    campaign_create,
+    campaign_update,
+    campaign_validate,
+)
+from events.errors import ContestError
 from events.models import (
     Campaign,
     CampaignRole,
@@ -27,54 +39,42 @@ from events.models import (
 PERSONAL_DATA_ROLES = (Role.ORGANISER,)
 
 
-def _numbers_only(value, name: str) -> None:
-    if not isinstance(value, dict):
-        raise forms.ValidationError(
-            _("“%(name)s” phải là một đối tượng JSON.") % {"name": name}
-        )
-    for key, item in value.items():
-        if isinstance(item, dict):
-            _numbers_only(item, key)
-        elif isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise forms.ValidationError(
-                _("“%(key)s” phải là một số.") % {"key": key}, code="not_a_number"
-            )
-        elif not 0 <= item < float("inf"):
-            raise forms.ValidationError(
-                _("“%(key)s” phải là số hữu hạn không âm.") % {"key": key},
-                code="out_of_range",
-            )
-
-
 class CampaignForm(forms.ModelForm):
+    """The admin's campaign form, refused by the rules campaign_create and
+    campaign_update apply (services.campaign_validate), beside the field."""
+
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "slug",
-            "theme",
-            "rules",
-            "registration_start",
-            "registration_end",
-            "activity_start",
-            "activity_end",
-            "judging_end",
-            "results_date",
-            "phase_override",
-            "coverage_level",
-            "scoring",
-            "plausibility",
-        ]
+        fields = list(CAMPAIGN_FIELDS)
 
     def clean_scoring(self):
-        value = self.cleaned_data["scoring"]
-        _numbers_only(value, "scoring")
-        return value
+        return check_weights(self.cleaned_data["scoring"])
 
     def clean_plausibility(self):
-        value = self.cleaned_data["plausibility"]
-        _numbers_only(value, "plausibility")
-        return value
+        return check_weights(self.cleaned_data["plausibility"])
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data  # the service needs every field well formed
+        campaign = None if self.instance.pk is None else self.instance
+        try:
+            campaign_validate(campaign=campaign, **self.service_values())
+        except ContestError as error:
+            field = error.field if error.field in self.fields else NON_FIELD_ERRORS
+            raise ValidationError(
+                {field: ValidationError(error.message, code=error.code)}
+            ) from error
+        except ValidationError:
+            # The model's own checks: the ModelForm runs them next (_post_clean)
+            # and puts each beside its field; raising here would show them twice.
+            pass
+        return cleaned_data
+
+    def service_values(self) -> dict:
+        """Return the fields for campaign_create, or campaign_update (no slug)."""
+        names = CAMPAIGN_FIELDS if self.instance.pk is None else CAMPAIGN_EDITABLE
+        return {name: self.cleaned_data[name] for name in names if name in self.fields}
 
 
 class RoleInlineMixin:
@@ -110,10 +110,14 @@ EDIT_ALL = frozenset({"view", "change", "add", "delete"})
 
 
 class PrizeInline(RoleInlineMixin, admin.TabularInline):
+    """The prize table: CampaignAdmin hands its rows to the services, which
+    replace the table (the formset itself writes nothing)."""
+
     model = Prize
+    admin_roles = (Role.ORGANISER,)
     role_can = EDIT_ALL
     extra = 0
-    fields = ("category", "rank", "label", "count", "amount_vnd")
+    fields = PRIZE_FIELDS
 
 
 class CampaignRoleInline(RoleInlineMixin, admin.TabularInline):
@@ -127,8 +131,14 @@ class CampaignRoleInline(RoleInlineMixin, admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(RoleAdminMixin, admin.ModelAdmin):
-    """Next year's campaign is data: windows, rules, prizes, weights, thresholds."""
+    """Next year's campaign is data: windows, rules, prizes, weights, thresholds.
 
+    Saved through campaign_create / campaign_update, so the admin keeps their
+    rules: the slug fixed once created, reserved slugs refused, weights merged
+    over the defaults. Organisers only: helpers run the software, not the contest.
+    """
+
+    admin_roles = (Role.ORGANISER,)
     form = CampaignForm
     list_display = (
         "name",
@@ -164,6 +174,59 @@ class CampaignAdmin(RoleAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("giai đoạn"))
     def phase_label(self, obj) -> str:
         return Phase(obj.phase).label
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ("slug",)  # pages, exports and printed QR codes use it
+        return ()
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def save_model(self, request, obj, form, change):
+        """Write nothing yet: save_related calls the service with the prize rows."""
+
+    def save_related(self, request, form, formsets, change):
+        """Save the campaign and its prize table through the services, then the
+        other inlines (the campaign's roles)."""
+        prizes = [formset for formset in formsets if formset.model is Prize]
+        campaign = form.instance
+        if prizes:
+            lines = _prize_lines(prizes[0])
+            # Writes nothing: fills the added/changed/deleted lists the admin's
+            # change message reads.
+            prizes[0].save(commit=False)
+        else:  # the inline not shown: the table stays as it is
+            lines = [
+                PrizeLine(**row)
+                for row in Prize.objects.filter(campaign=campaign.pk).values(
+                    *PRIZE_FIELDS
+                )
+            ]
+        if change:
+            saved = campaign_update(
+                campaign=campaign, prizes=lines, **form.service_values()
+            )
+        else:
+            saved = campaign_create(prizes=lines, **form.service_values())
+        # The admin goes on with this instance (log entry, redirect, other inlines).
+        campaign.pk = saved.pk
+        campaign.refresh_from_db()
+        campaign._state.adding = False
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is not Prize:
+                self.save_formset(request, form, formset, change=change)
+
+
+def _prize_lines(formset) -> list[PrizeLine]:
+    """Return the rows of a valid prize formset kept (blank and deleted ones aside)."""
+    deleted = set(formset.deleted_forms)
+    return [
+        PrizeLine(**{name: form.cleaned_data[name] for name in PRIZE_FIELDS})
+        for form in formset.forms
+        if form.cleaned_data and form not in deleted
+    ]
 
 
 @admin.register(CampaignRole)

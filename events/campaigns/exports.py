@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.campaigns.selectors import latest_consents
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -74,9 +75,7 @@ def registrations_table(campaign: Campaign) -> Table:
     for entrant in entrants:
         contact = getattr(entrant, "contact", None)
         members = list(entrant.members.all())
-        latest = {}
-        for consent in entrant.consents.all():  # ordered by time: the last wins
-            latest[consent.purpose] = consent
+        latest = latest_consents(entrant)
         last = max(latest.values(), key=lambda c: (c.at, c.id), default=None)
         rows.append(
             [

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers as drf
 
 from events.campaigns.serializers import _object_of_numbers
-from events.campaigns.services import PrizeLine
+from events.campaigns.services import (
+    CAMPAIGN_EDITABLE,
+    CAMPAIGN_FIELDS,
+    PRIZE_FIELDS,
+    PrizeLine,
+)
 from events.errors import ContestError
 from events.models import Campaign, Phase, PrizeCategory
 from geo.selectors import area_levels
@@ -28,9 +33,6 @@ LEVEL_LABELS = {
     "commune": _("Phường / xã / thị trấn"),
 }
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-# First path segments under /contest/ that events.page_urls routes before a slug:
-# a campaign with one of these as its slug could never be opened.
-RESERVED_SLUGS = frozenset({"new", "me", "entrants", "events", "registrations"})
 
 
 def _date_field(label, *, required: bool = True, help_text="") -> forms.DateField:
@@ -77,6 +79,14 @@ def parse_weights(text: str) -> dict | None:
         ) from exc
     except RecursionError as exc:
         raise ValidationError(_("JSON lồng nhau quá sâu."), code="too_deep") from exc
+    return check_weights(value)
+
+
+def check_weights(value) -> dict:
+    """Return the weights object if it holds only finite non-negative numbers.
+
+    The check is the API's (events.campaigns.serializers), so every door agrees.
+    """
     try:
         return _object_of_numbers(value, "weights")
     except drf.ValidationError as exc:
@@ -92,6 +102,9 @@ def level_choices(current: str) -> list[tuple[str, str]]:
 
 
 class CampaignForm(forms.Form):
+    """One field per services.CAMPAIGN_FIELDS, in that order (a test holds them
+    equal); labels and widgets are the page's."""
+
     name = forms.CharField(label=_("Tên chiến dịch"), max_length=200)
     slug = forms.SlugField(
         label=_("Mã chiến dịch"),
@@ -159,22 +172,10 @@ class CampaignForm(forms.Form):
     @classmethod
     def initial_for(cls, campaign: Campaign) -> dict:
         """Return the form's initial data: the campaign's current values."""
-        names = [
-            name for name in cls.base_fields if name not in ("scoring", "plausibility")
-        ]
-        initial = {name: getattr(campaign, name) for name in names}
+        initial = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
         initial["scoring"] = weights_text(campaign.scoring)
         initial["plausibility"] = weights_text(campaign.plausibility)
         return initial
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        if self.campaign is None and slug in RESERVED_SLUGS:
-            raise ValidationError(
-                _("Mã này trùng với một trang có sẵn; hãy chọn mã khác."),
-                code="reserved",
-            )
-        return slug
 
     def clean_scoring(self) -> dict | None:
         return parse_weights(self.cleaned_data["scoring"])
@@ -183,13 +184,14 @@ class CampaignForm(forms.Form):
         return parse_weights(self.cleaned_data["plausibility"])
 
     def service_arguments(self) -> dict:
-        """Return the campaign's fields for the services (the slug aside)."""
-        data = dict(self.cleaned_data)
-        data.pop("slug", None)
-        return data
+        """Return the fields for campaign_create, or campaign_update (no slug)."""
+        names = CAMPAIGN_FIELDS if self.campaign is None else CAMPAIGN_EDITABLE
+        return {name: self.cleaned_data[name] for name in names}
 
 
 class PrizeForm(forms.Form):
+    """One field per services.PRIZE_FIELDS, in that order."""
+
     # An empty first choice: a blank extra row then posts nothing and is skipped.
     category = forms.ChoiceField(
         label=_("Hạng mục"),
@@ -247,9 +249,7 @@ class BasePrizeFormSet(forms.BaseFormSet):
     def lines(self) -> list[PrizeLine]:
         """Return the prize lines kept (blank and deleted rows dropped)."""
         return [
-            PrizeLine(
-                **{name: form.cleaned_data[name] for name in PrizeForm.base_fields}
-            )
+            PrizeLine(**{name: form.cleaned_data[name] for name in PRIZE_FIELDS})
             for form in self.forms
             if self._kept(form)
         ]
@@ -268,13 +268,12 @@ PRIZE_PREFIX = "prizes"
 
 def prize_initial(lines) -> list[dict]:
     """Return formset initial rows from PrizeLine-shaped tuples or Prize rows."""
-    names = list(PrizeForm.base_fields)
     rows = []
     for line in lines:
         if isinstance(line, tuple):
-            rows.append(dict(zip(names, line, strict=True)))
+            rows.append(dict(zip(PRIZE_FIELDS, line, strict=True)))
         else:
-            rows.append({name: getattr(line, name) for name in names})
+            rows.append({name: getattr(line, name) for name in PRIZE_FIELDS})
     return rows
 
 

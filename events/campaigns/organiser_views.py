@@ -38,11 +38,7 @@ def _valid(form: CampaignForm, formset) -> bool:
 
 
 def _create(form: CampaignForm, formset) -> Campaign:
-    return services.campaign_create(
-        slug=form.cleaned_data["slug"],
-        prizes=formset.lines(),
-        **form.service_arguments(),
-    )
+    return services.campaign_create(prizes=formset.lines(), **form.service_arguments())
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from events.campaigns.selectors import latest_consents
+from events.campaigns.services import CAMPAIGN_FIELDS, PRIZE_FIELDS
 from events.models import (
     Campaign,
     ConsentPurpose,
@@ -19,7 +21,7 @@ class PrizeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Prize
-        fields = ["category", "rank", "label", "count", "amount_vnd"]
+        fields = list(PRIZE_FIELDS)
 
 
 class CampaignSerializer(serializers.ModelSerializer):
@@ -33,23 +35,13 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Campaign
+        # The service's fields, but the phase set by hand (not part of the API),
+        # then what the API adds.
         fields = [
-            "name",
-            "slug",
-            "theme",
-            "rules",
-            "registration_start",
-            "registration_end",
-            "activity_start",
-            "activity_end",
-            "judging_end",
-            "results_date",
-            "coverage_level",
+            *(name for name in CAMPAIGN_FIELDS if name != "phase_override"),
             "phase",
             "phase_label",
             "prizes",
-            "scoring",
-            "plausibility",
         ]
         extra_kwargs = {"slug": {"validators": []}}
 
@@ -174,17 +166,24 @@ class EntrantPrivateSerializer(EntrantPublicSerializer):
         }
 
     def get_consents(self, obj) -> dict:
-        latest = {}
-        for consent in obj.consents.all():  # ordered by time: the last answer wins
-            latest[consent.purpose] = {
-                "granted": consent.granted,
-                "notice_version": consent.notice_version,
-                "at": consent.at,
-            }
-        return {purpose: latest.get(purpose) for purpose in ConsentPurpose.values}
+        latest = latest_consents(obj)
+        return {
+            purpose: _consent_data(latest.get(purpose))
+            for purpose in ConsentPurpose.values
+        }
 
     def get_event_count(self, obj) -> int:
         return obj.events.count()
+
+
+def _consent_data(consent) -> dict | None:
+    if consent is None:
+        return None
+    return {
+        "granted": consent.granted,
+        "notice_version": consent.notice_version,
+        "at": consent.at,
+    }
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -1,6 +1,9 @@
 """Write paths of the contest: campaigns, registration, approval."""
 
+import copy
+import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,6 +35,43 @@ from events.models import (
 GUARDIAN_CONSENT_BELOW_AGE = 16
 
 
+# First path segments under /contest/ that events.page_urls routes before a slug:
+# a campaign with one of these as its slug could never be opened.
+RESERVED_SLUGS = frozenset({"new", "me", "entrants", "events", "registrations"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CampaignInput:
+    """A campaign's settings: the one list every door (the API, the organisers'
+    page, the admin) takes its campaign fields from.
+
+    Scoring and plausibility left out or None mean the documented defaults;
+    given, they are merged over them.
+    """
+
+    name: str
+    slug: str
+    theme: str = ""
+    rules: str = ""
+    registration_start: dt.date
+    registration_end: dt.date
+    activity_start: dt.date
+    activity_end: dt.date
+    judging_end: dt.date | None = None
+    results_date: dt.date | None = None
+    phase_override: str = ""
+    coverage_level: str = "district"
+    scoring: dict | None = None
+    plausibility: dict | None = None
+
+
+# In the order the forms show them.
+CAMPAIGN_FIELDS = tuple(field.name for field in dataclasses.fields(CampaignInput))
+# What campaign_update may change: everything but the slug, which pages, exports
+# and printed links (the certificates' QR codes) use.
+CAMPAIGN_EDITABLE = tuple(name for name in CAMPAIGN_FIELDS if name != "slug")
+
+
 @dataclass(frozen=True)
 class PrizeLine:
     category: str
@@ -41,65 +81,89 @@ class PrizeLine:
     amount_vnd: int
 
 
-@transaction.atomic
-def campaign_create(
-    *,
-    name: str,
-    slug: str,
-    registration_start: dt.date,
-    registration_end: dt.date,
-    activity_start: dt.date,
-    activity_end: dt.date,
-    coverage_level: str = "district",
-    prizes: list[PrizeLine] = (),
-    theme: str = "",
-    rules: str = "",
-    judging_end: dt.date | None = None,
-    results_date: dt.date | None = None,
-    phase_override: str = "",
-    scoring: dict | None = None,
-    plausibility: dict | None = None,
-) -> Campaign:
-    """Create a campaign with its prize table; weights default to the documented ones."""
-    if registration_end < registration_start:
+PRIZE_FIELDS = tuple(field.name for field in dataclasses.fields(PrizeLine))
+
+
+def _with_values(campaign: Campaign, values: dict) -> Campaign:
+    """Return a copy of the campaign with the values set as the services store
+    them: the name trimmed, weights given merged over the documented defaults."""
+    campaign = copy.copy(campaign)
+    values = dict(values)
+    if "name" in values:
+        values["name"] = values["name"].strip()
+    if "scoring" in values:
+        values["scoring"] = {**scoring_defaults(), **(values["scoring"] or {})}
+    if "plausibility" in values:
+        values["plausibility"] = {
+            **plausibility_defaults(),
+            **(values["plausibility"] or {}),
+        }
+    for name, value in values.items():
+        setattr(campaign, name, value)
+    return campaign
+
+
+def campaign_validate(*, campaign: Campaign | None = None, **values) -> Campaign:
+    """Return the campaign as campaign_create / campaign_update would store it.
+
+    Nothing is saved; a refusal raises ContestError (or the model's
+    ValidationError). Without `campaign`, `values` are a new campaign's
+    CampaignInput fields; with it, the editable fields to change on a copy of it.
+    Forms call this from clean(), so a refusal shows beside its field.
+    """
+    new = campaign is None
+    if new:
+        values = dataclasses.asdict(CampaignInput(**values))  # TypeError if amiss
+        campaign = Campaign()
+    unknown = set(values) - set(CAMPAIGN_FIELDS if new else CAMPAIGN_EDITABLE)
+    if unknown:
+        raise TypeError(
+            "campaign_update() cannot change: " + ", ".join(sorted(unknown))
+        )
+    campaign = _with_values(campaign, values)
+    if new and campaign.slug in RESERVED_SLUGS:
+        raise ContestError(
+            "reserved",
+            _("Mã này trùng với một trang có sẵn; hãy chọn mã khác."),
+            "slug",
+        )
+    if campaign.registration_end < campaign.registration_start:
         raise ContestError(
             "window_reversed",
             _("Ngày đóng đăng ký phải sau ngày mở."),
             "registration_end",
         )
-    if activity_end < activity_start:
+    if campaign.activity_end < campaign.activity_start:
         raise ContestError(
             "window_reversed", _("Ngày kết thúc phải sau ngày bắt đầu."), "activity_end"
         )
-    if Campaign.objects.filter(slug=slug).exists():
+    if new and Campaign.objects.filter(slug=campaign.slug).exists():
         raise ContestError("duplicate", _("Đã có chiến dịch với mã này."), "slug")
-    campaign = Campaign(
-        name=name.strip(),
-        slug=slug,
-        theme=theme,
-        rules=rules,
-        registration_start=registration_start,
-        registration_end=registration_end,
-        activity_start=activity_start,
-        activity_end=activity_end,
-        judging_end=judging_end,
-        results_date=results_date,
-        phase_override=phase_override,
-        coverage_level=coverage_level,
-        scoring={**scoring_defaults(), **(scoring or {})},
-        plausibility={**plausibility_defaults(), **(plausibility or {})},
-    )
     campaign.full_clean()
+    return campaign
+
+
+def _check_prizes(prizes: Sequence[PrizeLine]) -> None:
+    keys = [(line.category, line.rank) for line in prizes]
+    if len(set(keys)) != len(keys):
+        raise ContestError(
+            "duplicate", _("Hai dòng giải trùng hạng mục và thứ hạng."), "prizes"
+        )
+
+
+@transaction.atomic
+def campaign_create(*, prizes: Sequence[PrizeLine] = (), **values) -> Campaign:
+    """Create a campaign with its prize table; weights default to the documented ones.
+
+    `values` are CampaignInput's fields (name, slug and the windows' four dates
+    required).
+    """
+    campaign = campaign_validate(**values)
+    _check_prizes(prizes)
     campaign.save()
-    seen = set()
-    for line in prizes:
-        key = (line.category, line.rank)
-        if key in seen:
-            raise ContestError(
-                "duplicate", _("Hai dòng giải trùng hạng mục và thứ hạng."), "prizes"
-            )
-        seen.add(key)
-        Prize.objects.create(campaign=campaign, **line.__dict__)
+    Prize.objects.bulk_create(
+        Prize(campaign=campaign, **line.__dict__) for line in prizes
+    )
     return campaign
 
 
@@ -351,70 +415,20 @@ def _notify(entrant: Entrant, subject: str, template: str) -> None:
     transaction.on_commit(send)
 
 
-# What campaign_update may change: everything but the slug, which pages, exports
-# and printed links use.
-CAMPAIGN_EDITABLE = frozenset(
-    {
-        "name",
-        "theme",
-        "rules",
-        "registration_start",
-        "registration_end",
-        "activity_start",
-        "activity_end",
-        "judging_end",
-        "results_date",
-        "phase_override",
-        "coverage_level",
-        "scoring",
-        "plausibility",
-    }
-)
-
-
 @transaction.atomic
 def campaign_update(
-    *, campaign: Campaign, prizes: list[PrizeLine], **fields
+    *, campaign: Campaign, prizes: Sequence[PrizeLine], **values
 ) -> Campaign:
     """Change a campaign's settings and replace its prize table; all or nothing.
 
-    Fields left out keep their values. Scoring and plausibility, when given, are
-    merged with the documented defaults, as campaign_create does.
+    `values` are CampaignInput's fields but the slug (CAMPAIGN_EDITABLE); those
+    left out keep theirs. Scoring and plausibility, when given, are merged with
+    the documented defaults, as campaign_create does.
     """
-    unknown = set(fields) - CAMPAIGN_EDITABLE
-    if unknown:
-        raise TypeError(
-            "campaign_update() cannot change: " + ", ".join(sorted(unknown))
-        )
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if "name" in fields:
-        fields["name"] = fields["name"].strip()
-    if "scoring" in fields:
-        fields["scoring"] = {**scoring_defaults(), **(fields["scoring"] or {})}
-    if "plausibility" in fields:
-        fields["plausibility"] = {
-            **plausibility_defaults(),
-            **(fields["plausibility"] or {}),
-        }
-    for name, value in fields.items():
-        setattr(campaign, name, value)
-    if campaign.registration_end < campaign.registration_start:
-        raise ContestError(
-            "window_reversed",
-            _("Ngày đóng đăng ký phải sau ngày mở."),
-            "registration_end",
-        )
-    if campaign.activity_end < campaign.activity_start:
-        raise ContestError(
-            "window_reversed", _("Ngày kết thúc phải sau ngày bắt đầu."), "activity_end"
-        )
-    keys = [(line.category, line.rank) for line in prizes]
-    if len(set(keys)) != len(keys):
-        raise ContestError(
-            "duplicate", _("Hai dòng giải trùng hạng mục và thứ hạng."), "prizes"
-        )
-    campaign.full_clean()
-    campaign.save(update_fields=sorted(fields))
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = campaign_validate(campaign=locked, **values)
+    _check_prizes(prizes)
+    campaign.save(update_fields=sorted(values))
     campaign.prizes.all().delete()
     rows = [Prize(campaign=campaign, **line.__dict__) for line in prizes]
     for row in rows:

@@ -204,9 +204,7 @@ def _entrant_for_page(pk: int) -> Entrant | None:
 
 def _latest_consents(entrant: Entrant) -> list[dict]:
     """Return the current answer per purpose (the last one recorded wins)."""
-    latest = {}
-    for consent in entrant.consents.all():
-        latest[consent.purpose] = consent
+    latest = selectors.latest_consents(entrant)
     return [
         {"label": purpose.label, "consent": latest.get(purpose.value)}
         for purpose in ConsentPurpose

@@ -19,8 +19,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.access import can_see_private
+from events.campaigns.selectors import latest_granted
 from events.formatting import CONTEST_TZ
-from events.models import CleanupEvent, Consent, ConsentPurpose, EventPhoto, Participant
+from events.models import CleanupEvent, ConsentPurpose, EventPhoto, Participant
 from geo.models import AdminArea
 from hotspots.models import Hotspot
 
@@ -78,21 +79,16 @@ def _with_relations(queryset: QuerySet[CleanupEvent]) -> QuerySet[CleanupEvent]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    # The entrant's latest answer on publishing its name (the last answer wins).
-    publish = (
-        Consent.objects.filter(
-            entrant=OuterRef("entrant_id"), purpose=ConsentPurpose.PUBLISH
-        )
-        .order_by("-at", "-id")
-        .values("granted")[:1]
-    )
     return (
         queryset.select_related("entrant__campaign")
         .annotate(
             participant_count=Coalesce(
                 Subquery(participant_count, output_field=IntegerField()), Value(0)
             ),
-            publish_granted=Subquery(publish),
+            # The entrant's current answer on publishing its name.
+            publish_granted=latest_granted(
+                ConsentPurpose.PUBLISH, entrant_ref="entrant_id"
+            ),
         )
         .prefetch_related(
             Prefetch("photos", queryset=EventPhoto.objects.order_by("-kind", "id")),

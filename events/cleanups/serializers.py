@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from events.campaigns.selectors import latest_consent
 from events.cleanups.flags import event_flags
 from events.cleanups.services import MAX_HOTSPOTS, MAX_NAME_LENGTH, MAX_PARTICIPANTS
 from events.models import CleanupEvent, ConsentPurpose, Entrant, WeightMethod
@@ -166,12 +167,7 @@ def public_entrant_name(entrant: Entrant, publish_granted: bool | None) -> str:
 def _publish_granted(event: CleanupEvent) -> bool:
     if hasattr(event, "publish_granted"):  # annotated by event_selectors
         return bool(event.publish_granted)
-    latest = (
-        event.entrant.consents.filter(purpose=ConsentPurpose.PUBLISH)
-        .order_by("-at", "-id")
-        .first()
-    )
-    return bool(latest and latest.granted)
+    return latest_consent(event.entrant, ConsentPurpose.PUBLISH)
 
 
 def _absolute(request, url: str) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_any_role
 from accounts.roles import Role
+from events.campaigns.selectors import latest_consent
 from events.cleanups.serializers import public_entrant_name
 from events.errors import ContestError
 from events.models import (
@@ -68,7 +69,7 @@ def _inputs(campaign: Campaign) -> dict:
                 "category": "collective"
                 if e.kind in COLLECTIVE_KINDS
                 else "individual",
-                "publish": _latest_consent(e, ConsentPurpose.PUBLISH),
+                "publish": latest_consent(e, ConsentPurpose.PUBLISH),
             }
             for e in entrants
         },
@@ -104,11 +105,6 @@ def _inputs(campaign: Campaign) -> dict:
             for category in CATEGORIES
         },
     }
-
-
-def _latest_consent(entrant: Entrant, purpose: str) -> bool:
-    answers = [c for c in entrant.consents.all() if c.purpose == purpose]
-    return bool(answers and answers[-1].granted)
 
 
 def compute(inputs: dict) -> dict:

@@ -8,16 +8,27 @@ import json
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import reverse
 
 from accounts.services import user_upsert
 from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
+    PrizeForm,
     PrizeFormSet,
     add_service_error,
 )
-from events.campaigns.services import PrizeLine, campaign_update
+from events.campaigns.serializers import CampaignSerializer, PrizeSerializer
+from events.campaigns.services import (
+    CAMPAIGN_FIELDS,
+    PRIZE_FIELDS,
+    PrizeLine,
+    campaign_create,
+    campaign_update,
+)
 from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
@@ -450,3 +461,226 @@ def test_service_errors_land_beside_the_field_they_name(db, field, lands_on):
         assert form.errors == {lands_on: ["Thông báo"]}
     else:
         assert form.non_field_errors() == ["Thông báo"]
+
+
+def test_a_reserved_slug_is_refused_by_the_service_whatever_the_door(db):
+    with pytest.raises(ContestError) as caught:
+        campaign_create(
+            name="Trang mới",
+            slug="registrations",
+            registration_start=dt.date(2027, 3, 1),
+            registration_end=dt.date(2027, 3, 31),
+            activity_start=dt.date(2027, 3, 15),
+            activity_end=dt.date(2027, 5, 31),
+        )
+    assert (caught.value.code, caught.value.field) == ("reserved", "slug")
+    assert not Campaign.objects.exists()
+
+
+# --- one list of campaign fields ---------------------------------------------------
+
+
+def test_every_door_edits_the_services_campaign_fields():
+    assert tuple(CampaignForm.base_fields) == CAMPAIGN_FIELDS
+    campaign_admin = admin.site._registry[Campaign]
+    assert sorted(flatten_fieldsets(campaign_admin.fieldsets)) == sorted(
+        CAMPAIGN_FIELDS
+    )
+    api_fields = set(CampaignSerializer.Meta.fields)
+    # The API does not set the phase by hand; it adds what it shows.
+    assert api_fields - set(CAMPAIGN_FIELDS) == {"phase", "phase_label", "prizes"}
+    assert set(CAMPAIGN_FIELDS) - api_fields == {"phase_override"}
+    assert tuple(PrizeForm.base_fields) == PRIZE_FIELDS
+    assert tuple(PrizeSerializer.Meta.fields) == PRIZE_FIELDS
+
+
+# --- the admin ---------------------------------------------------------------------
+
+ADMIN_ADD_URL = reverse("admin:events_campaign_add")
+ADMIN_LIST_URL = reverse("admin:events_campaign_changelist")
+
+
+def admin_change_url(campaign: Campaign) -> str:
+    return reverse("admin:events_campaign_change", args=[campaign.pk])
+
+
+def admin_page_data(response, **changes) -> dict:
+    """Return what a browser posts back from an admin form page, with changes."""
+    form = response.context["adminform"].form
+    forms = [form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = str(management[name].value())
+        forms += inline.formset.initial_forms
+    for each in forms:
+        for name in each.fields:
+            value = each[name].value()
+            if value is None or value is False:
+                continue  # what a browser leaves out: an empty date, a box unticked
+            data[each.add_prefix(name)] = "on" if value is True else str(value)
+    data.update(changes)
+    return data
+
+
+def admin_prize_rows(rows, *, start: int = 0) -> dict:
+    data = {"prizes-TOTAL_FORMS": str(start + len(rows))}
+    for index, row in enumerate(rows, start):
+        for name, value in zip(PRIZE_FIELDS, row, strict=True):
+            data[f"prizes-{index}-{name}"] = str(value)
+    return data
+
+
+def admin_errors(response) -> dict:
+    assert response.status_code == 200  # the admin shows a refused form again
+    return response.context["adminform"].form.errors
+
+
+@pytest.fixture
+def helper(db):
+    user, _ = user_upsert(username="it", role="helper")
+    return user
+
+
+def test_organiser_creates_a_campaign_in_the_admin_with_weights_merged(organiser):
+    client = logged_in(organiser)
+    page = client.get(ADMIN_ADD_URL)
+    assert page.status_code == 200
+    data = admin_page_data(
+        page,
+        name="  Chủ nhật xanh 2027 ",
+        slug=NEW_SLUG,
+        registration_start="2027-03-01",
+        registration_end="2027-03-31",
+        activity_start="2027-03-15",
+        activity_end="2027-05-31",
+        scoring=json.dumps({"priority_multiplier": 2}),
+        plausibility=json.dumps({"photo_hash_distance": 4}),
+        **admin_prize_rows(TWO_PRIZES),
+    )
+    response = client.post(ADMIN_ADD_URL, data)
+    assert response.status_code == 302, admin_errors(response)
+    campaign = Campaign.objects.get(slug=NEW_SLUG)
+    assert campaign.name == "Chủ nhật xanh 2027"  # trimmed, as the service does
+    # Only the keys typed in change: the rest come from the documented defaults.
+    assert campaign.scoring == {**SCORING, "priority_multiplier": 2}
+    assert campaign.plausibility == {**PLAUSIBILITY, "photo_hash_distance": 4}
+    assert sorted(campaign.prizes.values_list(*PRIZE_FIELDS)) == sorted(TWO_PRIZES)
+    assert LogEntry.objects.filter(
+        object_id=str(campaign.pk), action_flag=ADDITION
+    ).exists()
+    assert response["Location"] == ADMIN_LIST_URL
+
+
+def test_admin_edit_keeps_the_slug_merges_weights_and_replaces_prizes(
+    campaign, organiser
+):
+    client = logged_in(organiser)
+    page = client.get(admin_change_url(campaign))
+    assert page.status_code == 200
+    # The slug shows as text, with no box to type in.
+    assert SLUG in html_of(page) and 'name="slug"' not in html_of(page)
+    last = len(PRIZES_2024) - 1  # the individual prize line
+    data = admin_page_data(
+        page,
+        slug="doi-ma",
+        name="Chủ nhật xanh 2026 (sửa)",
+        scoring=json.dumps({"coverage_bonus_per_area": 30}),
+        **{f"prizes-{last}-DELETE": "on"},
+        **admin_prize_rows([TWO_PRIZES[1]], start=len(PRIZES_2024)),
+    )
+    data["prizes-0-amount_vnd"] = "3500000"
+    response = client.post(admin_change_url(campaign), data)
+    assert response.status_code == 302, admin_errors(response)
+    assert not Campaign.objects.filter(slug="doi-ma").exists()
+    campaign.refresh_from_db()
+    assert campaign.slug == SLUG
+    assert campaign.name == "Chủ nhật xanh 2026 (sửa)"
+    assert campaign.scoring == {**SCORING, "coverage_bonus_per_area": 30}
+    expected = [PRIZES_2024[0][:4] + (3_500_000,), *PRIZES_2024[1:last], TWO_PRIZES[1]]
+    assert sorted(campaign.prizes.values_list(*PRIZE_FIELDS)) == sorted(expected)
+    entry = LogEntry.objects.get(object_id=str(campaign.pk), action_flag=CHANGE)
+    assert "Giải Nhất" in entry.get_change_message()
+
+
+def test_admin_refuses_a_reserved_slug_beside_the_field(organiser):
+    client = logged_in(organiser)
+    data = admin_page_data(
+        client.get(ADMIN_ADD_URL),
+        name="Trang mới",
+        slug="new",
+        registration_start="2027-03-01",
+        registration_end="2027-03-31",
+        activity_start="2027-03-15",
+        activity_end="2027-05-31",
+    )
+    errors = admin_errors(client.post(ADMIN_ADD_URL, data))
+    assert errors == {"slug": ["Mã này trùng với một trang có sẵn; hãy chọn mã khác."]}
+    assert not Campaign.objects.exists()
+
+
+def test_admin_refuses_a_taken_slug_once(campaign, organiser):
+    client = logged_in(organiser)
+    data = admin_page_data(
+        client.get(ADMIN_ADD_URL),
+        name="Bản sao",
+        slug=SLUG,
+        registration_start="2027-03-01",
+        registration_end="2027-03-31",
+        activity_start="2027-03-15",
+        activity_end="2027-05-31",
+    )
+    errors = admin_errors(client.post(ADMIN_ADD_URL, data))
+    assert errors == {"slug": ["Đã có chiến dịch với mã này."]}
+    assert Campaign.objects.count() == 1
+
+
+def test_admin_edit_with_a_reversed_window_is_a_form_error_and_changes_nothing(
+    campaign, organiser
+):
+    before = stored(campaign)
+    client = logged_in(organiser)
+    data = admin_page_data(
+        client.get(admin_change_url(campaign)),
+        registration_start="2027-03-31",
+        registration_end="2027-03-01",
+        **{"prizes-0-DELETE": "on"},
+    )
+    errors = admin_errors(client.post(admin_change_url(campaign), data))
+    assert errors == {"registration_end": ["Ngày đóng đăng ký phải sau ngày mở."]}
+    assert stored(campaign) == before
+
+
+def test_admin_duplicate_prize_lines_change_nothing(campaign, organiser):
+    before = stored(campaign)
+    client = logged_in(organiser)
+    data = admin_page_data(
+        client.get(admin_change_url(campaign)),
+        **admin_prize_rows([TWO_PRIZES[0], TWO_PRIZES[0]], start=len(PRIZES_2024)),
+    )
+    response = client.post(admin_change_url(campaign), data)
+    assert response.status_code == 200
+    assert stored(campaign) == before
+
+
+@pytest.mark.parametrize("page", ["list", "add", "change"])
+def test_helpers_get_403_on_the_campaign_admin(campaign, helper, organiser, page):
+    url = {
+        "list": ADMIN_LIST_URL,
+        "add": ADMIN_ADD_URL,
+        "change": admin_change_url(campaign),
+    }[page]
+    assert logged_in(organiser).get(url).status_code == 200
+    assert logged_in(helper).get(url).status_code == 403
+
+
+def test_helpers_cannot_change_a_campaign_in_the_admin(campaign, helper, organiser):
+    before = stored(campaign)
+    data = admin_page_data(
+        logged_in(organiser).get(admin_change_url(campaign)),
+        registration_start="2026-01-01",
+    )
+    response = logged_in(helper).post(admin_change_url(campaign), data)
+    assert response.status_code == 403
+    assert stored(campaign) == before

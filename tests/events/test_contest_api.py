@@ -4,10 +4,12 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
+from events.campaigns.selectors import latest_consent, latest_consents, latest_granted
 from events.campaigns.services import PrizeLine, campaign_create
 from events.models import Campaign, CampaignRole, Consent, Entrant
 
@@ -135,6 +137,13 @@ def test_organisers_create_campaigns_with_default_weights(db, api_client):
         CAMPAIGNS, {**body, "slug": "y", "scoring": {"a": "x"}}, format="json"
     )
     assert nan.status_code == 400 and nan.json()["error"]["field"] == "scoring"
+    reserved = api_client.post(CAMPAIGNS, {**body, "slug": "me"}, format="json")
+    assert reserved.status_code == 400
+    assert (reserved.json()["error"]["code"], reserved.json()["error"]["field"]) == (
+        "reserved",
+        "slug",
+    )
+    assert not Campaign.objects.filter(slug="me").exists()
 
 
 def test_phase_follows_the_dates_and_the_override(campaign):
@@ -163,6 +172,40 @@ def test_resident_registers_a_pending_entrant_with_consents(campaign, api_client
     entrant = Entrant.objects.get()
     assert Consent.objects.filter(entrant=entrant).count() == 3
     assert set(Consent.objects.values_list("notice_version", flat=True)) == {"2026-11"}
+
+
+def test_the_latest_consent_wins_in_python_and_in_sql_alike(campaign, api_client):
+    client_for(api_client, "lan")
+    assert api_client.post(ENTRANTS, registration(), format="json").status_code == 201
+    entrant = Entrant.objects.get()
+    # Two later answers on publishing recorded in the same instant: the later row
+    # (by id) is the current one.
+    later = [
+        Consent.objects.create(
+            entrant=entrant, purpose="publish", granted=granted, notice_version="v2"
+        )
+        for granted in (True, False)
+    ]
+    Consent.objects.filter(pk__in=[c.pk for c in later]).update(at=timezone.now())
+
+    def answers() -> tuple:
+        # Prefetched newest first: the rule must not lean on the list's order.
+        fetched = Entrant.objects.prefetch_related(
+            Prefetch("consents", queryset=Consent.objects.order_by("-id"))
+        ).annotate(publish=latest_granted("publish", entrant_ref="pk"))[0]
+        body = api_client.get(
+            reverse("api:events-api:entrant-detail", args=[entrant.pk])
+        )
+        return (
+            latest_consent(fetched, "publish"),
+            fetched.publish,
+            body.json()["consents"]["publish"]["granted"],
+            latest_consents(fetched)["publish"].pk,
+        )
+
+    assert answers() == (False, False, False, later[1].pk)
+    later[1].delete()
+    assert answers() == (True, True, True, later[0].pk)
 
 
 def test_registration_is_refused_outside_the_window(db, api_client):
