@@ -7,11 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.response import Response
-from rest_framework.throttling import (
-    AnonRateThrottle,
-    ScopedRateThrottle,
-    UserRateThrottle,
-)
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
@@ -32,6 +28,7 @@ from .serializers import (
     ReasonSerializer,
     RejectSerializer,
 )
+from .throttles import ReportAnonThrottle, ReportUserThrottle
 
 
 class IsOrganiser(permissions.BasePermission):
@@ -39,14 +36,6 @@ class IsOrganiser(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return has_role(request.user, Role.ORGANISER)
-
-
-class ReportAnonThrottle(AnonRateThrottle):
-    scope = "report_anon"
-
-
-class ReportUserThrottle(UserRateThrottle):
-    scope = "report_user"
 
 
 class HotspotPagination(GeoJsonPagination):

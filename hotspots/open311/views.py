@@ -16,8 +16,8 @@ from config.api import LimitedMultiPartParser, SafeJSONParser
 from geo.spatial import point_from_lonlat
 
 from .. import services
-from ..apis import ReportAnonThrottle, ReportUserThrottle
 from ..models import Category
+from ..throttles import ReportAnonThrottle, ReportUserThrottle
 from .parsing import (
     DIGITS,
     MAX_PAGE_SIZE,

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from hotspots import apis
+from hotspots import throttles
 from hotspots.models import Hotspot, ReporterContact, Status
 from tests.hotspots.open311.helpers import (
     EMAIL,
@@ -259,7 +259,7 @@ def test_malformed_reports_are_4xx_in_error_shape(
 
 
 def test_throttled_reports_are_429_in_error_shape(db, api_client, monkeypatch):
-    monkeypatch.setattr(apis.ReportAnonThrottle, "rate", "2/hour", raising=False)
+    monkeypatch.setattr(throttles.ReportAnonThrottle, "rate", "2/hour", raising=False)
     for _ in range(2):
         assert post_form(api_client, report_form()).status_code == 201
     response = post_form(api_client, report_form(), fmt="xml")
