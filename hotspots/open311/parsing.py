@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import normalize_phone
 from config.api import ApiError
 
-from .. import selectors, services
+from .. import services
 from ..models import Category, SizeClass
+from ..selectors import size_classes
 from .selectors import STATUS_MAP
 
 DEFAULT_SIZE_CLASS = "several_bags"
@@ -119,7 +120,7 @@ def report_input(data, files=None) -> ReportInput:
     if size_key in (None, ""):
         size_key = DEFAULT_SIZE_CLASS
     # Matched in Python against the few rows, so client text never reaches SQL.
-    sizes = {size.key: size for size in selectors.size_classes()}
+    sizes = {size.key: size for size in size_classes()}
     if not isinstance(size_key, str) or size_key not in sizes:
         raise _invalid(
             "attribute[size_class]",
@@ -246,3 +247,15 @@ def request_filters(params) -> dict:
         "start": start,
         "end": end,
     }
+
+
+def paging(params) -> tuple[int, int]:
+    """Return (page, page_size) from the GeoReport paging parameters."""
+    page = _positive(params, "page", 1, 1_000_000)
+    size = _positive(params, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+    return page, size
+
+
+def service_request_id(value: str) -> int | None:
+    """Return the hotspot id in a request URL, or None if it cannot be one."""
+    return int(value) if DIGITS.fullmatch(value) else None

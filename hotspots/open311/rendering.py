@@ -19,8 +19,8 @@ from rest_framework.renderers import JSONRenderer
 from config.api import ApiError
 from config.errors import ClientError
 
-from .. import selectors
 from ..models import Category, Hotspot, Status
+from ..selectors import size_classes
 
 # --- Service catalogue ----------------------------------------------------------
 
@@ -74,7 +74,8 @@ def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
 
 
-def _service(category: Category) -> dict:
+def service(category: Category) -> dict:
+    """Return a category as a GeoReport service."""
     info = SERVICES.get(category, ServiceInfo("", "", "waste"))
     return {
         "service_code": category.value,
@@ -87,10 +88,11 @@ def _service(category: Category) -> dict:
     }
 
 
-def _service_definition(category: Category) -> dict:
+def service_definition(category: Category) -> dict:
+    """Return a service's attributes: the size class a client may send."""
     values = [
         {"key": size.key, "name": (_english() and size.label_en) or size.label}
-        for size in selectors.size_classes()
+        for size in size_classes()
     ]
     return {
         "service_code": category.value,
@@ -114,7 +116,7 @@ def _timestamp(value: datetime) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
-def _request(hotspot: Hotspot, request) -> dict:
+def service_request(hotspot: Hotspot, request) -> dict:
     """Return a hotspot as a GeoReport service request: public fields only."""
     photo = next(iter(hotspot.photos.all()), None)
     english = _english()

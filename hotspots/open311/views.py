@@ -18,22 +18,15 @@ from geo.spatial import point_from_lonlat
 from .. import services
 from ..models import Category
 from ..throttles import ReportAnonThrottle, ReportUserThrottle
-from .parsing import (
-    DIGITS,
-    MAX_PAGE_SIZE,
-    PAGE_SIZE,
-    _positive,
-    report_input,
-    request_filters,
-)
+from .parsing import paging, report_input, request_filters, service_request_id
 from .rendering import (
     CHANGESET,
     SPECIFICATION,
-    _request,
-    _service,
-    _service_definition,
     error_for,
     render,
+    service,
+    service_definition,
+    service_request,
 )
 from .selectors import public_hotspot_get, public_hotspot_list
 
@@ -139,7 +132,7 @@ class ServiceListApi(Open311View):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request, fmt: str):
-        payload = [_service(category) for category in Category]
+        payload = [service(category) for category in Category]
         return render(self.fmt, payload, root="services")
 
 
@@ -158,7 +151,7 @@ class ServiceDefinitionApi(Open311View):
             raise exceptions.NotFound(
                 _("Không có dịch vụ “%(code)s”.") % {"code": service_code}
             )
-        payload = _service_definition(Category(service_code))
+        payload = service_definition(Category(service_code))
         return render(self.fmt, payload, root="service_definition")
 
 
@@ -211,12 +204,11 @@ class RequestListCreateApi(Open311View):
     def get(self, request, fmt: str):
         params = request.query_params
         filters = request_filters(params)
-        page = _positive(params, "page", 1, 1_000_000)
-        size = _positive(params, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+        page, size = paging(params)
         offset = (page - 1) * size
         # One row more than the page tells whether a next page exists, no COUNT.
         rows = list(public_hotspot_list(**filters)[offset : offset + size + 1])
-        payload = [_request(hotspot, request) for hotspot in rows[:size]]
+        payload = [service_request(hotspot, request) for hotspot in rows[:size]]
         response = render(self.fmt, payload, root="service_requests")
         if len(rows) > size:
             query = params.copy()
@@ -300,11 +292,11 @@ class RequestDetailApi(Open311View):
         responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def get(self, request, fmt: str, request_id: str):
-        hotspot = None
-        if DIGITS.fullmatch(request_id):
-            hotspot = public_hotspot_get(int(request_id))
+        pk = service_request_id(request_id)
+        hotspot = public_hotspot_get(pk) if pk is not None else None
         if hotspot is None:
             raise exceptions.NotFound(
                 _("Không tìm thấy yêu cầu %(id)s.") % {"id": request_id}
             )
-        return render(self.fmt, [_request(hotspot, request)], root="service_requests")
+        payload = [service_request(hotspot, request)]
+        return render(self.fmt, payload, root="service_requests")
