@@ -4,8 +4,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
 
+from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from config.api import ApiError
+from geo.spatial import point_from_lonlat
 
 from .. import services
 from ..models import Category, SizeClass
@@ -93,8 +94,7 @@ def _consent(value) -> bool:
 @dataclass(frozen=True)
 class ReportInput:
     category: str
-    lon: Any
-    lat: Any
+    location: Point
     description: str
     size_class: SizeClass
     contact: services.Contact
@@ -155,12 +155,16 @@ def report_input(data, files=None) -> ReportInput:
     # media_url is never fetched: the server makes no request to a client-chosen
     # URL (SSRF), and photos reach us only through the photo pipeline.
     media_ignored = bool(data.get("media_url")) or bool(files)
+    # The location last: with several bad fields, the others are named first, as
+    # they always have been. geo.spatial is the one gate for coordinates.
+    location = point_from_lonlat(
+        data.get("long"), data.get("lat"), lon_field="long", lat_field="lat"
+    )
     # api_key, device_id and account_id are ignored: no key is needed, and device
     # or account identifiers are personal data we do not need.
     return ReportInput(
         category=category,
-        lon=data.get("long"),
-        lat=data.get("lat"),
+        location=location,
         description=description,
         size_class=sizes[size_key],
         contact=contact,

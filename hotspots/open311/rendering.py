@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,6 +22,8 @@ from config.errors import ClientError
 
 from ..models import Category, Hotspot, Status
 from ..selectors import size_classes
+from ..services import ReportResult
+from .parsing import ReportInput
 
 # --- Service catalogue ----------------------------------------------------------
 
@@ -72,6 +75,27 @@ SERVICES = {
 
 def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
+
+
+def discovery(base: str) -> dict:
+    """Return the discovery document for the API rooted at the absolute URL base."""
+    return {
+        "changeset": CHANGESET,
+        "contact": str(
+            _("Ban Tổ chức Chủ nhật xanh: %(email)s")
+            % {"email": settings.DEFAULT_FROM_EMAIL}
+        ),
+        "key_service": str(_("Không cần khoá API; tham số api_key được bỏ qua.")),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
 
 
 def service(category: Category) -> dict:
@@ -148,6 +172,39 @@ def service_request(hotspot: Hotspot, request) -> dict:
             "areas": [(english and a.name_en) or a.name for a in hotspot.areas.all()],
         },
     }
+
+
+def receipt(result: ReportResult, report: ReportInput) -> list[dict]:
+    """Return the answer to a filed report: its id and what became of it."""
+    notices = []
+    if result.reopened:
+        notices.append(
+            _(
+                "Điểm này đã được thu gom trước đây; báo cáo của bạn đã mở lại "
+                "điểm nóng số %(id)s."
+            )
+            % {"id": result.hotspot.pk}
+        )
+    else:
+        notices.append(
+            _("Cảm ơn bạn! Báo cáo sẽ hiển thị công khai sau khi Ban Tổ chức xác minh.")
+        )
+    if report.contact_dropped:
+        notices.append(
+            _(
+                "Thông tin liên hệ không được lưu vì chưa có sự đồng ý "
+                "(attribute[contact_consent]=true)."
+            )
+        )
+    if report.media_ignored:
+        notices.append(_("Ảnh không được nhận qua Open311; hãy gửi ảnh qua ứng dụng."))
+    return [
+        {
+            "service_request_id": result.hotspot.pk,
+            "service_notice": " ".join(str(notice) for notice in notices),
+            "account_id": None,
+        }
+    ]
 
 
 # --- Rendering ------------------------------------------------------------------

@@ -13,16 +13,15 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from config.api import LimitedMultiPartParser, SafeJSONParser
-from geo.spatial import point_from_lonlat
 
 from .. import services
 from ..models import Category
 from ..throttles import ReportAnonThrottle, ReportUserThrottle
 from .parsing import paging, report_input, request_filters, service_request_id
 from .rendering import (
-    CHANGESET,
-    SPECIFICATION,
+    discovery,
     error_for,
+    receipt,
     render,
     service,
     service_definition,
@@ -101,23 +100,7 @@ class DiscoveryApi(Open311View):
             reverse("open311:discovery", kwargs={"fmt": fmt})
         )
         base = url[: url.rindex("/") + 1]  # the API root, /open311/v2/
-        payload = {
-            "changeset": CHANGESET,
-            "contact": str(
-                _("Ban Tổ chức Chủ nhật xanh: %(email)s")
-                % {"email": settings.DEFAULT_FROM_EMAIL}
-            ),
-            "key_service": str(_("Không cần khoá API; tham số api_key được bỏ qua.")),
-            "endpoints": [
-                {
-                    "specification": SPECIFICATION,
-                    "url": base,
-                    "changeset": CHANGESET,
-                    "type": "production",
-                    "formats": ["application/json", "text/xml"],
-                }
-            ],
-        }
+        payload = discovery(base)
         return render(self.fmt, payload, root="discovery")
 
 
@@ -230,11 +213,8 @@ class RequestListCreateApi(Open311View):
     )
     def post(self, request, fmt: str):
         report = report_input(request.data, request.FILES)
-        point = point_from_lonlat(
-            report.lon, report.lat, lon_field="long", lat_field="lat"
-        )
         result = services.hotspot_report(
-            location=point,
+            location=report.location,
             category=report.category,
             size_class=report.size_class,
             description=report.description,
@@ -244,40 +224,7 @@ class RequestListCreateApi(Open311View):
             channel="open311",
             client_uuid=None,
         )
-        notices = []
-        if result.reopened:
-            notices.append(
-                _(
-                    "Điểm này đã được thu gom trước đây; báo cáo của bạn đã mở lại "
-                    "điểm nóng số %(id)s."
-                )
-                % {"id": result.hotspot.pk}
-            )
-        else:
-            notices.append(
-                _(
-                    "Cảm ơn bạn! Báo cáo sẽ hiển thị công khai sau khi Ban Tổ chức "
-                    "xác minh."
-                )
-            )
-        if report.contact_dropped:
-            notices.append(
-                _(
-                    "Thông tin liên hệ không được lưu vì chưa có sự đồng ý "
-                    "(attribute[contact_consent]=true)."
-                )
-            )
-        if report.media_ignored:
-            notices.append(
-                _("Ảnh không được nhận qua Open311; hãy gửi ảnh qua ứng dụng.")
-            )
-        payload = [
-            {
-                "service_request_id": result.hotspot.pk,
-                "service_notice": " ".join(str(notice) for notice in notices),
-                "account_id": None,
-            }
-        ]
+        payload = receipt(result, report)
         return render(self.fmt, payload, root="service_requests", status=201)
 
 
