@@ -20,10 +20,11 @@ from rest_framework.renderers import JSONRenderer
 from config.api import ApiError
 from config.errors import ClientError
 
-from ..models import Category, Hotspot, Status
+from ..models import Category, Hotspot
 from ..selectors import size_classes
 from ..services import ReportResult
 from .parsing import ReportInput
+from .selectors import STATUS_MAP
 
 # --- Service catalogue ----------------------------------------------------------
 
@@ -146,7 +147,7 @@ def service_request(hotspot: Hotspot, request) -> dict:
     english = _english()
     return {
         "service_request_id": hotspot.pk,
-        "status": "closed" if hotspot.status == Status.CLEANED else "open",
+        "status": "closed" if hotspot.status in STATUS_MAP["closed"] else "open",
         "status_notes": str(hotspot.get_status_display()),
         "service_name": str(hotspot.get_category_display()),
         "service_code": hotspot.category,

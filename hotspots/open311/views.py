@@ -17,7 +17,13 @@ from config.api import LimitedMultiPartParser, SafeJSONParser
 from .. import services
 from ..models import Category
 from ..throttles import ReportAnonThrottle, ReportUserThrottle
-from .parsing import paging, report_input, request_filters, service_request_id
+from .parsing import (
+    DESCRIPTION_MAX,
+    paging,
+    report_input,
+    request_filters,
+    service_request_id,
+)
 from .rendering import (
     discovery,
     error_for,
@@ -144,7 +150,9 @@ REPORT_REQUEST = inline_serializer(
         "service_code": serializers.ChoiceField(choices=Category.values),
         "lat": serializers.FloatField(),
         "long": serializers.FloatField(),
-        "description": serializers.CharField(required=False, max_length=2000),
+        "description": serializers.CharField(
+            required=False, max_length=DESCRIPTION_MAX
+        ),
         "attribute[size_class]": serializers.CharField(required=False),
         "attribute[contact_consent]": serializers.BooleanField(
             required=False, help_text="true to let us keep the contact details"
