@@ -33,7 +33,7 @@ urlpatterns = [
     path("hotspots/", include("hotspots.page_urls")),
     path("contest/", include("events.page_urls")),
     path("certificates/", include("events.results.certificate_urls")),
-    path("open311/v2/", include("hotspots.open311_urls")),
+    path("open311/v2/", include("hotspots.open311.urls")),
     path("maps/", include("maps.public_urls")),
     path("", include("maps.dashboard_urls")),
     path("", views.home, name="home"),

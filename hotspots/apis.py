@@ -7,22 +7,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import (
-    AnonRateThrottle,
-    ScopedRateThrottle,
-    UserRateThrottle,
-)
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
 from config.api import ApiError, query_bool, query_choice, query_date, query_int
-from geo.spatial import parse_bbox, parse_geometry, point_from_lonlat
+from geo.spatial import parse_bbox, point_from_lonlat
 
-from . import photos as photo_pipeline
 from . import selectors, services
 from .models import Category, Hotspot, Status
+from .reporting import submit_report
 from .serializers import (
     CorrectSerializer,
     HotspotCreateSerializer,
@@ -33,14 +29,7 @@ from .serializers import (
     ReasonSerializer,
     RejectSerializer,
 )
-
-
-class ReportAnonThrottle(AnonRateThrottle):
-    scope = "report_anon"
-
-
-class ReportUserThrottle(UserRateThrottle):
-    scope = "report_user"
+from .throttles import ReportAnonThrottle, ReportUserThrottle
 
 
 class HotspotPagination(GeoJsonPagination):
@@ -54,43 +43,6 @@ def feature_serializer(user):
     if has_role(user, Role.ORGANISER):
         return HotspotStaffFeatureSerializer
     return HotspotFeatureSerializer
-
-
-def submit_report(*, data, files, user, channel: str) -> services.ReportResult:
-    """Validate a report (API or page), pass it through the gates, and file it.
-
-    Raises DRF's ValidationError or a ClientError (geometry, photo, lifecycle).
-    """
-    serializer = HotspotCreateSerializer(data=data)
-    serializer.is_valid(raise_exception=True)
-    valid = serializer.validated_data
-    point = point_from_lonlat(valid["lon"], valid["lat"])
-    outline = None
-    if valid.get("outline"):
-        outline = parse_geometry(
-            valid["outline"], expected=["Polygon"], field="outline"
-        )
-    photo_pipeline.check_request(files)
-    images = [photo_pipeline.sanitize(upload) for upload in files]
-    return services.hotspot_report(
-        location=point,
-        outline=outline,
-        category=valid["category"],
-        size_class=valid["size_class"],
-        description=valid["description"],
-        accuracy_m=valid.get("accuracy_m"),
-        location_source=valid["location_source"],
-        reporter=user,
-        contact=services.Contact(
-            name=valid["contact_name"],
-            phone=valid["contact_phone"],
-            email=valid["contact_email"],
-        ),
-        contact_consent=valid["contact_consent"],
-        images=images,
-        client_uuid=valid["client_uuid"],
-        channel=channel,
-    )
 
 
 LIST_PARAMETERS = [

@@ -15,8 +15,8 @@ from config.errors import ClientError
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
-from .apis import submit_report
 from .models import Category, Hotspot, LocationSource
+from .reporting import submit_report
 from .selectors import size_classes
 
 

@@ -536,7 +536,7 @@ def test_anonymous_reports_are_throttled(demo_areas, api_client, settings):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": rates,
     }
-    from hotspots.apis import ReportAnonThrottle
+    from hotspots.throttles import ReportAnonThrottle
 
     ReportAnonThrottle.THROTTLE_RATES = rates
     try:

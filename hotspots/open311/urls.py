@@ -2,26 +2,26 @@
 
 from django.urls import re_path
 
-from . import open311
+from . import views
 
 app_name = "open311"
 
 FORMAT = r"\.(?P<fmt>json|xml)$"
 # Ids and codes are checked in the views, so a bad one is a 404 in the standard shape.
 urlpatterns = [
-    re_path(r"^discovery" + FORMAT, open311.DiscoveryApi.as_view(), name="discovery"),
-    re_path(r"^services" + FORMAT, open311.ServiceListApi.as_view(), name="services"),
+    re_path(r"^discovery" + FORMAT, views.DiscoveryApi.as_view(), name="discovery"),
+    re_path(r"^services" + FORMAT, views.ServiceListApi.as_view(), name="services"),
     re_path(
         r"^services/(?P<service_code>[^/.]{1,64})" + FORMAT,
-        open311.ServiceDefinitionApi.as_view(),
+        views.ServiceDefinitionApi.as_view(),
         name="service",
     ),
     re_path(
-        r"^requests" + FORMAT, open311.RequestListCreateApi.as_view(), name="requests"
+        r"^requests" + FORMAT, views.RequestListCreateApi.as_view(), name="requests"
     ),
     re_path(
         r"^requests/(?P<request_id>[^/.]{1,64})" + FORMAT,
-        open311.RequestDetailApi.as_view(),
+        views.RequestDetailApi.as_view(),
         name="request",
     ),
 ]

@@ -1,0 +1,61 @@
+"""Read paths of the Open311 API: public hotspots only."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from geo.models import AdminArea
+
+from ..models import Hotspot, Status
+
+# GeoReport knows two states; only public hotspots are ever listed.
+STATUS_MAP = {
+    "open": (Status.VERIFIED, Status.REOPENED),
+    "closed": (Status.CLEANED,),
+}
+
+
+def public_hotspot_list(
+    *,
+    ids: list[int] | None = None,
+    categories: list[str] | None = None,
+    statuses: list[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[Hotspot]:
+    """Return public hotspots for Open311, newest first, with photos and areas.
+
+    `statuses` are GeoReport states ("open", "closed"); `end` is exclusive.
+    Reporter and contact are never loaded.
+    """
+    queryset = (
+        Hotspot.objects.public()
+        .select_related("size_class")
+        .prefetch_related(
+            "photos",
+            # Boundaries can be large: the names are all we need.
+            Prefetch(
+                "areas",
+                queryset=AdminArea.objects.defer("geom").order_by("-area_km2", "id"),
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    if categories:
+        queryset = queryset.filter(category__in=categories)
+    if statuses:
+        queryset = queryset.filter(
+            status__in=[s for state in statuses for s in STATUS_MAP[state]]
+        )
+    if start is not None:
+        queryset = queryset.filter(created_at__gte=start)
+    if end is not None:
+        queryset = queryset.filter(created_at__lt=end)
+    return queryset
+
+
+def public_hotspot_get(pk: int) -> Hotspot | None:
+    """Return the public hotspot with this id, or None."""
+    return public_hotspot_list(ids=[pk]).first()
