@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ClientError
 
@@ -113,6 +112,10 @@ class ApiError(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Render every API error as {"error": {"code", "message", "field", "fields"}}."""
+    # Imported here: rest_framework.views reads the settings that name this module,
+    # so importing it at the top makes `import config.api` circular when it comes first.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ClientError):
         exc = ApiError(exc.message, code=exc.code, field=exc.field, status=exc.status)
     elif isinstance(exc, RequestDataTooBig):

@@ -4,10 +4,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-# config.api and rest_framework.views import each other (APIView reads the
-# parser setting, which names config.api); DRF's views first, as in the URLconf.
-import rest_framework.views  # noqa: F401
-
 from config.api import ApiError
 from hotspots.open311.parsing import (
     MAX_IDS,
