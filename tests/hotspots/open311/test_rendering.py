@@ -3,10 +3,6 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-
-# config.api and rest_framework.views import each other (APIView reads the
-# parser setting, which names config.api); DRF's views first, as in the URLconf.
-import rest_framework.views  # noqa: F401
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
