@@ -50,13 +50,7 @@ from events.models import (
 QUEUE_PAGE_SIZE = 50
 # Where the event-logging page lives (built in events/event_views.py).
 EVENT_NEW_PATH = "/contest/events/new/"
-EXPORT_FORMATS = {
-    "csv": ("text/csv; charset=utf-8", exports.to_csv),
-    "xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        exports.to_xlsx,
-    ),
-}
+EXPORT_FORMATS = exports.FORMATS
 
 
 def format_vnd(amount: int) -> str:

@@ -15,7 +15,6 @@ from config.api import ApiError, query_choice
 from events.campaigns.selectors import can_see_private
 from events.errors import ContestError
 from events.judging.services import event_decide
-from events.judging.views import BoardLine, BoardRow, leaderboard
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -24,6 +23,7 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
+from events.results.presenters import BoardLine, BoardRow, leaderboard
 from events.results.services import current_freeze, public_name
 
 

@@ -24,14 +24,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
-from events.campaigns.views import EXPORT_FORMATS, format_vnd, private_page
+from events.campaigns.exports import FORMATS as EXPORT_FORMATS
+from events.campaigns.views import format_vnd, private_page
 from events.cleanups.services import CONTEST_TZ
 from events.errors import ContestError
-from events.judging.views import board_line
 from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
 from events.results import scoring
 from events.results.certificates import certificate_pdf
 from events.results.exports import result_rows, results_pdf, results_table, staff_names
+from events.results.presenters import board_line
 from events.results.services import (
     CATEGORIES,
     campaign_freeze,

@@ -207,11 +207,11 @@ def test_six_individual_entrants_share_exactly_five_prizes():
 
 def test_every_breakdown_line_has_a_vietnamese_wording():
     """scoring.py writes its lines in plain English; the pages translate them by
-    shape (events.judging.views.LINE_SHAPES). A wording change there must fail here
+    shape (events.results.presenters.LINE_SHAPES). A wording change there must fail here
     instead of showing English on a page."""
     from django.utils import translation
 
-    from events.judging.views import board_line
+    from events.results.presenters import board_line
 
     events = [
         ev(1, kg=100, plastic=40, hyacinth=30, priority=True, method="estimated"),
