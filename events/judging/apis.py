@@ -23,7 +23,10 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
-from events.results.presenters import BoardLine, BoardRow, leaderboard
+from events.results.explain import shown
+from events.results.presenters import BoardRow, leaderboard
+from events.results.scoring import Line
+from events.results.serializers import LeaderboardSerializer
 from events.results.services import current_freeze, public_name
 
 
@@ -132,10 +135,6 @@ class EventDecisionsApi(APIView):
         )
 
 
-def _line(line: BoardLine) -> dict:
-    return {"label": line.label, "value": str(line.value), "kind": line.kind}
-
-
 def _result(row: BoardRow) -> dict:
     prize = None
     if row.prize_label:
@@ -165,14 +164,14 @@ def _result(row: BoardRow) -> dict:
         "boundary_tie": row.boundary_tie,
         "tied_with": list(row.tied_with),
         "breakdown": {
-            "lines": [_line(line) for line in row.lines],
+            "lines": [line.as_json() for line in row.lines],
             "events": [
                 {
                     "event": event.event_id,
                     "title": event.title,
                     "points": str(event.points),
                     "priority_weighted_kg": str(event.priority_weighted_kg),
-                    "lines": [_line(line) for line in event.lines],
+                    "lines": [line.as_json() for line in event.lines],
                 }
                 for event in row.events
             ],
@@ -193,7 +192,7 @@ class LeaderboardApi(APIView):
                 description="collective | individual (default: both)",
             )
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=LeaderboardSerializer,
     )
     def get(self, request, slug: str):
         category = query_choice(request.query_params, "category", PrizeCategory.values)
@@ -256,7 +255,17 @@ def _published_board(campaign: Campaign, categories: list[str]) -> dict:
                     }
                     if award
                     else None,
-                    "breakdown": {"lines": row["lines"], "events": row["events"]},
+                    "breakdown": {
+                        "lines": _shown_json(row["lines"]),
+                        "events": [
+                            {
+                                "event": event["event_id"],
+                                "points": event["points"],
+                                "lines": _shown_json(event["lines"]),
+                            }
+                            for event in row["events"]
+                        ],
+                    },
                 }
             )
     return {
@@ -264,6 +273,11 @@ def _published_board(campaign: Campaign, categories: list[str]) -> dict:
         "published_at": freeze.published_at,
         "results": rows,
     }
+
+
+def _shown_json(lines: list[dict]) -> list[dict]:
+    """Frozen breakdown lines in the one JSON shape, worded in the request's language."""
+    return [shown(Line.from_json(line)).as_json() for line in lines]
 
 
 class BreakdownInputSerializer(serializers.Serializer):

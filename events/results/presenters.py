@@ -1,71 +1,15 @@
-"""The leaderboards as rows to show: ranks, prizes and each score's breakdown in the
-reader's language, for the jury's page and API (events.judging) and the results
-pages (events.results.views).
+"""The live leaderboards as rows to show: ranks, prizes and each score's breakdown
+worded in the reader's language (events.results.explain), for the jury's page and
+API (events.judging).
 """
 
-import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-
-from django.utils import formats
-from django.utils.translation import gettext_lazy
+from decimal import Decimal
 
 from events.campaigns.views import format_vnd
 from events.models import Campaign, CleanupEvent, Entrant
+from events.results.explain import ShownLine, shown
 from events.results.standings import campaign_standings
-
-# events.results.scoring writes its breakdown lines in plain English for logs and tests;
-# the pages and the API show them in the person's language. Each known shape is
-# matched here (an unknown one is shown as written).
-NUMBER = r"-?\d+(?:\.\d+)?"
-LINE_SHAPES: tuple[tuple[re.Pattern, object, str], ...] = (
-    (
-        re.compile(rf"^plastic (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Nhựa %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^water hyacinth (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Bèo lục bình %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^other (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Rác khác và chưa phân loại %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^priority hotspot x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Làm sạch điểm nóng ưu tiên: nhân %(factor)s"),
-        "multiplier",
-    ),
-    (
-        re.compile(rf"^estimated weight x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Khối lượng ước tính, không cân: nhân %(factor)s"),
-        "multiplier",
-    ),
-    (
-        re.compile(r"^rejected$"),
-        gettext_lazy("Bị Ban Giám khảo loại: 0 điểm"),
-        "points",
-    ),
-    (
-        re.compile(r"^not reviewed yet$"),
-        gettext_lazy("Chưa được chấm: 0 điểm"),
-        "points",
-    ),
-    (
-        re.compile(r"^(?P<n>\d+) events$"),
-        gettext_lazy("Điểm của %(n)s sự kiện"),
-        "points",
-    ),
-    (
-        re.compile(rf"^(?P<n>\d+) areas x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Thưởng độ phủ: %(n)s địa bàn × %(factor)s điểm"),
-        "points",
-    ),
-)
-
 
 CENT = Decimal("0.01")
 
@@ -75,39 +19,13 @@ def _two(value) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
-def _number(text: str) -> str:
-    try:
-        return formats.number_format(Decimal(text), use_l10n=True)
-    except InvalidOperation:
-        return text
-
-
-@dataclass(frozen=True)
-class BoardLine:
-    label: str
-    value: Decimal
-    kind: str  # "points" | "multiplier"
-
-
-def board_line(label: str, value: Decimal) -> BoardLine:
-    """Return one breakdown line in the active language."""
-    for pattern, template, kind in LINE_SHAPES:
-        match = pattern.match(label)
-        if match:
-            numbers = {key: _number(text) for key, text in match.groupdict().items()}
-            # A multiplier's value is its factor, kept exact; points to the cent.
-            shown = _two(value) if kind == "points" else value
-            return BoardLine(str(template) % numbers, shown, kind)
-    return BoardLine(label, _two(value), "points")
-
-
 @dataclass(frozen=True)
 class BoardEvent:
     event_id: int
     title: str
     points: Decimal
     priority_weighted_kg: Decimal
-    lines: tuple[BoardLine, ...]
+    lines: tuple[ShownLine, ...]
 
 
 @dataclass(frozen=True)
@@ -128,7 +46,7 @@ class BoardRow:
     boundary_tie: bool
     tied_with: tuple[int, ...]
     events: tuple[BoardEvent, ...]
-    lines: tuple[BoardLine, ...]
+    lines: tuple[ShownLine, ...]
 
 
 def leaderboard(campaign: Campaign) -> dict[str, list[BoardRow]]:
@@ -176,16 +94,11 @@ def leaderboard(campaign: Campaign) -> dict[str, list[BoardRow]]:
                             title=titles.get(event.event_id, ""),
                             points=_two(event.points),
                             priority_weighted_kg=_two(event.priority_weighted_kg),
-                            lines=tuple(
-                                board_line(line.label, line.value)
-                                for line in event.lines
-                            ),
+                            lines=tuple(shown(line) for line in event.lines),
                         )
                         for event in score.events
                     ),
-                    lines=tuple(
-                        board_line(line.label, line.value) for line in score.lines
-                    ),
+                    lines=tuple(shown(line) for line in score.lines),
                 )
             )
         tables[category] = table

@@ -533,12 +533,12 @@ def test_leaderboard_ranks_priority_first_and_weighed_above_estimated(
         "amount": "3.000.000 ₫",
     }
     assert any(
-        "điểm nóng ưu tiên" in line["label"]
+        "điểm nóng ưu tiên" in line["text"]
         for line in first["breakdown"]["events"][0]["lines"]
     )
     # A rejected event counts nothing: 500 kg, zero points, no prize.
     assert Decimal(rejected["score"]) == 0 and rejected["prize"] is None
-    assert rejected["breakdown"]["events"][0]["lines"][0]["label"].startswith(
+    assert rejected["breakdown"]["events"][0]["lines"][0]["text"].startswith(
         "Bị Ban Giám khảo loại"
     )
     assert [r["entrant"]["name"] for r in individual] == [
@@ -560,7 +560,7 @@ def test_unreviewed_events_count_zero(contest, api_client):
     assert [(r["entrant"]["name"], Decimal(r["score"])) for r in results] == [
         ("Đội Sông Hương", Decimal(0))
     ]
-    assert results[0]["breakdown"]["events"][0]["lines"][0]["label"] == (
+    assert results[0]["breakdown"]["events"][0]["lines"][0]["text"] == (
         "Chưa được chấm: 0 điểm"
     )
 
