@@ -1,6 +1,7 @@
-"""The jury's API: an event's decisions (the audit trail, and deciding) and the
-leaderboards. Thin views: the judging service decides and raises ContestError,
-which config.api renders in the one error shape.
+"""The jury's API: a judge's decision on an event (POST .../review/), the event's
+audit trail (GET .../decisions/) and the leaderboards. Thin views: the judging
+service decides and raises ContestError, which config.api renders in the one
+error shape.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -51,20 +52,6 @@ def _kg_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
 
 
-class DecisionInputSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=2000
-    )
-    weight_kg = _kg_field(required=False, allow_null=True, default=None)
-    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
-    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
-    other_kg = _kg_field(required=False, allow_null=True, default=None)
-    method = serializers.ChoiceField(
-        choices=WeightMethod.choices, required=False, allow_null=True, default=None
-    )
-
-
 class DecisionSerializer(serializers.ModelSerializer):
     """One line of the audit trail: who, when, what, before → after, why."""
 
@@ -105,12 +92,9 @@ def _event(pk: int) -> CleanupEvent:
 
 
 class EventDecisionsApi(APIView):
-    """The event's audit trail (jury roles), or a judge's decision on it."""
+    """The event's audit trail (jury roles); judges decide through EventReviewApi."""
 
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [IsJudge()]
-        return [IsJury()]
+    permission_classes = [IsJury]
 
     @extend_schema(responses=DecisionSerializer(many=True))
     def get(self, request, pk: int):
@@ -121,18 +105,6 @@ class EventDecisionsApi(APIView):
             .order_by("at", "id")
         )
         return Response(DecisionSerializer(decisions, many=True).data)
-
-    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
-    def post(self, request, pk: int):
-        event = _event(pk)
-        serializer = DecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decision = event_decide(
-            event=event, judge=request.user, **serializer.validated_data
-        )
-        return Response(
-            DecisionSerializer(decision).data, status=status.HTTP_201_CREATED
-        )
 
 
 def _result(row: BoardRow) -> dict:
