@@ -15,6 +15,7 @@ from accounts.roles import Role, has_role
 from config.api import ApiError, query_choice
 from events.campaigns.selectors import can_see_private
 from events.errors import ContestError
+from events.fields import kg_field
 from events.judging.services import event_decide
 from events.models import (
     Campaign,
@@ -45,11 +46,6 @@ class IsJudge(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return has_role(request.user, Role.JUDGE)
-
-
-def _kg_field(**kwargs) -> serializers.DecimalField:
-    # Only "is it a finite number" here; range and precision are the service's rules.
-    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -253,16 +249,16 @@ def _shown_json(lines: list[dict]) -> list[dict]:
 
 
 class BreakdownInputSerializer(serializers.Serializer):
-    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
-    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
-    other_kg = _kg_field(required=False, allow_null=True, default=None)
+    plastic_kg = kg_field(required=False, allow_null=True, default=None)
+    water_hyacinth_kg = kg_field(required=False, allow_null=True, default=None)
+    other_kg = kg_field(required=False, allow_null=True, default=None)
 
 
 class ReviewInputSerializer(serializers.Serializer):
     """The review contract: decision, verified figures (for adjust), reason."""
 
     decision = serializers.ChoiceField(choices=Verdict.choices)
-    verified_weight_kg = _kg_field(required=False, allow_null=True, default=None)
+    verified_weight_kg = kg_field(required=False, allow_null=True, default=None)
     verified_breakdown = BreakdownInputSerializer(required=False, default=dict)
     verified_method = serializers.ChoiceField(
         choices=WeightMethod.choices, required=False, allow_null=True, default=None
