@@ -19,6 +19,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from events.campaigns.selectors import latest_consent
 from events.cleanups.flags import event_flags
 from events.cleanups.services import MAX_HOTSPOTS, MAX_NAME_LENGTH, MAX_PARTICIPANTS
+from events.fields import kg_field as _kg_field
 from events.models import CleanupEvent, ConsentPurpose, Entrant, WeightMethod
 from geo.serializers import AreaBriefSerializer
 
@@ -42,11 +43,6 @@ INPUT_FIELDS = (
     "route",
     "notes",
 )
-
-
-def _kg_field(**kwargs) -> serializers.DecimalField:
-    # Only "is it a finite number" here; range and precision are the service's rules.
-    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
 
 
 class BreakdownSerializer(serializers.Serializer):

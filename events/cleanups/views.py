@@ -19,7 +19,7 @@ from events.campaigns import selectors
 from events.cleanups import selectors as event_selectors
 from events.cleanups.flags import flags_for
 from events.cleanups.serializers import public_entrant_name
-from events.judging.views import STATUS_ALL, ReviewFilterForm
+from events.judging.forms import STATUS_ALL, ReviewFilterForm
 from events.models import Campaign, EntrantStatus, PhotoKind, WeightMethod
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer

@@ -1,6 +1,7 @@
-"""The jury's API: an event's decisions (the audit trail, and deciding) and the
-leaderboards. Thin views: the judging service decides and raises ContestError,
-which config.api renders in the one error shape.
+"""The jury's API: a judge's decision on an event (POST .../review/), the event's
+audit trail (GET .../decisions/) and the leaderboards. Thin views: the judging
+service decides and raises ContestError, which config.api renders in the one
+error shape.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -13,8 +14,8 @@ from rest_framework.views import APIView
 from accounts.access import IsJudge, IsJury
 from config.api import ApiError, query_choice
 from events.errors import ContestError
+from events.fields import kg_field
 from events.judging.services import event_decide
-from events.judging.views import BoardLine, BoardRow, leaderboard
 from events.models import (
     Campaign,
     CleanupEvent,
@@ -23,26 +24,11 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
+from events.results.explain import shown
+from events.results.presenters import BoardRow, leaderboard
+from events.results.scoring import Line
+from events.results.serializers import LeaderboardSerializer
 from events.results.services import current_freeze, public_name
-
-
-def _kg_field(**kwargs) -> serializers.DecimalField:
-    # Only "is it a finite number" here; range and precision are the service's rules.
-    return serializers.DecimalField(max_digits=None, decimal_places=None, **kwargs)
-
-
-class DecisionInputSerializer(serializers.Serializer):
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=2000
-    )
-    weight_kg = _kg_field(required=False, allow_null=True, default=None)
-    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
-    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
-    other_kg = _kg_field(required=False, allow_null=True, default=None)
-    method = serializers.ChoiceField(
-        choices=WeightMethod.choices, required=False, allow_null=True, default=None
-    )
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -85,12 +71,9 @@ def _event(pk: int) -> CleanupEvent:
 
 
 class EventDecisionsApi(APIView):
-    """The event's audit trail (jury roles), or a judge's decision on it."""
+    """The event's audit trail (jury roles); judges decide through EventReviewApi."""
 
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [IsJudge()]
-        return [IsJury()]
+    permission_classes = [IsJury]
 
     @extend_schema(responses=DecisionSerializer(many=True))
     def get(self, request, pk: int):
@@ -101,22 +84,6 @@ class EventDecisionsApi(APIView):
             .order_by("at", "id")
         )
         return Response(DecisionSerializer(decisions, many=True).data)
-
-    @extend_schema(request=DecisionInputSerializer, responses={201: DecisionSerializer})
-    def post(self, request, pk: int):
-        event = _event(pk)
-        serializer = DecisionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decision = event_decide(
-            event=event, judge=request.user, **serializer.validated_data
-        )
-        return Response(
-            DecisionSerializer(decision).data, status=status.HTTP_201_CREATED
-        )
-
-
-def _line(line: BoardLine) -> dict:
-    return {"label": line.label, "value": str(line.value), "kind": line.kind}
 
 
 def _result(row: BoardRow) -> dict:
@@ -148,14 +115,14 @@ def _result(row: BoardRow) -> dict:
         "boundary_tie": row.boundary_tie,
         "tied_with": list(row.tied_with),
         "breakdown": {
-            "lines": [_line(line) for line in row.lines],
+            "lines": [line.as_json() for line in row.lines],
             "events": [
                 {
                     "event": event.event_id,
                     "title": event.title,
                     "points": str(event.points),
                     "priority_weighted_kg": str(event.priority_weighted_kg),
-                    "lines": [_line(line) for line in event.lines],
+                    "lines": [line.as_json() for line in event.lines],
                 }
                 for event in row.events
             ],
@@ -176,7 +143,7 @@ class LeaderboardApi(APIView):
                 description="collective | individual (default: both)",
             )
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=LeaderboardSerializer,
     )
     def get(self, request, slug: str):
         category = query_choice(request.query_params, "category", PrizeCategory.values)
@@ -239,7 +206,17 @@ def _published_board(campaign: Campaign, categories: list[str]) -> dict:
                     }
                     if award
                     else None,
-                    "breakdown": {"lines": row["lines"], "events": row["events"]},
+                    "breakdown": {
+                        "lines": _shown_json(row["lines"]),
+                        "events": [
+                            {
+                                "event": event["event_id"],
+                                "points": event["points"],
+                                "lines": _shown_json(event["lines"]),
+                            }
+                            for event in row["events"]
+                        ],
+                    },
                 }
             )
     return {
@@ -249,17 +226,22 @@ def _published_board(campaign: Campaign, categories: list[str]) -> dict:
     }
 
 
+def _shown_json(lines: list[dict]) -> list[dict]:
+    """Frozen breakdown lines in the one JSON shape, worded in the request's language."""
+    return [shown(Line.from_json(line)).as_json() for line in lines]
+
+
 class BreakdownInputSerializer(serializers.Serializer):
-    plastic_kg = _kg_field(required=False, allow_null=True, default=None)
-    water_hyacinth_kg = _kg_field(required=False, allow_null=True, default=None)
-    other_kg = _kg_field(required=False, allow_null=True, default=None)
+    plastic_kg = kg_field(required=False, allow_null=True, default=None)
+    water_hyacinth_kg = kg_field(required=False, allow_null=True, default=None)
+    other_kg = kg_field(required=False, allow_null=True, default=None)
 
 
 class ReviewInputSerializer(serializers.Serializer):
     """The review contract: decision, verified figures (for adjust), reason."""
 
     decision = serializers.ChoiceField(choices=Verdict.choices)
-    verified_weight_kg = _kg_field(required=False, allow_null=True, default=None)
+    verified_weight_kg = kg_field(required=False, allow_null=True, default=None)
     verified_breakdown = BreakdownInputSerializer(required=False, default=dict)
     verified_method = serializers.ChoiceField(
         choices=WeightMethod.choices, required=False, allow_null=True, default=None

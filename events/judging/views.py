@@ -1,14 +1,13 @@
-"""Pages of the jury: one event's review (evidence and the three decisions), the
-filters of the review list, and the leaderboards.
+"""Pages of the jury: one event's review (evidence and the three decisions) and the
+leaderboards.
 
 Thin views: reads through selectors (events.cleanups.selectors, events.results.standings),
 writes through the judging service (events.judging.services.event_decide), whose
-ContestError comes back beside the form it concerns. The forms live here, beside
-the only pages that use them; they check the shape of input, the service the rules.
+ContestError comes back beside the form it concerns. The decision forms live here,
+beside the only page that uses them; they check the shape of input, the service the
+rules. The leaderboard's rows come from events.results.presenters.
 """
 
-import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import folium
@@ -18,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -28,84 +26,25 @@ from accounts.roles import Role, has_role
 from events.cleanups import selectors as event_selectors
 from events.cleanups.flags import flags_for
 from events.errors import ContestError
-from events.formatting import CONTEST_TZ, format_vnd
+from events.formatting import CONTEST_TZ
 from events.judging.services import conflict_reason, event_decide, figures
 from events.models import (
     Campaign,
     CleanupEvent,
-    Entrant,
     EventStatus,
     PhotoKind,
     Verdict,
     WeightMethod,
 )
-from events.results.standings import campaign_standings
-from geo.models import AdminArea
+from events.results.presenters import leaderboard
 from hotspots.models import Hotspot
 from maps.assets import make_map, render_parts
 from maps.layers import HotspotMarker, hotspot_layer, point_layer
 
 REASON_MAX_LENGTH = 2000
-STATUS_ALL = "all"
 # How far down the queue to look for an event the judge may review.
 NEXT_LOOKAHEAD = 200
 KG_FIELDS = ("weight_kg", "plastic_kg", "water_hyacinth_kg", "other_kg")
-
-
-# --- the review list's filters (events.cleanups.views.event_review_page) ----------
-
-
-class ReviewFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=gettext_lazy("Trạng thái"),
-        required=False,
-        choices=[
-            (EventStatus.SUBMITTED, gettext_lazy("Chờ chấm (đã nộp)")),
-            (EventStatus.APPROVED, gettext_lazy("Đã duyệt")),
-            (EventStatus.ADJUSTED, gettext_lazy("Đã điều chỉnh")),
-            (EventStatus.REJECTED, gettext_lazy("Bị loại")),
-            (STATUS_ALL, gettext_lazy("Tất cả")),
-        ],
-    )
-    entrant = forms.ModelChoiceField(
-        label=gettext_lazy("Đội thi"),
-        queryset=Entrant.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Tất cả"),
-    )
-    area = forms.ModelChoiceField(
-        label=gettext_lazy("Địa bàn"),
-        queryset=AdminArea.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Tất cả"),
-    )
-    flagged = forms.BooleanField(
-        label=gettext_lazy("Chỉ sự kiện có cảnh báo (trong trang này)"),
-        required=False,
-    )
-
-    def __init__(self, data, *, campaign: Campaign):
-        super().__init__(data)
-        self.fields["entrant"].queryset = Entrant.objects.filter(
-            campaign=campaign
-        ).order_by("name", "id")
-        # Areas at the campaign's coverage level, by name (boundaries not loaded).
-        self.fields["area"].queryset = (
-            AdminArea.objects.filter(level=campaign.coverage_level)
-            .only("id", "name")
-            .order_by("name", "id")
-        )
-
-    def values(self) -> dict:
-        """Return the filters; an invalid value falls back to its default."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "status": data.get("status") or EventStatus.SUBMITTED,
-            "entrant": data.get("entrant"),
-            "area": data.get("area"),
-            "flagged": bool(data.get("flagged")),
-        }
 
 
 # --- one event's review ---------------------------------------------------------
@@ -384,186 +323,6 @@ def event_review_one(request, pk: int):
     }
     # Names of participants.
     return no_store(render(request, "events/review_event.html", context, status=status))
-
-
-# --- leaderboards ---------------------------------------------------------------
-
-# events.results.scoring writes its breakdown lines in plain English for logs and tests;
-# the pages and the API show them in the person's language. Each known shape is
-# matched here (an unknown one is shown as written).
-NUMBER = r"-?\d+(?:\.\d+)?"
-LINE_SHAPES: tuple[tuple[re.Pattern, object, str], ...] = (
-    (
-        re.compile(rf"^plastic (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Nhựa %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^water hyacinth (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Bèo lục bình %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^other (?P<kg>{NUMBER}) kg x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Rác khác và chưa phân loại %(kg)s kg × %(factor)s điểm/kg"),
-        "points",
-    ),
-    (
-        re.compile(rf"^priority hotspot x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Làm sạch điểm nóng ưu tiên: nhân %(factor)s"),
-        "multiplier",
-    ),
-    (
-        re.compile(rf"^estimated weight x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Khối lượng ước tính, không cân: nhân %(factor)s"),
-        "multiplier",
-    ),
-    (
-        re.compile(r"^rejected$"),
-        gettext_lazy("Bị Ban Giám khảo loại: 0 điểm"),
-        "points",
-    ),
-    (
-        re.compile(r"^not reviewed yet$"),
-        gettext_lazy("Chưa được chấm: 0 điểm"),
-        "points",
-    ),
-    (
-        re.compile(r"^(?P<n>\d+) events$"),
-        gettext_lazy("Điểm của %(n)s sự kiện"),
-        "points",
-    ),
-    (
-        re.compile(rf"^(?P<n>\d+) areas x (?P<factor>{NUMBER})$"),
-        gettext_lazy("Thưởng độ phủ: %(n)s địa bàn × %(factor)s điểm"),
-        "points",
-    ),
-)
-
-
-CENT = Decimal("0.01")
-
-
-def _two(value) -> Decimal:
-    """Two decimals, as points are rounded (a product of weights can carry more)."""
-    return Decimal(value).quantize(CENT)
-
-
-def _number(text: str) -> str:
-    try:
-        return formats.number_format(Decimal(text), use_l10n=True)
-    except InvalidOperation:
-        return text
-
-
-@dataclass(frozen=True)
-class BoardLine:
-    label: str
-    value: Decimal
-    kind: str  # "points" | "multiplier"
-
-
-def board_line(label: str, value: Decimal) -> BoardLine:
-    """Return one breakdown line in the active language."""
-    for pattern, template, kind in LINE_SHAPES:
-        match = pattern.match(label)
-        if match:
-            numbers = {key: _number(text) for key, text in match.groupdict().items()}
-            # A multiplier's value is its factor, kept exact; points to the cent.
-            shown = _two(value) if kind == "points" else value
-            return BoardLine(str(template) % numbers, shown, kind)
-    return BoardLine(label, _two(value), "points")
-
-
-@dataclass(frozen=True)
-class BoardEvent:
-    event_id: int
-    title: str
-    points: Decimal
-    priority_weighted_kg: Decimal
-    lines: tuple[BoardLine, ...]
-
-
-@dataclass(frozen=True)
-class BoardRow:
-    rank: int
-    category: str
-    entrant: Entrant
-    points: Decimal
-    event_points: Decimal
-    coverage_bonus: Decimal
-    areas: int
-    priority_weighted_kg: Decimal
-    last_event_end: object  # aware datetime or None
-    prize_label: str
-    prize_rank: int | None
-    prize_amount_vnd: int | None
-    prize_amount: str
-    boundary_tie: bool
-    tied_with: tuple[int, ...]
-    events: tuple[BoardEvent, ...]
-    lines: tuple[BoardLine, ...]
-
-
-def leaderboard(campaign: Campaign) -> dict[str, list[BoardRow]]:
-    """Return the collective and individual tables with prizes and breakdowns."""
-    standings = campaign_standings(campaign)
-    titles = dict(
-        CleanupEvent.objects.filter(entrant__campaign=campaign).values_list(
-            "id", "title"
-        )
-    )
-    tables: dict[str, list[BoardRow]] = {}
-    for category, rows in (
-        ("collective", standings.collective),
-        ("individual", standings.individual),
-    ):
-        allocation = standings.allocation[category]
-        awards = {award.entrant_id: award for award in allocation.awards}
-        tied = {
-            entrant_id for group in allocation.boundary_ties for entrant_id in group
-        }
-        table = []
-        for standing in rows:
-            score = standing.ranked.score
-            award = awards.get(score.entrant_id)
-            table.append(
-                BoardRow(
-                    rank=standing.ranked.rank,
-                    category=category,
-                    entrant=standing.entrant,
-                    points=_two(score.points),
-                    event_points=_two(score.event_points),
-                    coverage_bonus=_two(score.coverage_bonus),
-                    areas=score.areas,
-                    priority_weighted_kg=_two(score.priority_weighted_kg),
-                    last_event_end=score.last_event_end,
-                    prize_label=award.label if award else "",
-                    prize_rank=award.prize_rank if award else None,
-                    prize_amount_vnd=award.amount_vnd if award else None,
-                    prize_amount=format_vnd(award.amount_vnd) if award else "",
-                    boundary_tie=score.entrant_id in tied,
-                    tied_with=standing.ranked.tied_with,
-                    events=tuple(
-                        BoardEvent(
-                            event_id=event.event_id,
-                            title=titles.get(event.event_id, ""),
-                            points=_two(event.points),
-                            priority_weighted_kg=_two(event.priority_weighted_kg),
-                            lines=tuple(
-                                board_line(line.label, line.value)
-                                for line in event.lines
-                            ),
-                        )
-                        for event in score.events
-                    ),
-                    lines=tuple(
-                        board_line(line.label, line.value) for line in score.lines
-                    ),
-                )
-            )
-        tables[category] = table
-    return tables
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -31,6 +31,7 @@ from reportlab.platypus import (
 
 from events.formatting import CONTEST_TZ, format_vnd
 from events.models import Entrant, PrizeCategory, ResultFreeze
+from events.results import scoring
 from events.results.certificates import FONT, FONT_BOLD, GREEN, composed, register_fonts
 from events.results.services import CATEGORIES
 from events.tables import Table, Value
@@ -42,7 +43,7 @@ NameFor = Callable[[int], str]
 class EventRow:
     event_id: int
     points: Decimal
-    lines: tuple[tuple[str, Decimal], ...]  # (label as scoring wrote it, value)
+    lines: tuple[scoring.Line, ...]
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class ResultRow:
     prize_rank: int | None
     prize_label: str
     amount_vnd: int | None
-    lines: tuple[tuple[str, Decimal], ...]
+    lines: tuple[scoring.Line, ...]
     events: tuple[EventRow, ...]
 
 
@@ -99,12 +100,12 @@ def result_rows(freeze: ResultFreeze, category: str, name: NameFor) -> list[Resu
                 prize_rank=award["prize_rank"] if award else None,
                 prize_label=award["label"] if award else "",
                 amount_vnd=award["amount_vnd"] if award else None,
-                lines=tuple((label, Decimal(v)) for label, v in line["lines"]),
+                lines=tuple(scoring.Line.from_json(x) for x in line["lines"]),
                 events=tuple(
                     EventRow(
                         event_id=event["event_id"],
                         points=Decimal(event["points"]),
-                        lines=tuple((label, Decimal(v)) for label, v in event["lines"]),
+                        lines=tuple(scoring.Line.from_json(x) for x in event["lines"]),
                     )
                     for event in line["events"]
                 ),

@@ -13,12 +13,16 @@ event. Ranking, within each category (collective, individual): points, then
 priority-weighted kilograms, then distinct areas, then the earlier final event;
 entrants still equal after that are tied, and a tie across a prize boundary is
 flagged for the jury.
+
+Every score comes with the lines that explain it, as data (a code, its figures,
+its value); events.results.explain words them in the reader's language.
 """
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 
 SCORING_VERDICTS = frozenset({"approve", "adjust"})
 TWO = Decimal("0.01")
@@ -47,12 +51,52 @@ class EventInput:
     ended_at: dt.datetime
 
 
+class Code(StrEnum):
+    """What a breakdown line says (events.results.explain has its wording)."""
+
+    REJECTED = "rejected"  # the jury rejected the event: 0 points
+    NOT_REVIEWED = "not_reviewed"  # not decided yet: 0 points
+    PLASTIC = "plastic"  # params kg, factor (points per kg); value: points
+    WATER_HYACINTH = "water_hyacinth"  # params kg, factor; value: points
+    OTHER = "other"  # other and not broken down; params kg, factor; value: points
+    PRIORITY = "priority"  # a priority hotspot; params factor; value: the factor
+    ESTIMATED = "estimated"  # weight estimated; params factor; value: the factor
+    EVENTS = "events"  # params n (events); value: their points
+    COVERAGE = "coverage"  # params n (areas), factor (points per area); value: bonus
+
+
+# Lines whose value multiplies the points above them instead of adding to them.
+MULTIPLIERS = frozenset({Code.PRIORITY, Code.ESTIMATED})
+
+
 @dataclass(frozen=True)
 class Line:
-    """One line of a human-readable breakdown."""
+    """One line of a score's breakdown: what (`code`), from which figures
+    (`params`: Decimal or int), and its value (points, or a multiplier's factor)."""
 
-    label: str
+    code: str
+    params: dict
     value: Decimal
+
+    def to_json(self) -> dict:
+        """Return the line as JSON data (decimals as exact strings)."""
+        return {
+            "code": str(self.code),
+            "params": plain(self.params),
+            "value": str(self.value),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Line":
+        return cls(data["code"], dict(data["params"]), _d(data["value"]))
+
+
+def plain(params: dict) -> dict:
+    """Return a line's params as JSON values: decimals as exact strings."""
+    return {
+        key: str(value) if isinstance(value, Decimal) else value
+        for key, value in params.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -79,33 +123,31 @@ class EntrantScore:
 def event_score(event: EventInput, weights: dict) -> EventScore:
     """Return an event's points with the lines that explain them."""
     if event.verdict not in SCORING_VERDICTS:
-        reason = "rejected" if event.verdict == "reject" else "not reviewed yet"
+        code = Code.REJECTED if event.verdict == "reject" else Code.NOT_REVIEWED
         return EventScore(
-            event.event_id, Decimal(0), Decimal(0), (Line(reason, Decimal(0)),)
+            event.event_id, Decimal(0), Decimal(0), (Line(code, {}, Decimal(0)),)
         )
     per_kg = {key: _d(value) for key, value in weights["points_per_kg"].items()}
     plastic, hyacinth = _d(event.plastic_kg), _d(event.water_hyacinth_kg)
     other = _d(event.weight_kg) - plastic - hyacinth  # other + not broken down
     lines = [
-        Line(
-            f"plastic {plastic} kg x {per_kg['plastic']}", plastic * per_kg["plastic"]
-        ),
-        Line(
-            f"water hyacinth {hyacinth} kg x {per_kg['water_hyacinth']}",
-            hyacinth * per_kg["water_hyacinth"],
-        ),
-        Line(f"other {other} kg x {per_kg['other']}", other * per_kg["other"]),
+        Line(code, {"kg": kg, "factor": per_kg[key]}, kg * per_kg[key])
+        for code, key, kg in (
+            (Code.PLASTIC, "plastic", plastic),
+            (Code.WATER_HYACINTH, "water_hyacinth", hyacinth),
+            (Code.OTHER, "other", other),
+        )
     ]
     points = sum((line.value for line in lines), Decimal(0))
     multiplier = Decimal(1)
     if event.priority:
         factor = _d(weights["priority_multiplier"])
         multiplier *= factor
-        lines.append(Line(f"priority hotspot x {factor}", factor))
+        lines.append(Line(Code.PRIORITY, {"factor": factor}, factor))
     if event.method == "estimated":
         factor = _d(weights["estimated_multiplier"])
         multiplier *= factor
-        lines.append(Line(f"estimated weight x {factor}", factor))
+        lines.append(Line(Code.ESTIMATED, {"factor": factor}, factor))
     points = _round(points * multiplier)
     priority_kg = _d(event.weight_kg) * (
         _d(weights["priority_multiplier"]) if event.priority else Decimal(1)
@@ -122,12 +164,13 @@ def entrant_score(
     areas = (
         frozenset().union(*(e.area_ids for e in scoring)) if scoring else frozenset()
     )
-    bonus = _round(len(areas) * _d(weights["coverage_bonus_per_area"]))
+    per_area = _d(weights["coverage_bonus_per_area"])
+    bonus = _round(len(areas) * per_area)
     event_points = sum((s.points for s in scores), Decimal(0))
     last_end = max((e.ended_at for e in scoring), default=None)
     lines = (
-        Line(f"{len(scores)} events", event_points),
-        Line(f"{len(areas)} areas x {weights['coverage_bonus_per_area']}", bonus),
+        Line(Code.EVENTS, {"n": len(scores)}, event_points),
+        Line(Code.COVERAGE, {"n": len(areas), "factor": per_area}, bonus),
     )
     return EntrantScore(
         entrant_id=entrant_id,

@@ -33,7 +33,10 @@ from events.results import scoring
 from events.results.standings import event_inputs, weights_for
 
 CATEGORIES = (PrizeCategory.COLLECTIVE, PrizeCategory.INDIVIDUAL)
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 1  # of the inputs
+# Of the whole snapshot: 2, breakdown lines as scoring.Line JSON (code, params,
+# value). Format 1 (English sentences) is converted by migration 0004.
+SNAPSHOT_FORMAT = 2
 # Certificate codes: short, unambiguous when read aloud or typed (no 0/O, 1/I).
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -161,12 +164,12 @@ def _ranked_json(r: scoring.Ranked) -> dict:
         "areas": s.areas,
         "priority_weighted_kg": str(s.priority_weighted_kg),
         "last_event_end": s.last_event_end.isoformat() if s.last_event_end else None,
-        "lines": [[line.label, str(line.value)] for line in s.lines],
+        "lines": [line.to_json() for line in s.lines],
         "events": [
             {
                 "event_id": e.event_id,
                 "points": str(e.points),
-                "lines": [[line.label, str(line.value)] for line in e.lines],
+                "lines": [line.to_json() for line in e.lines],
             }
             for e in s.events
         ],
@@ -226,7 +229,11 @@ def campaign_freeze(*, campaign: Campaign, actor) -> ResultFreeze:
     return ResultFreeze.objects.create(
         campaign=campaign,
         frozen_by=actor,
-        snapshot={"inputs": inputs, "results": compute(inputs)},
+        snapshot={
+            "format": SNAPSHOT_FORMAT,
+            "inputs": inputs,
+            "results": compute(inputs),
+        },
     )
 
 

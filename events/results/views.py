@@ -34,10 +34,10 @@ from accounts.access import (
 from accounts.roles import Role, has_role
 from events.errors import ContestError
 from events.formatting import CONTEST_TZ, format_vnd
-from events.judging.views import board_line
 from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
 from events.results import scoring
 from events.results.certificates import certificate_pdf
+from events.results.explain import shown
 from events.results.exports import result_rows, results_pdf, results_table, staff_names
 from events.results.services import (
     CATEGORIES,
@@ -294,12 +294,12 @@ def results_page(request, slug: str):
                 "row": row,
                 "amount": _amount(row.amount_vnd),
                 "certificate": certificates.get((category, row.entrant_id)),
-                "lines": [board_line(label, value) for label, value in row.lines],
+                "lines": [shown(line) for line in row.lines],
                 "events": [
                     {
                         "event_id": event.event_id,
                         "points": event.points,
-                        "lines": [board_line(lbl, v) for lbl, v in event.lines],
+                        "lines": [shown(line) for line in event.lines],
                     }
                     for event in row.events
                 ],

@@ -1,6 +1,8 @@
 """Freeze, tie decisions, publication and certificates (service level)."""
 
+import copy
 import datetime as dt
+import importlib
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -288,3 +290,126 @@ def test_erased_entrants_are_never_named_in_public(world):
     a.anonymised_at = timezone.now()
     a.save(update_fields=["anonymised_at"])
     assert public_name(freeze, a.pk) == f"Đội thi #{a.pk}"
+
+
+# --- breakdown lines: one shape, and frozen snapshots of format 1 ----------------
+
+MIGRATION = importlib.import_module(
+    "events.migrations.0004_freeze_breakdown_lines_as_codes"
+)
+
+
+def line_keys(body: dict) -> list[set]:
+    """The keys of every breakdown line of a leaderboard response."""
+    return [
+        set(line)
+        for row in body["results"]
+        for line in row["breakdown"]["lines"]
+        + [x for event in row["breakdown"]["events"] for x in event["lines"]]
+    ]
+
+
+def test_breakdown_lines_have_one_documented_shape_in_both_leaderboards(
+    world, api_client
+):
+    from django.urls import reverse
+
+    from events.results.serializers import BreakdownLineSerializer
+
+    campaign, organiser, judge, secretary = world
+    team(campaign, organiser, judge, 1, "100")
+    url = reverse("api:events-api:leaderboard", args=[campaign.slug])
+    api_client.force_authenticate(judge)
+    jury = api_client.get(url).json()
+    campaign_freeze(campaign=campaign, actor=organiser)
+    results_publish(campaign=campaign, actor=secretary)
+    api_client.force_authenticate(None)
+    public = api_client.get(url).json()
+    documented = set(BreakdownLineSerializer().fields)
+    assert documented == {"code", "params", "value", "kind", "text"}
+    assert line_keys(jury) and all(keys == documented for keys in line_keys(jury))
+    assert line_keys(public) == line_keys(jury)
+    # The same lines, computed live or read from the snapshot.
+    assert public["results"][0]["breakdown"] == {
+        "lines": jury["results"][0]["breakdown"]["lines"],
+        "events": [
+            {key: event[key] for key in ("event", "points", "lines")}
+            for event in jury["results"][0]["breakdown"]["events"]
+        ],
+    }
+    other = public["results"][0]["breakdown"]["events"][0]["lines"][2]
+    assert other == {
+        "code": "other",
+        "params": {"kg": "100.00", "factor": "1.0"},
+        "value": "100.00",
+        "kind": "points",
+        "text": "Rác khác và chưa phân loại 100,00 kg × 1,0 điểm/kg",
+    }
+    english = api_client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert english["results"][0]["breakdown"]["events"][0]["lines"][2]["text"] == (
+        "Other and unsorted waste 100.00 kg × 1.0 points/kg"
+    )
+
+
+def test_the_schema_documents_the_breakdown_line(db, client):
+    from django.urls import reverse
+
+    schema = client.get(reverse("schema"), HTTP_ACCEPT="application/json").json()
+    line = schema["components"]["schemas"]["BreakdownLine"]
+    assert set(line["properties"]) == {"code", "params", "value", "kind", "text"}
+    board = schema["paths"]["/api/v1/campaigns/{slug}/leaderboard/"]["get"]
+    assert board["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Leaderboard"
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "params"),
+    [
+        ("plastic 40.50 kg x 3.0", "plastic", {"kg": "40.50", "factor": "3.0"}),
+        ("water hyacinth 0 kg x 1", "water_hyacinth", {"kg": "0", "factor": "1"}),
+        ("other 9.5 kg x 1.0", "other", {"kg": "9.5", "factor": "1.0"}),
+        ("priority hotspot x 1.5", "priority", {"factor": "1.5"}),
+        ("estimated weight x 0.8", "estimated", {"factor": "0.8"}),
+        ("rejected", "rejected", {}),
+        ("not reviewed yet", "not_reviewed", {}),
+        ("3 events", "events", {"n": 3}),
+        ("2 areas x 20", "coverage", {"n": 2, "factor": "20"}),
+    ],
+)
+def test_format_1_sentences_become_codes_and_back(sentence, code, params):
+    line = MIGRATION.line_from_sentence([sentence, "1.5"])
+    assert line == {"code": code, "params": params, "value": "1.5"}
+    assert MIGRATION.line_to_sentence(line) == [sentence, "1.5"]
+
+
+def test_an_unknown_format_1_sentence_stops_the_migration():
+    with pytest.raises(ValueError, match="hand-written"):
+        MIGRATION.line_from_sentence(["hand-written note", "0"])
+
+
+def test_format_1_snapshots_are_migrated_to_format_2_and_read_as_before(world):
+    from django.apps import apps
+
+    from events.models import ResultFreeze
+
+    campaign, organiser, judge, secretary = world
+    team(campaign, organiser, judge, 1, "100")
+    team(campaign, organiser, judge, 2, "50")
+    freeze = campaign_freeze(campaign=campaign, actor=organiser)
+    current = copy.deepcopy(freeze.snapshot)
+    assert current["format"] == 2
+    # Format 1, as freezes were stored before (the demo's 2024 results among them).
+    old = MIGRATION.convert(copy.deepcopy(current), MIGRATION.line_to_sentence, 1)
+    ResultFreeze.objects.filter(pk=freeze.pk).update(snapshot=old)
+    stored = ResultFreeze.objects.get(pk=freeze.pk).snapshot
+    assert "format" not in stored
+    assert stored["results"]["collective"]["ranking"][0]["lines"] == [
+        ["1 events", "100.00"],
+        ["1 areas x 20.0", "20.00"],
+    ]
+    MIGRATION.forwards(apps, None)
+    MIGRATION.forwards(apps, None)  # re-runnable: format 2 is left alone
+    assert ResultFreeze.objects.get(pk=freeze.pk).snapshot == current
+    MIGRATION.backwards(apps, None)
+    assert ResultFreeze.objects.get(pk=freeze.pk).snapshot == stored

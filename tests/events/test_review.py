@@ -31,6 +31,7 @@ from events.models import (
     EventDecision,
     EventStatus,
 )
+from events.results.services import campaign_freeze
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 
@@ -347,7 +348,11 @@ def test_review_list_filters_by_status_entrant_and_area(contest, client):
     assert "Chấm</a>" in html and review_url(contest["event"]) in html
 
 
-# --- the decision API -----------------------------------------------------------
+# --- the decision API: POST /review/ decides, GET /decisions/ is the audit trail ---
+
+
+def review_api_url(event) -> str:
+    return reverse("api:events-api:event-review", args=[event.pk])
 
 
 def decisions_url(event) -> str:
@@ -358,12 +363,12 @@ def test_api_records_decisions_and_returns_the_trail_in_order(contest, api_clien
     event, judge = contest["event"], contest["judge"]
     api_client.force_authenticate(judge)
     first = api_client.post(
-        decisions_url(event),
+        review_api_url(event),
         {
-            "verdict": "adjust",
-            "weight_kg": "42.5",
-            "plastic_kg": "40",
-            "method": "measured",
+            "decision": "adjust",
+            "verified_weight_kg": "42.5",
+            "verified_breakdown": {"plastic_kg": "40"},
+            "verified_method": "measured",
             "reason": "Cân lại tại điểm tập kết",
         },
         format="json",
@@ -372,10 +377,11 @@ def test_api_records_decisions_and_returns_the_trail_in_order(contest, api_clien
     body = first.json()
     assert body["verdict"] == "adjust" and body["judge"] == "bgk"
     assert body["verified"]["weight_kg"] == "42.50"
+    assert body["verified"]["plastic_kg"] == "40.00"
     assert body["before"]["weight_kg"] == "50.00"
     assert body["after"]["status"] == "adjusted"
     second = api_client.post(
-        decisions_url(event), {"verdict": "approve"}, format="json"
+        review_api_url(event), {"decision": "approve"}, format="json"
     )
     assert second.status_code == 201
     event.refresh_from_db()
@@ -391,17 +397,27 @@ def test_api_records_decisions_and_returns_the_trail_in_order(contest, api_clien
     assert trail.json()[1]["verified"]["weight_kg"] == "42.50"  # kept on approve
 
 
+def test_decisions_endpoint_only_lists(contest, api_client):
+    """One endpoint decides (/review/); the audit trail's URL does not."""
+    api_client.force_authenticate(contest["judge"])
+    response = api_client.post(
+        decisions_url(contest["event"]), {"verdict": "approve"}, format="json"
+    )
+    assert response.status_code == 405
+    assert not EventDecision.objects.exists()
+
+
 def test_api_refuses_residents_and_organisers_deciding(contest, api_client):
     event = contest["event"]
     api_client.force_authenticate(contest["rep"])
     assert api_client.get(decisions_url(event)).status_code == 403
-    refused = api_client.post(decisions_url(event), {"verdict": "approve"})
+    refused = api_client.post(review_api_url(event), {"decision": "approve"})
     assert refused.status_code == 403
     assert refused.json()["error"]["code"]
     api_client.force_authenticate(contest["organiser"])
     assert (
         api_client.post(
-            decisions_url(event), {"verdict": "approve"}, format="json"
+            review_api_url(event), {"decision": "approve"}, format="json"
         ).status_code
         == 403
     )
@@ -413,37 +429,61 @@ def test_api_refuses_a_conflicted_judge(contest, api_client):
     ConflictDeclaration.objects.create(judge=judge, entrant=contest["entrant"])
     api_client.force_authenticate(judge)
     response = api_client.post(
-        decisions_url(contest["event"]), {"verdict": "approve"}, format="json"
+        review_api_url(contest["event"]), {"decision": "approve"}, format="json"
     )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "conflict_of_interest"
     assert not EventDecision.objects.exists()
 
 
+def test_api_refuses_decisions_once_results_are_frozen(contest, api_client):
+    campaign_freeze(campaign=contest["campaign"], actor=contest["organiser"])
+    api_client.force_authenticate(contest["judge"])
+    response = api_client.post(
+        review_api_url(contest["event"]),
+        {"decision": "reject", "reason": "Muộn"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "frozen"
+    assert not EventDecision.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("payload", "field"),
     [
-        ({"verdict": "reject", "reason": ""}, "reason"),
+        ({"decision": "reject", "reason": ""}, "reason"),
         (
             {
-                "verdict": "adjust",
-                "weight_kg": "10",
-                "plastic_kg": "8",
-                "other_kg": "5",
-                "method": "measured",
+                "decision": "adjust",
+                "verified_weight_kg": "10",
+                "verified_breakdown": {"plastic_kg": "8", "other_kg": "5"},
+                "verified_method": "measured",
                 "reason": "Cân lại",
             },
-            "breakdown",
+            "verified_breakdown",
         ),
-        ({"verdict": "maybe"}, "verdict"),
-        ({"verdict": "adjust", "reason": "x", "method": "measured"}, "weight_kg"),
+        ({"decision": "maybe"}, "decision"),
+        (
+            {"decision": "adjust", "reason": "x", "verified_method": "measured"},
+            "verified_weight_kg",
+        ),
+        (
+            {
+                "decision": "adjust",
+                "reason": "x",
+                "verified_weight_kg": "10",
+                "verified_breakdown": {"plastic_kg": "nhiều"},
+            },
+            "verified_breakdown.plastic_kg",
+        ),
     ],
 )
 def test_api_bad_decisions_are_400_naming_the_field(
     contest, api_client, payload, field
 ):
     api_client.force_authenticate(contest["judge"])
-    response = api_client.post(decisions_url(contest["event"]), payload, format="json")
+    response = api_client.post(review_api_url(contest["event"]), payload, format="json")
     assert response.status_code == 400
     assert response.json()["error"]["field"] == field
     assert not EventDecision.objects.exists()
@@ -452,6 +492,13 @@ def test_api_bad_decisions_are_400_naming_the_field(
 def test_api_unknown_event_is_404(contest, api_client):
     api_client.force_authenticate(contest["judge"])
     response = api_client.get(reverse("api:events-api:event-decisions", args=[99999]))
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    response = api_client.post(
+        reverse("api:events-api:event-review", args=[99999]),
+        {"decision": "approve"},
+        format="json",
+    )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
 
@@ -533,12 +580,12 @@ def test_leaderboard_ranks_priority_first_and_weighed_above_estimated(
         "amount": "3.000.000 ₫",
     }
     assert any(
-        "điểm nóng ưu tiên" in line["label"]
+        "điểm nóng ưu tiên" in line["text"]
         for line in first["breakdown"]["events"][0]["lines"]
     )
     # A rejected event counts nothing: 500 kg, zero points, no prize.
     assert Decimal(rejected["score"]) == 0 and rejected["prize"] is None
-    assert rejected["breakdown"]["events"][0]["lines"][0]["label"].startswith(
+    assert rejected["breakdown"]["events"][0]["lines"][0]["text"].startswith(
         "Bị Ban Giám khảo loại"
     )
     assert [r["entrant"]["name"] for r in individual] == [
@@ -560,7 +607,7 @@ def test_unreviewed_events_count_zero(contest, api_client):
     assert [(r["entrant"]["name"], Decimal(r["score"])) for r in results] == [
         ("Đội Sông Hương", Decimal(0))
     ]
-    assert results[0]["breakdown"]["events"][0]["lines"][0]["label"] == (
+    assert results[0]["breakdown"]["events"][0]["lines"][0]["text"] == (
         "Chưa được chấm: 0 điểm"
     )
 

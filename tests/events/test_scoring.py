@@ -4,10 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import formats, translation
 
 from events.defaults import scoring_defaults
+from events.results import explain
 from events.results.scoring import (
+    Code,
     EventInput,
+    Line,
     PrizeSlot,
     allocate,
     entrant_score,
@@ -73,9 +77,13 @@ def test_breakdown_explains_every_factor():
     lines = event_score(
         ev(kg=10, plastic=10, priority=True, method="estimated"), W
     ).lines
-    labels = " | ".join(line.label for line in lines)
-    assert "plastic 10 kg x 3.0" in labels
-    assert "priority hotspot x 1.5" in labels and "estimated weight x 0.8" in labels
+    assert [(line.code, line.params, line.value) for line in lines] == [
+        (Code.PLASTIC, {"kg": Decimal(10), "factor": Decimal("3.0")}, Decimal(30)),
+        (Code.WATER_HYACINTH, {"kg": 0, "factor": Decimal("1.0")}, Decimal(0)),
+        (Code.OTHER, {"kg": 0, "factor": Decimal("1.0")}, Decimal(0)),
+        (Code.PRIORITY, {"factor": Decimal("1.5")}, Decimal("1.5")),
+        (Code.ESTIMATED, {"factor": Decimal("0.8")}, Decimal("0.8")),
+    ]
 
 
 def test_entrant_adds_events_and_a_bonus_per_distinct_area():
@@ -205,22 +213,89 @@ def test_six_individual_entrants_share_exactly_five_prizes():
     assert 1 not in {a.entrant_id for a in allocation.awards}
 
 
-def test_every_breakdown_line_has_a_vietnamese_wording():
-    """scoring.py writes its lines in plain English; the pages translate them by
-    shape (events.judging.views.LINE_SHAPES). A wording change there must fail here
-    instead of showing English on a page."""
-    from django.utils import translation
-
-    from events.judging.views import board_line
-
+def every_kind_of_line() -> list[Line]:
+    """Lines of an entrant whose events between them use every line code."""
     events = [
         ev(1, kg=100, plastic=40, hyacinth=30, priority=True, method="estimated"),
         ev(2, kg=10, verdict="reject"),
         ev(3, kg=10, verdict=None),
     ]
     score = entrant_score(1, events, W)
-    lines = [line for e in score.events for line in e.lines] + list(score.lines)
+    return [line for e in score.events for line in e.lines] + list(score.lines)
+
+
+def test_scoring_explains_itself_with_every_code():
+    assert {line.code for line in every_kind_of_line()} == set(Code)
+
+
+@pytest.mark.parametrize("line", every_kind_of_line(), ids=lambda line: line.code)
+def test_every_breakdown_line_is_worded_in_vietnamese_and_english(line):
+    """A code without a wording, a placeholder left unfilled or a missing English
+    translation fails here instead of reaching a page."""
+    wording = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            wording[language] = str(explain.TEXTS[line.code])
+            text = explain.text(line)
+            assert "%" not in text
+            for value in line.params.values():
+                number = formats.number_format(Decimal(value), use_l10n=True)
+                assert number in text
+    assert wording["vi"] != wording["en"], f"no English wording for {line.code}"
+
+
+@pytest.mark.parametrize(
+    ("line", "vi", "en"),
+    [
+        (
+            Line(Code.PLASTIC, {"kg": Decimal("40.50"), "factor": Decimal("3.0")}, 0),
+            "Nhựa 40,50 kg × 3,0 điểm/kg",
+            "Plastic 40.50 kg × 3.0 points/kg",
+        ),
+        (
+            Line(Code.PRIORITY, {"factor": Decimal("1.5")}, Decimal("1.5")),
+            "Làm sạch điểm nóng ưu tiên: nhân 1,5",
+            "Priority hotspot cleaned up: multiplied by 1.5",
+        ),
+        (
+            Line(Code.COVERAGE, {"n": 2, "factor": Decimal(20)}, Decimal(40)),
+            "Thưởng độ phủ: 2 địa bàn × 20 điểm",
+            "Coverage bonus: 2 areas × 20 points",
+        ),
+        (
+            Line(Code.REJECTED, {}, Decimal(0)),
+            "Bị Ban Giám khảo loại: 0 điểm",
+            "Rejected by the Jury: 0 points",
+        ),
+    ],
+)
+def test_lines_are_worded_in_the_active_language(line, vi, en):
     with translation.override("vi"):
-        for line in lines:
-            shown = board_line(line.label, line.value).label
-            assert shown != line.label, f"no Vietnamese wording for {line.label!r}"
+        assert explain.text(line) == vi
+    with translation.override("en"):
+        assert explain.text(line) == en
+
+
+def test_shown_lines_round_points_and_keep_factors():
+    plastic = Line(Code.PLASTIC, {"kg": Decimal("0.33"), "factor": Decimal("3.0")}, 0)
+    plastic = Line(plastic.code, plastic.params, Decimal("0.990"))
+    factor = Line(Code.ESTIMATED, {"factor": Decimal("0.8")}, Decimal("0.8"))
+    with translation.override("vi"):
+        assert explain.shown(plastic).as_json() == {
+            "code": "plastic",
+            "params": {"kg": "0.33", "factor": "3.0"},
+            "value": "0.99",
+            "kind": "points",
+            "text": "Nhựa 0,33 kg × 3,0 điểm/kg",
+        }
+        assert explain.shown(factor).as_json()["value"] == "0.8"
+        assert explain.shown(factor).kind == "multiplier"
+
+
+def test_a_line_survives_json_exactly():
+    for line in every_kind_of_line():
+        assert Line.from_json(line.to_json()) == Line(
+            line.code,
+            {k: v if isinstance(v, int) else str(v) for k, v in line.params.items()},
+            line.value,
+        )
