@@ -1,7 +1,7 @@
-"""Who may do what: the role sets, the page decorators, the API permissions.
+"""Who may do what: role sets, page decorators, API permissions, admin access.
 
-One home for access rules, so a page, its API and its export agree on who gets in.
-Pages send anonymous visitors to log in and refuse others with 403; APIs answer
+One home for access rules, so a page, its API, its export and the admin agree on
+who gets in. Pages send anonymous visitors to log in and refuse others with 403; APIs answer
 with DRF permissions carrying a Vietnamese message. Pages that show personal data
 are sent with `no_store`.
 """
@@ -126,3 +126,35 @@ class IsJury(_RolePermission):
 class IsJudge(_RolePermission):
     message = _("Chỉ Ban Giám khảo được chấm sự kiện.")
     roles = (Role.JUDGE,)
+
+
+# --- the admin ---------------------------------------------------------------------
+
+
+class RoleAdminMixin:
+    """Let users with one of `admin_roles` view and change the model in the admin."""
+
+    admin_roles: tuple[str, ...] = ADMIN_ROLES
+    can_add = True
+    can_delete = False
+
+    def _allowed(self, request) -> bool:
+        return has_any_role(request.user, self.admin_roles)
+
+    def has_module_permission(self, request):
+        return self._allowed(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request) or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request) or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return (self.can_add and self._allowed(request)) or super().has_add_permission(
+            request
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = self.can_delete and self._allowed(request)
+        return allowed or super().has_delete_permission(request, obj)

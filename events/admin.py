@@ -7,7 +7,7 @@ from django.contrib.gis import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_access import RoleAdminMixin
+from accounts.access import RoleAdminMixin
 from accounts.roles import Role, has_role
 from events.campaigns.forms import check_weights
 from events.campaigns.services import (

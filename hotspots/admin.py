@@ -1,6 +1,6 @@
 from django.contrib.gis import admin
 
-from accounts.admin_access import RoleAdminMixin
+from accounts.access import RoleAdminMixin
 
 from .models import Hotspot, HotspotHistory, HotspotPhoto, ReporterContact, SizeClass
 
