@@ -158,3 +158,30 @@ class RoleAdminMixin:
     def has_delete_permission(self, request, obj=None):
         allowed = self.can_delete and self._allowed(request)
         return allowed or super().has_delete_permission(request, obj)
+
+
+class RoleInlineMixin:
+    """RoleAdminMixin for inlines: what users with `admin_roles` may do in them.
+
+    (Inlines check permissions on their own model, and their add check takes obj.)
+    """
+
+    admin_roles: tuple[str, ...] = ADMIN_ROLES
+    role_can: frozenset[str] = frozenset({"view"})
+
+    def _may(self, request, action: str) -> bool:
+        return action in self.role_can and has_any_role(request.user, self.admin_roles)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "view") or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = self._may(request, "change")
+        return allowed or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may(request, "add") or super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = self._may(request, "delete")
+        return allowed or super().has_delete_permission(request, obj)

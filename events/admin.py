@@ -7,8 +7,8 @@ from django.contrib.gis import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import RoleAdminMixin
-from accounts.roles import Role, has_role
+from accounts.access import RoleAdminMixin, RoleInlineMixin
+from accounts.roles import Role
 from events.campaigns.forms import check_weights
 from events.campaigns.services import (
     CAMPAIGN_EDITABLE,
@@ -75,35 +75,6 @@ class CampaignForm(forms.ModelForm):
         """Return the fields for campaign_create, or campaign_update (no slug)."""
         names = CAMPAIGN_FIELDS if self.instance.pk is None else CAMPAIGN_EDITABLE
         return {name: self.cleaned_data[name] for name in names if name in self.fields}
-
-
-class RoleInlineMixin:
-    """RoleAdminMixin for inlines: what users with `admin_roles` may do in them.
-
-    (Inlines check permissions on their own model, and their add check takes obj.)
-    """
-
-    admin_roles: tuple[str, ...] = (Role.ORGANISER, Role.HELPER)
-    role_can: frozenset[str] = frozenset({"view"})
-
-    def _may(self, request, action: str) -> bool:
-        return action in self.role_can and any(
-            has_role(request.user, role) for role in self.admin_roles
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return self._may(request, "view") or super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = self._may(request, "change")
-        return allowed or super().has_change_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return self._may(request, "add") or super().has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = self._may(request, "delete")
-        return allowed or super().has_delete_permission(request, obj)
 
 
 EDIT_ALL = frozenset({"view", "change", "add", "delete"})
