@@ -1,6 +1,6 @@
 """Hexagon coverage, coverage gaps and Gi* clusters as GeoJSON (public, read-only).
 
-Thin views: events.analytics_hex reads the points, maps.hexagons and
+Thin views: maps.selectors reads the points, maps.hexagons and
 maps.clusters compute. Only public facts leave here: cell counts, and for gaps
 the hotspot's id, category, size, priority and distance to the nearest cleanup
 (no reporter, no description, no photo).
@@ -18,13 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError, query_choice, query_int
-from events.analytics_hex import (
+from events.campaigns.selectors import campaign_by_slug, current_campaign
+from events.models import Campaign
+from maps.selectors import (
     data_version,
     event_points,
     hotspot_points,
 )
-from events.campaigns.selectors import campaign_by_slug, current_campaign
-from events.models import Campaign
 
 from . import clusters, hexagons
 

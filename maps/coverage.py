@@ -1,6 +1,6 @@
 """Coverage choropleth from plain data: metrics, classes, colours, layer, legend.
 
-No ORM here: views pass `AreaMetrics` rows (events.analytics_coverage) and each
+No ORM here: views pass `AreaMetrics` rows (maps.selectors) and each
 area's simplified outline as a GeoJSON dict.
 """
 

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError
-from events.analytics_coverage import area_metrics, area_outlines_geojson
 from events.campaigns.selectors import campaign_by_slug, current_campaign
 from events.models import Campaign
 from geo.selectors import area_levels
+from maps.selectors import area_metrics, area_outlines_geojson
 
 from .coverage import feature_collection
 

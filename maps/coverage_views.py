@@ -7,12 +7,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from config.api import ApiError
-from events.analytics_coverage import (
+from geo.selectors import area_levels
+from maps.selectors import (
     area_metrics,
     area_outlines_geojson,
     coverage_campaigns,
 )
-from geo.selectors import area_levels
 
 from .assets import make_map, render_parts
 from .coverage import (

@@ -18,8 +18,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
-from events import analytics_maps as data
-from events.analytics_coverage import area_metrics
+from maps import selectors as data
+from maps.selectors import area_metrics
 
 from .public_views import _chosen_campaign, public_map_context, roles_required
 

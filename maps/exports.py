@@ -1,7 +1,7 @@
 """Public open-data exports: /exports/<dataset>.<fmt>.
 
 Datasets: hotspots (public statuses, public fields), events (public event fields
-of a campaign), coverage (events.analytics_coverage.area_metrics with outlines).
+of a campaign), coverage (maps.selectors.area_metrics with outlines).
 Formats: CSV (UTF-8 with BOM) and Excel through events.campaigns.exports' writers;
 GeoJSON, GeoPackage and KML through geopandas/pyogrio, written to a temporary
 file and streamed. Coordinates lon/lat in WGS84 (EPSG:4326, which KML requires);
@@ -30,12 +30,12 @@ from django.views.decorators.http import require_GET
 from shapely.geometry import Point, shape
 
 from config.api import ApiError
-from events.analytics_coverage import area_metrics, area_outlines_geojson
 from events.campaigns.exports import Table, to_csv, to_xlsx
 from events.cleanups.selectors import event_list
 from events.cleanups.serializers import public_entrant_name
 from geo.models import AdminArea
 from hotspots.models import PUBLIC_STATUSES, Hotspot
+from maps.selectors import area_metrics, area_outlines_geojson
 
 from .coverage import METRICS
 from .coverage_apis import campaign_param, coverage_params

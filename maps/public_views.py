@@ -1,6 +1,6 @@
 """Map pages: the public hotspot map, the IOC heatmap, a team's coverage for the jury.
 
-Views read through events.analytics_maps and draw with maps.layers; every user
+Views read through maps.selectors and draw with maps.layers; every user
 string that reaches a tooltip goes through maps.layers.popup_html.
 """
 
@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role, has_role
-from events import analytics_maps as data
 from events.campaigns.selectors import current_campaign
 from events.models import Campaign, EventStatus
 from hotspots.models import PUBLIC_STATUSES, Category, Status
+from maps import selectors as data
 from maps.assets import make_map, render_parts
 from maps.layers import (
     STATUS_DASH,
