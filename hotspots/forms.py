@@ -6,11 +6,9 @@ They check the shape of the input only; the lifecycle rules live in services.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PUBLIC_STATUSES, Category, SizeClass, Status
+from .models import ATTENTION_STATUSES, PUBLIC_STATUSES, Category, SizeClass, Status
 
 REASON_MAX_LENGTH = 2000
-# The queue's default view: what waits for an organiser's decision.
-ATTENTION_STATUSES = (Status.REPORTED, Status.REOPENED)
 QUEUE_ALL = "all"
 
 

@@ -39,6 +39,7 @@ from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
 from accounts.roles import Role, has_role
 from events.cleanups.services import CONTEST_TZ, activity_end_at
 from events.models import (
+    VERIFIED_EVENT_STATUSES,
     Campaign,
     CleanupEvent,
     Entrant,
@@ -49,6 +50,7 @@ from events.models import (
 from geo.models import AdminArea
 from geo.spatial import WGS84
 from hotspots.models import (
+    DISMISSED_STATUSES,
     OPEN_STATUSES,
     PUBLIC_STATUSES,
     Hotspot,
@@ -56,11 +58,6 @@ from hotspots.models import (
     Status,
 )
 
-# Events whose current decision's figures count as verified kilograms (as
-# maps.selectors: approved and adjusted events).
-VERIFIED_EVENT = (EventStatus.APPROVED, EventStatus.ADJUSTED)
-# Reports that are not pollution (refused, or merged into another report).
-NOT_POLLUTION = (Status.REJECTED, Status.DUPLICATE)
 HEAT_SOURCES = ("hotspots", "cleanups")
 # The first heat grid tried when there are too many points (~530 m at Huế);
 # doubled until the cells fit under the point limit.
@@ -238,12 +235,12 @@ def _heat_queryset(source: str, start: dt.date | None, end: dt.date | None):
     """Return (queryset, weight expression in kg, geometry field) for a source."""
     if source == "cleanups":
         queryset = CleanupEvent.objects.filter(
-            status__in=VERIFIED_EVENT, current_decision__isnull=False
+            status__in=VERIFIED_EVENT_STATUSES, current_decision__isnull=False
         )
         weight = Cast("current_decision__verified_weight_kg", FloatField())
         when = "started_at"
     else:
-        queryset = Hotspot.objects.exclude(status__in=NOT_POLLUTION)
+        queryset = Hotspot.objects.exclude(status__in=DISMISSED_STATUSES)
         # The middle of the size class's range, as the priority score assumes.
         weight = (
             Cast("size_class__min_kg", FloatField())
@@ -391,7 +388,7 @@ def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
         decision = row.current_decision
         verified = (
             decision.verified_weight_kg
-            if decision is not None and row.status in VERIFIED_EVENT
+            if decision is not None and row.status in VERIFIED_EVENT_STATUSES
             else None
         )
         events.append(
@@ -459,7 +456,7 @@ class Headline:
 
 def _campaign_hotspots(campaign: Campaign) -> QuerySet[Hotspot]:
     """Reports filed during the campaign's activity window (Huế local days)."""
-    return Hotspot.objects.exclude(status__in=NOT_POLLUTION).filter(
+    return Hotspot.objects.exclude(status__in=DISMISSED_STATUSES).filter(
         created_at__gte=_day_start(campaign.activity_start),
         created_at__lt=_day_start(campaign.activity_end + dt.timedelta(days=1)),
     )
@@ -481,7 +478,7 @@ def headline(campaign: Campaign) -> Headline:
     the jury has not rejected; verified kg of approved and adjusted events;
     participations in those events; approved entrants.
     """
-    hotspots = Hotspot.objects.exclude(status__in=NOT_POLLUTION).aggregate(
+    hotspots = Hotspot.objects.exclude(status__in=DISMISSED_STATUSES).aggregate(
         reports=Count("id"),
         verified=Count("id", filter=Q(status__in=PUBLIC_STATUSES)),
         priority=Count("id", filter=Q(priority=True)),
@@ -492,7 +489,7 @@ def headline(campaign: Campaign) -> Headline:
         n=Count("id"),
         kg=Sum(
             "current_decision__verified_weight_kg",
-            filter=Q(status__in=VERIFIED_EVENT),
+            filter=Q(status__in=VERIFIED_EVENT_STATUSES),
         ),
     )
     participants = Participant.objects.filter(event__in=events).count()
@@ -522,7 +519,7 @@ def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
     )
     kilograms = dict(
         _campaign_events(campaign)
-        .filter(status__in=VERIFIED_EVENT, current_decision__isnull=False)
+        .filter(status__in=VERIFIED_EVENT_STATUSES, current_decision__isnull=False)
         .annotate(day=TruncDate("started_at", tzinfo=CONTEST_TZ))
         .values("day")
         .annotate(kg=Sum("current_decision__verified_weight_kg"))
@@ -559,9 +556,6 @@ def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
 #     events only (a submitted event has no verified figure yet);
 #   * participants: participations (one per person per event) in those events;
 #   * active_entrants: distinct entrants with at least one of those events.
-
-NOT_COUNTED_HOTSPOT = (Status.REJECTED, Status.DUPLICATE)
-VERIFIED_HOTSPOT = (Status.VERIFIED, Status.CLEANED, Status.REOPENED)
 
 
 @dataclass(frozen=True)
@@ -663,12 +657,12 @@ def area_metrics(*, campaign: Campaign, level: str) -> list[AreaMetrics]:
     """
     params = {
         "level": level,
-        "verified": [str(s) for s in VERIFIED_HOTSPOT],
+        "verified": [str(s) for s in PUBLIC_STATUSES],
         "cleaned": str(Status.CLEANED),
-        "not_counted": [str(s) for s in NOT_COUNTED_HOTSPOT],
+        "not_counted": [str(s) for s in DISMISSED_STATUSES],
         "campaign": campaign.pk,
         "rejected": str(EventStatus.REJECTED),
-        "verified_event": [str(s) for s in VERIFIED_EVENT],
+        "verified_event": [str(s) for s in VERIFIED_EVENT_STATUSES],
     }
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
@@ -750,9 +744,6 @@ def coverage_campaigns() -> list[Campaign]:
 #   are not public facts yet) reported before the end of the campaign's activity
 #   window. Hotspots carry no campaign: the ones known by the campaign's last day
 #   are the ones it could have cleaned. "Open" is the hotspot's current status.
-
-# Events whose figures the jury accepted (approved as is, or with adjusted figures).
-VERIFIED_EVENT_STATUSES = (EventStatus.APPROVED, EventStatus.ADJUSTED)
 
 
 class HotspotPoint(NamedTuple):
