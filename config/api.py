@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ClientError
 
@@ -113,6 +112,11 @@ class ApiError(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Render every API error as {"error": {"code", "message", "field", "fields"}}."""
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES, which names
+    # this module, so importing it at the top fails when this module loads first
+    # (the query parsers are imported by filters and pages, not only by APIs).
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     if isinstance(exc, ClientError):
         exc = ApiError(exc.message, code=exc.code, field=exc.field, status=exc.status)
     elif isinstance(exc, RequestDataTooBig):
