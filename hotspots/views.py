@@ -38,9 +38,9 @@ from maps.layers import (
 )
 
 from . import selectors, services
+from .filters import HotspotListFilter
 from .forms import (
     CorrectForm,
-    HotspotFilterForm,
     MergeForm,
     PriorityForm,
     QueueFilterForm,
@@ -176,12 +176,15 @@ def organiser_required(view: Callable) -> Callable:
 @require_http_methods(["GET", "HEAD"])
 def hotspot_list_page(request):
     """List the public hotspots, highest score first, on a map and as cards."""
-    areas = list(area_list(level=DISTRICT_LEVEL).defer("geom", "parent__geom"))
-    form = HotspotFilterForm(request.GET or None, areas=areas)
+    areas = area_list(level=DISTRICT_LEVEL).values_list("id", "name")
     # Only public statuses here, even for organisers and reporters (they have
     # the queue and their follow links).
-    filters = form.filters()
-    queryset = selectors.hotspot_list(user=request.user, **filters).public()
+    filters = HotspotListFilter(
+        request.GET or None,
+        queryset=selectors.hotspot_list(user=request.user).public(),
+        areas=list(areas),
+    )
+    queryset = filters.qs
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     hotspots = _decorate(page.object_list)
 
@@ -192,8 +195,8 @@ def hotspot_list_page(request):
     if bounds:
         fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
     context = {
-        "form": form,
-        "filtered": bool(filters),
+        "form": filters.form,
+        "filtered": bool(filters.active()),
         "page_obj": page,
         "hotspots": hotspots,
         "total": page.paginator.count,

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from functools import wraps
 
 import folium
-from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -49,8 +48,6 @@ from maps.layers import (
 PUBLIC_CLUSTER_FROM = 150
 PUBLIC_MARKER_CAP = 1000
 HEATMAP_ROLES = (Role.IOC, Role.ORGANISER)
-PRIORITY_CHOICES = [("", gettext_lazy("Tất cả")), ("1", gettext_lazy("Ưu tiên"))]
-PRIORITY_CHOICES.append(("0", gettext_lazy("Không ưu tiên")))
 
 
 def roles_required(*roles: str) -> Callable:
@@ -71,61 +68,6 @@ def roles_required(*roles: str) -> Callable:
 
 
 # --- the public map ------------------------------------------------------------
-
-
-class PublicMapFilterForm(forms.Form):
-    """GET filters of the public map; an invalid value is ignored, never a 500."""
-
-    category = forms.ChoiceField(
-        label=gettext_lazy("Loại"),
-        required=False,
-        choices=[("", gettext_lazy("Tất cả"))] + Category.choices,
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Trạng thái"),
-        required=False,
-        choices=[("", gettext_lazy("Tất cả"))]
-        + [(s.value, s.label) for s in PUBLIC_STATUSES],
-    )
-    priority = forms.ChoiceField(
-        label=gettext_lazy("Mức ưu tiên"), required=False, choices=PRIORITY_CHOICES
-    )
-    area = forms.TypedChoiceField(
-        label=gettext_lazy("Địa bàn"), required=False, coerce=int, empty_value=None
-    )
-    since = forms.DateField(
-        label=gettext_lazy("Từ ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Tất cả"))] + [
-            (str(area.pk), area.name) for area in areas
-        ]
-
-    def filters(self) -> dict:
-        """Return the valid filters as selector keyword arguments."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()  # cleaned_data holds the fields that are valid
-        data_ = self.cleaned_data
-        priority = data_.get("priority")
-        values = {
-            "category": data_.get("category"),
-            "status": data_.get("status"),
-            "priority": {"1": True, "0": False}.get(priority or ""),
-            "area_id": data_.get("area"),
-            "since": data_.get("since"),
-            "until": data_.get("until"),
-        }
-        return {key: value for key, value in values.items() if value not in (None, "")}
 
 
 def _size(point: data.PublicPoint) -> str:
@@ -182,10 +124,8 @@ def _legend() -> dict:
 
 def public_map_context(request) -> dict:
     """Return what /maps/ and /embed/map/ show for the request's filters."""
-    areas = data.districts()
-    form = PublicMapFilterForm(request.GET or None, areas=areas)
-    filters = form.filters()
-    queryset = data.public_hotspots(**filters)
+    filters = data.public_map_filter(request.GET)
+    queryset = filters.qs
     total = queryset.count()
     markers = _public_markers(data.public_points(queryset, limit=PUBLIC_MARKER_CAP))
     clustered = len(markers) > PUBLIC_CLUSTER_FROM
@@ -195,8 +135,8 @@ def public_map_context(request) -> dict:
     if bounds:
         fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
     return {
-        "form": form,
-        "filtered": bool(filters),
+        "form": filters.form,
+        "filtered": bool(filters.active()),
         "map": render_parts(fmap),
         "total": total,
         "shown": len(markers),

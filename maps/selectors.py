@@ -49,6 +49,7 @@ from events.models import (
 )
 from geo.models import AdminArea
 from geo.spatial import WGS84
+from hotspots.filters import PublicMapFilter
 from hotspots.models import (
     DISMISSED_STATUSES,
     OPEN_STATUSES,
@@ -98,32 +99,12 @@ class PublicPoint:
     thumbnail: str  # storage name of the first photo's thumbnail, or ""
 
 
-def public_hotspots(
-    *,
-    category: str | None = None,
-    status: str | None = None,
-    priority: bool | None = None,
-    area_id: int | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> QuerySet[Hotspot]:
-    """Return the public hotspots matching the filters (dates are Huế local days)."""
-    queryset = Hotspot.objects.public()
-    if category:
-        queryset = queryset.filter(category=category)
-    if status:
-        queryset = queryset.filter(status=status)
-    if priority is not None:
-        queryset = queryset.filter(priority=priority)
-    if area_id is not None:
-        queryset = queryset.filter(areas__id=area_id)
-    if since is not None:
-        queryset = queryset.filter(created_at__gte=_day_start(since))
-    if until is not None:
-        queryset = queryset.filter(
-            created_at__lt=_day_start(until + dt.timedelta(days=1))
-        )
-    return queryset
+def public_map_filter(query) -> PublicMapFilter:
+    """Return the public map's filter over the public hotspots (None: unfiltered)."""
+    areas = [(area.pk, area.name) for area in districts()]
+    return PublicMapFilter(
+        query or None, queryset=Hotspot.objects.public(), areas=areas
+    )
 
 
 def public_points(queryset: QuerySet[Hotspot], *, limit: int) -> list[PublicPoint]:
