@@ -1,25 +1,24 @@
 """The database reads of the maps: maps' only module that touches the ORM.
 
-Moved from events.analytics_maps, events.analytics_coverage and
-events.analytics_hex (their docstrings follow, one section each).
-
-Read paths of the map and dashboard pages (maps.public_views, maps.dashboard_views).
-
-Every database read of /maps/, /maps/heatmap/, /maps/entrants/<id>/, /dashboard/
-and /embed/map/ is here; the views turn the plain data returned into layers and
-charts. Counting and summing happen in SQL (GROUP BY), never row by row in Python.
+Views, APIs and exports in maps/ (and the hotspot pages' maps) call these, then
+hand the plain data returned (maps.rows, dataclasses, dicts, lists) to the
+builders: maps.markers, maps.layers, maps.coverage, maps.hexagons,
+maps.clusters, maps.charts. Counting and summing happen in SQL (GROUP BY), never
+row by row in Python. Hotspot and area vocabulary is reused from
+hotspots.querysets/hotspots.filters and geo.selectors, not copied.
 
 Coordinates are WGS84 (lon, lat); heat grid cells are in degrees (at Huế's
 latitude 0.01° is about 1.07 km east-west and 1.11 km north-south).
 """
 
 import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.gis.db.models import MultiPolygonField
+from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.db.models import (
     Count,
@@ -37,6 +36,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
 
 from accounts.roles import Role, has_role
+from events.cleanups.selectors import event_list
+from events.cleanups.serializers import public_entrant_name
 from events.cleanups.services import CONTEST_TZ, activity_end_at
 from events.models import (
     VERIFIED_EVENT_STATUSES,
@@ -48,7 +49,7 @@ from events.models import (
     Participant,
 )
 from geo.models import AdminArea
-from geo.spatial import WGS84
+from geo.selectors import area_list, area_outlines
 from hotspots.filters import PublicMapFilter
 from hotspots.models import (
     DISMISSED_STATUSES,
@@ -58,6 +59,8 @@ from hotspots.models import (
     HotspotPhoto,
     Status,
 )
+
+from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 HEAT_SOURCES = ("hotspots", "cleanups")
 # The first heat grid tried when there are too many points (~530 m at Huế);
@@ -78,124 +81,142 @@ def _y(field: str) -> Func:
     return Func(F(field), function="ST_Y", output_field=FloatField())
 
 
-# --- the public hotspot map ----------------------------------------------------
+# --- hotspot markers and the public hotspot map ----------------------------------
+
+DISTRICT_LEVEL = "district"
+# The fields a marker row reads (maps.rows.HotspotRow), beside lon/lat.
+MARKER_FIELDS = (
+    "id",
+    "category",
+    "status",
+    "score",
+    "priority",
+    "size_class__label",
+    "size_class__label_en",
+    "description",
+    "created_at",
+    "confirmation_count",
+)
 
 
-@dataclass(frozen=True)
-class PublicPoint:
-    """One public hotspot as the public map shows it (no reporter, no contact)."""
-
-    id: int
-    lon: float
-    lat: float
-    category: str
-    status: str
-    priority: bool
-    score: float
-    size_label: str
-    size_label_en: str
-    description: str
-    created_at: dt.datetime
-    thumbnail: str  # storage name of the first photo's thumbnail, or ""
-
-
-def public_map_filter(query) -> PublicMapFilter:
-    """Return the public map's filter over the public hotspots (None: unfiltered)."""
-    areas = [(area.pk, area.name) for area in districts()]
-    return PublicMapFilter(
-        query or None, queryset=Hotspot.objects.public(), areas=areas
+def marker_rows(
+    queryset: QuerySet[Hotspot], *, limit: int, thumbnails: bool = False
+) -> list[HotspotRow]:
+    """Return at most `limit` of the hotspots as marker rows, in the queryset's
+    order (one query; with the first photo's thumbnail when `thumbnails`)."""
+    queryset = queryset.prefetch_related(None).annotate(
+        lon=_x("location"), lat=_y("location")
     )
-
-
-def public_points(queryset: QuerySet[Hotspot], *, limit: int) -> list[PublicPoint]:
-    """Return at most `limit` of the hotspots, highest score first (one query)."""
-    thumbnail = (
-        HotspotPhoto.objects.filter(hotspot=OuterRef("pk"))
-        .order_by("created_at", "id")
-        .values("thumbnail")[:1]
-    )
-    rows = (
-        queryset.annotate(
-            lon=_x("location"), lat=_y("location"), thumb=Subquery(thumbnail)
+    fields = ["lon", "lat", *MARKER_FIELDS]
+    if thumbnails:
+        first_thumbnail = (
+            HotspotPhoto.objects.filter(hotspot=OuterRef("pk"))
+            .order_by("created_at", "id")
+            .values("thumbnail")[:1]
         )
-        .order_by("-score", "-created_at", "id")
-        .values(
-            "id",
-            "lon",
-            "lat",
-            "category",
-            "status",
-            "priority",
-            "score",
-            "size_class__label",
-            "size_class__label_en",
-            "description",
-            "created_at",
-            "thumb",
-        )[:limit]
-    )
+        queryset = queryset.annotate(thumb=Subquery(first_thumbnail))
+        fields.append("thumb")
     return [
-        PublicPoint(
+        HotspotRow(
             id=row["id"],
             lon=row["lon"],
             lat=row["lat"],
             category=row["category"],
             status=row["status"],
-            priority=row["priority"],
             score=row["score"],
+            priority=row["priority"],
             size_label=row["size_class__label"],
             size_label_en=row["size_class__label_en"],
             description=row["description"],
             created_at=row["created_at"],
-            thumbnail=row["thumb"] or "",
+            confirmation_count=row["confirmation_count"],
+            thumbnail=row.get("thumb") or "",
         )
-        for row in rows
+        for row in queryset.values(*fields)[:limit]
     ]
 
 
-def districts(level: str = "district") -> list[AdminArea]:
-    """Return the areas the public map filters by (names only, no boundaries)."""
-    return list(
-        AdminArea.objects.filter(level=level)
-        .only("id", "name", "name_en", "approximate")
-        .order_by("name")
+def hotspot_rows(hotspots: Iterable[Hotspot]) -> list[HotspotRow]:
+    """Return hotspots already loaded as marker rows (no query).
+
+    Reads id, location, category, status, score and priority only (what a page
+    that loaded them with .only(...) has).
+    """
+    return [
+        HotspotRow(
+            id=hotspot.pk,
+            lon=hotspot.location.x,
+            lat=hotspot.location.y,
+            category=hotspot.category,
+            status=hotspot.status,
+            score=hotspot.score,
+            priority=hotspot.priority,
+        )
+        for hotspot in hotspots
+    ]
+
+
+def district_choices() -> list[tuple[int, str]]:
+    """Return (id, name) of the districts the hotspot pages filter by, by name."""
+    return list(area_list(level=DISTRICT_LEVEL).values_list("id", "name"))
+
+
+def public_map_filter(query: Mapping[str, str] | None) -> PublicMapFilter:
+    """Return the public map's filter over the public hotspots (None: unfiltered)."""
+    return PublicMapFilter(
+        query or None, queryset=Hotspot.objects.public(), areas=district_choices()
     )
+
+
+@dataclass(frozen=True)
+class PublicHotspots:
+    total: int  # every match of the filter
+    rows: list[HotspotRow]  # at most the cap, highest score first
+
+
+def public_hotspots(filters: PublicMapFilter, *, limit: int) -> PublicHotspots:
+    """Return the filter's count and its first `limit` hotspots by score (2 queries).
+
+    Invalid filter values are left out (django-filter filters with the valid ones).
+    """
+    queryset = filters.qs
+    rows = marker_rows(
+        queryset.order_by("-score", "-created_at", "id"), limit=limit, thumbnails=True
+    )
+    return PublicHotspots(total=queryset.count(), rows=rows)
 
 
 def any_approximate_area() -> bool:
     return AdminArea.objects.filter(approximate=True).exists()
 
 
-# --- campaigns and their days ----------------------------------------------------
+def area_shapes(*, level: str, ids: QuerySet | None = None) -> list[AreaShape]:
+    """Return a level's areas (those in `ids`, if given) with simplified outlines."""
+    queryset = area_outlines(level=level)
+    if ids is not None:
+        queryset = queryset.filter(id__in=ids)
+    return [
+        AreaShape(
+            id=area.pk,
+            name=area.name,
+            code=area.code,
+            approximate=area.approximate,
+            outline=json.loads(area.outline.json),
+        )
+        for area in queryset
+    ]
+
+
+# --- campaigns ----------------------------------------------------------------------
 
 
 def campaign_choices() -> list[Campaign]:
-    return list(Campaign.objects.order_by("-activity_start", "id"))
+    """Return the campaigns a map or dashboard page can show, latest first."""
+    return list(Campaign.objects.order_by("-activity_start", "-id"))
 
 
-def campaign_days(campaign: Campaign) -> list[dt.date]:
-    """Return every day of the campaign's activity window, first to last."""
-    span = (campaign.activity_end - campaign.activity_start).days
-    return [campaign.activity_start + dt.timedelta(days=i) for i in range(span + 1)]
-
-
-@dataclass(frozen=True)
-class Period:
-    value: str  # the first day, ISO (what the select sends back)
-    start: dt.date
-    end: dt.date  # inclusive
-    index: int  # 1-based day or week of the campaign
-
-
-def campaign_periods(campaign: Campaign, unit: str) -> list[Period]:
-    """Return the campaign's days, or its weeks counted from its first day."""
-    days = campaign_days(campaign)
-    step = 7 if unit == "week" else 1
-    periods = []
-    for index, i in enumerate(range(0, len(days), step), start=1):
-        chunk = days[i : i + step]
-        periods.append(Period(chunk[0].isoformat(), chunk[0], chunk[-1], index))
-    return periods
+def entrant_get(pk: int) -> Entrant | None:
+    return Entrant.objects.select_related("campaign").filter(pk=pk).first()
 
 
 # --- heat ---------------------------------------------------------------------------
@@ -302,18 +323,14 @@ def can_view_entrant_map(user, entrant: Entrant) -> bool:
     return any(has_role(user, role) for role in ENTRANT_MAP_ROLES)
 
 
-def entrant_get(pk: int) -> Entrant | None:
-    return Entrant.objects.select_related("campaign").filter(pk=pk).first()
-
-
 @dataclass(frozen=True)
 class EntrantEvent:
     id: int
     title: str
     lon: float
     lat: float
-    outline: object  # GEOS Polygon or None
-    route: object  # GEOS LineString or None
+    outline: dict | None  # GeoJSON geometry
+    route: dict | None  # GeoJSON geometry
     started_at: dt.datetime
     status: str
     verified_kg: Decimal | None
@@ -323,8 +340,8 @@ class EntrantEvent:
 @dataclass(frozen=True)
 class EntrantCoverage:
     events: list[EntrantEvent]
-    hotspots: list[dict]  # id, lon, lat, category, status
-    areas: list[AdminArea]  # with `outline`, at the campaign's coverage level
+    hotspots: list[HotspotRow]  # the claimed hotspots: id, lon, lat, category, status
+    areas: list[AreaShape]  # at the campaign's coverage level
     event_count: int
     verified_kg: Decimal
     participant_count: int
@@ -378,38 +395,26 @@ def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
                 title=row.title,
                 lon=row.lon,
                 lat=row.lat,
-                outline=row.outline,
-                route=row.route,
+                outline=_geojson(row.outline),
+                route=_geojson(row.route),
                 started_at=row.started_at,
                 status=row.status,
                 verified_kg=verified,
                 participants=row.people or 0,
             )
         )
-    hotspots = list(
-        Hotspot.objects.filter(cleanup_events__in=events_qs)
+    hotspots = [
+        HotspotRow(**row)
+        for row in Hotspot.objects.filter(cleanup_events__in=events_qs)
         .distinct()
         .annotate(lon=_x("location"), lat=_y("location"))
         .values("id", "lon", "lat", "category", "status")
         .order_by("id")
-    )
+    ]
     area_ids = CleanupEvent.areas.through.objects.filter(
         cleanupevent__in=events_qs
     ).values("adminarea_id")
-    areas = list(
-        AdminArea.objects.filter(level=entrant.campaign.coverage_level, id__in=area_ids)
-        .defer("geom")
-        .annotate(
-            # ~50 m simplification, as geo.selectors.area_outlines.
-            outline=Func(
-                F("geom"),
-                Value(0.0005),
-                function="ST_SimplifyPreserveTopology",
-                output_field=MultiPolygonField(srid=WGS84),
-            )
-        )
-        .order_by("name")
-    )
+    areas = area_shapes(level=entrant.campaign.coverage_level, ids=area_ids)
     return EntrantCoverage(
         events=events,
         hotspots=hotspots,
@@ -418,6 +423,10 @@ def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
         verified_kg=sum((e.verified_kg or Decimal(0) for e in events), Decimal(0)),
         participant_count=sum(e.participants for e in events),
     )
+
+
+def _geojson(geometry) -> dict | None:
+    return json.loads(geometry.json) if geometry is not None else None
 
 
 # --- the IOC dashboard ------------------------------------------------------------------
@@ -489,8 +498,11 @@ def headline(campaign: Campaign) -> Headline:
     )
 
 
-def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
-    """Return (day, reports filed, verified kg of events started) per campaign day."""
+def daily_counts(
+    campaign: Campaign,
+) -> tuple[dict[dt.date, int], dict[dt.date, float]]:
+    """Return ({day: reports filed}, {day: verified kg of events started}), days
+    with none left out (maps.charts.daily_series fills them in)."""
     reports = dict(
         _campaign_hotspots(campaign)
         .annotate(day=TruncDate("created_at", tzinfo=CONTEST_TZ))
@@ -506,13 +518,10 @@ def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
         .annotate(kg=Sum("current_decision__verified_weight_kg"))
         .values_list("day", "kg")
     )
-    return [
-        (day, reports.get(day, 0), float(kilograms.get(day) or 0))
-        for day in campaign_days(campaign)
-    ]
+    return reports, {day: float(kg or 0) for day, kg in kilograms.items()}
 
 
-# --- coverage across administrative areas (was events.analytics_coverage) ---
+# --- coverage across administrative areas -------------------------------------------
 #
 # Coverage across administrative areas: the one computation of the per-area numbers.
 #
@@ -537,26 +546,6 @@ def daily_series(campaign: Campaign) -> list[tuple[dt.date, int, float]]:
 #     events only (a submitted event has no verified figure yet);
 #   * participants: participations (one per person per event) in those events;
 #   * active_entrants: distinct entrants with at least one of those events.
-
-
-@dataclass(frozen=True)
-class AreaMetrics:
-    """The coverage numbers of one area for one campaign."""
-
-    area_id: int
-    name: str
-    code: str
-    level: str
-    approximate: bool
-    hotspots_reported: int
-    hotspots_verified: int
-    hotspots_priority: int
-    hotspots_cleaned: int
-    priority_cleaned_share: float | None
-    events: int
-    verified_kg: Decimal
-    participants: int
-    active_entrants: int
 
 
 def _table(model) -> str:
@@ -692,12 +681,6 @@ def area_outlines_geojson(*, level: str) -> dict[int, dict]:
     Simplified (geo.selectors.area_outlines) and written as GeoJSON by PostGIS
     with 6 decimals (~0.1 m), so a page or API response stays small.
     """
-    import json
-
-    from django.contrib.gis.db.models.functions import AsGeoJSON
-
-    from geo.selectors import area_outlines
-
     rows = (
         area_outlines(level=level)
         .annotate(outline_json=AsGeoJSON("outline", precision=6))
@@ -706,12 +689,7 @@ def area_outlines_geojson(*, level: str) -> dict[int, dict]:
     return {pk: json.loads(text) for pk, text in rows if text}
 
 
-def coverage_campaigns() -> list[Campaign]:
-    """Return the campaigns a coverage page can show, latest first."""
-    return list(Campaign.objects.order_by("-activity_start", "-id"))
-
-
-# --- points for the hexagons and Gi* clusters (was events.analytics_hex) ---
+# --- points for the hexagons and Gi* clusters ----------------------------------------
 #
 # Read paths for the hexagon coverage and the Gi* clusters: plain points, no ORM
 # objects, so that maps.hexagons and maps.clusters stay pure.
@@ -727,34 +705,14 @@ def coverage_campaigns() -> list[Campaign]:
 #   are the ones it could have cleaned. "Open" is the hotspot's current status.
 
 
-class HotspotPoint(NamedTuple):
-    lon: float
-    lat: float
-    estimated_kg: float
-    id: int
-    category: str
-    size: str  # SizeClass.key
-    size_label: str
-    priority: bool
-    is_open: bool
-
-
-class EventPoint(NamedTuple):
-    lon: float
-    lat: float
-    verified_kg: float
-
-
 def hotspot_points(campaign: Campaign) -> list[HotspotPoint]:
     """Return the campaign's public hotspots as plain points (one query)."""
     rows = (
-        Hotspot.objects.filter(
-            status__in=PUBLIC_STATUSES, created_at__lt=activity_end_at(campaign)
-        )
+        Hotspot.objects.public()
+        .filter(created_at__lt=activity_end_at(campaign))
         # Coordinates as floats from PostGIS: building a GEOS point per row costs
         # more than the whole query at 100,000 hotspots.
-        .annotate(lon=Func("location", function="ST_X", output_field=FloatField()))
-        .annotate(lat=Func("location", function="ST_Y", output_field=FloatField()))
+        .annotate(lon=_x("location"), lat=_y("location"))
         .order_by("id")
         .values_list(
             "lon",
@@ -819,6 +777,12 @@ def event_points(campaign: Campaign) -> list[EventPoint]:
     ]
 
 
+def analysis_points(campaign_pk: int) -> tuple[list[HotspotPoint], list[EventPoint]]:
+    """Return the campaign's hotspot points and event points (3 queries)."""
+    campaign = Campaign.objects.get(pk=campaign_pk)
+    return hotspot_points(campaign), event_points(campaign)
+
+
 def data_version(campaign: Campaign) -> str:
     """Return a fingerprint of the rows the hexagon analyses read (for caching).
 
@@ -841,3 +805,94 @@ def data_version(campaign: Campaign) -> str:
             [campaign.pk, campaign.pk],
         )
         return "|".join(str(part) for part in cursor.fetchone())
+
+
+# --- open-data exports (maps.exports) ------------------------------------------------
+#
+# Shaped by the exports' columns: ST_X/ST_Y and the district name are computed in
+# SQL, so a 100,000-row export is one query, not 100,000 model instances.
+
+EXPORT_AREA_LEVEL = "district"
+
+
+def public_hotspot_count() -> int:
+    return Hotspot.objects.public().count()
+
+
+def public_hotspot_export() -> list[dict]:
+    """Return the public hotspots' public fields, newest first (one query).
+
+    Keys: id, category, size, status, priority, score, confirmation_count,
+    recurrence_count, created_at, district (its name, or None), lon, lat.
+    """
+    district = AdminArea.objects.filter(
+        hotspots=OuterRef("pk"), level=EXPORT_AREA_LEVEL
+    ).order_by("id")
+    return list(
+        Hotspot.objects.public()
+        .annotate(
+            size=F("size_class__key"),
+            district=Subquery(district.values("name")[:1]),
+            lon=_x("location"),
+            lat=_y("location"),
+        )
+        .order_by("-created_at", "-id")
+        .values(
+            "id",
+            "category",
+            "size",
+            "status",
+            "priority",
+            "score",
+            "confirmation_count",
+            "recurrence_count",
+            "created_at",
+            "district",
+            "lon",
+            "lat",
+        )
+    )
+
+
+def _campaign_event_list(campaign: Campaign) -> QuerySet[CleanupEvent]:
+    return event_list(campaign_slug=campaign.slug).order_by("started_at", "id")
+
+
+def campaign_event_count(campaign: Campaign) -> int:
+    return _campaign_event_list(campaign).count()
+
+
+def campaign_event_export(campaign: Campaign) -> list[dict]:
+    """Return the campaign's events with their public fields only, oldest first.
+
+    The entrant's name only with its publish consent; `places` are the names of
+    the areas at the campaign's coverage level, sorted. Coordinates unrounded.
+    """
+    rows = []
+    for event in _campaign_event_list(campaign):
+        rows.append(
+            {
+                "id": event.pk,
+                "title": event.title,
+                "entrant_id": event.entrant_id,
+                "entrant": public_entrant_name(event.entrant, event.publish_granted),
+                "status": event.status,
+                "started_at": event.started_at,
+                "ended_at": event.ended_at,
+                "participants": event.participant_count,
+                "weight_kg": event.weight_kg,
+                "weight_method": event.weight_method,
+                "plastic_kg": event.plastic_kg,
+                "water_hyacinth_kg": event.water_hyacinth_kg,
+                "other_kg": event.other_kg,
+                "bags": event.bags,
+                "places": sorted(
+                    a.name
+                    for a in event.areas.all()
+                    if a.level == campaign.coverage_level
+                ),
+                "lon": event.location.x,
+                "lat": event.location.y,
+            }
+        )
+    return rows

@@ -45,7 +45,9 @@ from events.results.standings import campaign_standings
 from geo.models import AdminArea
 from hotspots.models import Hotspot
 from maps.assets import make_map, render_parts
-from maps.layers import HotspotMarker, hotspot_layer, point_layer
+from maps.layers import hotspot_layer, point_layer
+from maps.markers import PRIORITY, hotspot_markers
+from maps.selectors import hotspot_rows
 
 REASON_MAX_LENGTH = 2000
 STATUS_ALL = "all"
@@ -228,24 +230,7 @@ def _evidence_map(event: CleanupEvent, hotspots: list[Hotspot]):
         folium.PolyLine(
             [(y, x) for x, y in event.route.coords], color="#1b7f3b", weight=4
         ).add_to(fmap)
-    markers = [
-        HotspotMarker(
-            lon=hotspot.location.x,
-            lat=hotspot.location.y,
-            category=hotspot.category,
-            score=hotspot.score,
-            priority=hotspot.priority,
-            lines=tuple(
-                line
-                for line in (
-                    f"#{hotspot.pk} · {hotspot.get_category_display()}",
-                    _("Ưu tiên") if hotspot.priority else "",
-                )
-                if line
-            ),
-        )
-        for hotspot in hotspots
-    ]
+    markers = hotspot_markers(hotspot_rows(hotspots), lines=(PRIORITY,))
     if markers:
         hotspot_layer(markers).add_to(fmap)
         lats = [m.lat for m in markers] + [event.location.y]

@@ -25,7 +25,7 @@ from events.judging.services import event_decide
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 from maps import hexagons
-from maps.selectors import EventPoint, HotspotPoint
+from maps.rows import EventPoint, HotspotPoint
 
 PASSWORD = "Mat-khau-dai-2024"
 # A res-8 cell's centre in Huế, so small offsets stay inside the cell.

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from hotspots import services
 from hotspots.models import Hotspot, HotspotPhoto, SizeClass, Status
-from maps import public_views, selectors
+from maps import public_map, selectors
 from maps.layers import popup_html
 
 from .conftest import (
@@ -140,7 +140,7 @@ def test_public_map_clusters_dense_markers_from_local_assets(
     verified(1)
     html = client.get(PUBLIC).content.decode()
     assert "L.markerClusterGroup(" not in html
-    monkeypatch.setattr(public_views, "PUBLIC_CLUSTER_FROM", 1)
+    monkeypatch.setattr(public_map, "PUBLIC_CLUSTER_FROM", 1)
     html = client.get(PUBLIC).content.decode()
     assert "L.markerClusterGroup(" in html and markers_in(html) == 2
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
@@ -150,7 +150,7 @@ def test_public_map_clusters_dense_markers_from_local_assets(
 def test_public_map_caps_markers_and_says_so(demo_areas, client, verified, monkeypatch):
     for i in range(3):
         verified(i)
-    monkeypatch.setattr(public_views, "PUBLIC_MARKER_CAP", 2)
+    monkeypatch.setattr(public_map, "PUBLIC_MARKER_CAP", 2)
     html = client.get(PUBLIC).content.decode()
     assert markers_in(html) == 2
     assert 'data-testid="map-capped"' in html and "3 điểm nóng" in html
