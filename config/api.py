@@ -112,8 +112,9 @@ class ApiError(exceptions.APIException):
 
 def exception_handler(exc, context):
     """Render every API error as {"error": {"code", "message", "field", "fields"}}."""
-    # Imported here: rest_framework.views reads the settings that name this module,
-    # so importing it at the top makes `import config.api` circular when it comes first.
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES, which names
+    # this module, so importing it at the top fails when this module loads first
+    # (the query parsers are imported by filters and pages, not only by APIs).
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, ClientError):

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
-from geo.selectors import area_outlines
 from maps.assets import make_map, render_parts
 from maps.layers import area_layer
+from maps.selectors import area_shapes
 
 
 def home(request):
-    areas = list(area_outlines(level="district"))
+    areas = area_shapes(level="district")
     fmap = make_map()
     if areas:
         area_layer(areas).add_to(fmap)

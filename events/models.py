@@ -326,6 +326,11 @@ class EventStatus(models.TextChoices):
     REJECTED = "rejected", _("Bị loại")
 
 
+# Events whose figures the jury accepted (approved as is, or with adjusted
+# figures): only their current decision's verified kilograms count.
+VERIFIED_EVENT_STATUSES = (EventStatus.APPROVED, EventStatus.ADJUSTED)
+
+
 class CleanupEvent(models.Model):
     """A cleanup an approved entrant organised: where, when, who, how much."""
 

@@ -13,10 +13,11 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
-from config.api import ApiError, query_bool, query_choice, query_date, query_int
-from geo.spatial import parse_bbox, point_from_lonlat
+from config.api import ApiError
+from geo.spatial import point_from_lonlat
 
 from . import selectors, services
+from .filters import HotspotFilter
 from .models import Category, Hotspot, Status
 from .reporting import submit_report
 from .serializers import (
@@ -53,7 +54,12 @@ LIST_PARAMETERS = [
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
     OpenApiParameter("priority", OpenApiTypes.BOOL),
     OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
-    OpenApiParameter("since", OpenApiTypes.DATE, description="reported on or after"),
+    OpenApiParameter(
+        "since", OpenApiTypes.DATE, description="reported on or after (Huế days)"
+    ),
+    OpenApiParameter(
+        "until", OpenApiTypes.DATE, description="reported on or before (Huế days)"
+    ),
 ]
 
 
@@ -69,19 +75,10 @@ class HotspotListCreateApi(APIView):
         parameters=LIST_PARAMETERS, responses=HotspotFeatureSerializer(many=True)
     )
     def get(self, request):
-        params = request.query_params
-        bbox = parse_bbox(params["in_bbox"]) if params.get("in_bbox") else None
-        queryset = selectors.hotspot_list(
-            user=request.user,
-            bbox=bbox,
-            status=query_choice(params, "status", Status.values),
-            category=query_choice(params, "category", Category.values),
-            priority=query_bool(params, "priority"),
-            area_id=query_int(params, "area"),
-            since=query_date(params, "since"),
+        filters = HotspotFilter(
+            request.query_params, queryset=selectors.hotspot_list(user=request.user)
         )
-        if params.get("in_bbox") and bbox is None:
-            queryset = queryset.none()  # the box lies wholly outside the service area
+        queryset = filters.api_queryset()
         paginator = HotspotPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)
         serializer = feature_serializer(request.user)(

@@ -1,57 +1,16 @@
-"""Small forms for the hotspot pages: list filters and the organisers' queue actions.
+"""Small forms for the hotspot pages: the organisers' queue filter and actions.
 
 They check the shape of the input only; the lifecycle rules live in services.
+The public list's filters are hotspots.filters.HotspotListFilter.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import PUBLIC_STATUSES, Category, SizeClass, Status
+from .models import ATTENTION_STATUSES, Category, SizeClass, Status
 
 REASON_MAX_LENGTH = 2000
-# The queue's default view: what waits for an organiser's decision.
-ATTENTION_STATUSES = (Status.REPORTED, Status.REOPENED)
 QUEUE_ALL = "all"
-
-
-class HotspotFilterForm(forms.Form):
-    """The public list's GET filters; a value that is not a choice is ignored."""
-
-    category = forms.ChoiceField(
-        label=_("Loại"),
-        required=False,
-        choices=[("", _("Tất cả"))] + Category.choices,
-    )
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Tất cả"))] + [(s.value, s.label) for s in PUBLIC_STATUSES],
-    )
-    area = forms.TypedChoiceField(
-        label=_("Địa bàn"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Tất cả"))] + [
-            (str(area.pk), area.name) for area in areas
-        ]
-
-    def filters(self) -> dict:
-        """Return the valid filters as selector keyword arguments (invalid: dropped)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()  # fills cleaned_data with the fields that are valid
-        data = self.cleaned_data
-        return {
-            key: value
-            for key, value in {
-                "category": data.get("category"),
-                "status": data.get("status"),
-                "area_id": data.get("area"),
-            }.items()
-            if value not in (None, "")
-        }
 
 
 class QueueFilterForm(forms.Form):

@@ -32,6 +32,11 @@ class Status(models.TextChoices):
 PUBLIC_STATUSES = (Status.VERIFIED, Status.CLEANED, Status.REOPENED)
 # Hotspots still waiting for a cleanup (candidates for "nearby" and duplicates).
 OPEN_STATUSES = (Status.REPORTED, Status.VERIFIED, Status.REOPENED)
+# What waits for an organiser's decision (the moderation queue's default view).
+ATTENTION_STATUSES = (Status.REPORTED, Status.REOPENED)
+# Reports that are not pollution: refused, or merged into another report. They
+# count nowhere (maps, coverage, dashboard) and nothing can be merged into them.
+DISMISSED_STATUSES = (Status.REJECTED, Status.DUPLICATE)
 
 
 class LocationSource(models.TextChoices):

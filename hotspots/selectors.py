@@ -1,9 +1,7 @@
 """Read paths for hotspots."""
 
-from datetime import date
-
 from django.conf import settings
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import Point
 from django.db.models import Prefetch, QuerySet
 
 from geo.models import AdminArea
@@ -12,33 +10,14 @@ from . import scoring
 from .models import Hotspot, SizeClass
 
 
-def hotspot_list(
-    *,
-    user,
-    bbox: Polygon | None = None,
-    status: str | None = None,
-    category: str | None = None,
-    priority: bool | None = None,
-    area_id: int | None = None,
-    since: date | None = None,
-) -> QuerySet[Hotspot]:
-    """Return the hotspots the user may see, filtered, highest score first."""
-    queryset = _with_relations(Hotspot.objects.visible_to(user), user).order_by(
+def hotspot_list(*, user) -> QuerySet[Hotspot]:
+    """Return the hotspots the user may see, highest score first.
+
+    Filter them with hotspots.filters.HotspotFilter (the public parameters).
+    """
+    return _with_relations(Hotspot.objects.visible_to(user), user).order_by(
         "-score", "-created_at", "id"
     )
-    if bbox is not None:
-        queryset = queryset.filter(location__within=bbox)
-    if status:
-        queryset = queryset.filter(status=status)
-    if category:
-        queryset = queryset.filter(category=category)
-    if priority is not None:
-        queryset = queryset.filter(priority=priority)
-    if area_id is not None:
-        queryset = queryset.filter(areas__id=area_id)
-    if since is not None:
-        queryset = queryset.filter(created_at__date__gte=since)
-    return queryset
 
 
 def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:

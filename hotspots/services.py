@@ -19,6 +19,7 @@ from geo.selectors import areas_containing
 from . import photos as photo_pipeline
 from . import scoring
 from .models import (
+    DISMISSED_STATUSES,
     OPEN_STATUSES,
     Action,
     Category,
@@ -399,7 +400,7 @@ def hotspot_merge(
         .order_by("pk")
     }
     duplicate, into = locked[duplicate.pk], locked[into.pk]
-    if into.status in (Status.DUPLICATE, Status.REJECTED):
+    if into.status in DISMISSED_STATUSES:
         raise HotspotError(
             "wrong_status",
             _("Không thể gộp vào điểm nóng đã bị từ chối hoặc trùng lặp."),

@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,19 +24,22 @@ from config.errors import ClientError
 from geo.models import AdminArea
 from geo.selectors import area_list
 from geo.spatial import point_from_lonlat
+from maps import selectors as map_selectors
 from maps.assets import make_map, render_parts
-from maps.layers import (
-    HotspotMarker,
-    category_colour,
-    hotspot_layer,
-    marker_bounds,
-    point_layer,
+from maps.layers import category_colour, hotspot_layer, marker_bounds, point_layer
+from maps.markers import (
+    CONFIRMATIONS,
+    DESCRIPTION,
+    PRIORITY,
+    SIZE_STATUS,
+    confirmations_text,
+    hotspot_markers,
 )
 
 from . import selectors, services
+from .filters import HotspotListFilter
 from .forms import (
     CorrectForm,
-    HotspotFilterForm,
     MergeForm,
     PriorityForm,
     QueueFilterForm,
@@ -54,6 +55,7 @@ QUEUE_PAGE_SIZE = 50
 # slows down (ENGINEERING-NOTES). The list map shows the current filter's
 # highest-scored MAP_MARKER_CAP hotspots and says so when there are more.
 MAP_MARKER_CAP = 1000
+MAP_TOOLTIP = (SIZE_STATUS, CONFIRMATIONS, PRIORITY, DESCRIPTION)
 NEARBY_SHOWN = 10
 # The level whose name a card shows and whose areas the list filters by (as home).
 DISTRICT_LEVEL = "district"
@@ -94,58 +96,12 @@ def _decorate(hotspots) -> list[Hotspot]:
         hotspot.place = _place(areas)
         hotspot.size_label = _size_label(hotspot.size_class)
         hotspot.colour = category_colour(hotspot.category)
-        hotspot.confirmations_text = _confirmations_text(hotspot.confirmation_count)
+        hotspot.confirmations_text = confirmations_text(hotspot.confirmation_count)
     return hotspots
-
-
-def _confirmations_text(count: int) -> str:
-    return ngettext("%(n)s xác nhận", "%(n)s xác nhận", count) % {"n": count}
 
 
 def _legend() -> list[tuple[str, str]]:
     return [(label, category_colour(value)) for value, label in Category.choices]
-
-
-def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
-    """Return the markers of the filtered hotspots (one query, at most the cap)."""
-    categories = dict(Category.choices)
-    statuses = dict(Status.choices)
-    english = (get_language() or "").startswith("en")
-    rows = queryset.prefetch_related(None).values(
-        "id",
-        "location",
-        "category",
-        "status",
-        "score",
-        "priority",
-        "confirmation_count",
-        "description",
-        "size_class__label",
-        "size_class__label_en",
-    )[:MAP_MARKER_CAP]
-    markers = []
-    for row in rows:
-        size = (english and row["size_class__label_en"]) or row["size_class__label"]
-        lines = [
-            " · ".join(["#" + str(row["id"]), str(categories[row["category"]])]),
-            " · ".join([size, str(statuses[row["status"]])]),
-            _confirmations_text(row["confirmation_count"]),
-        ]
-        if row["priority"]:
-            lines.append(_("Ưu tiên"))
-        if row["description"]:
-            lines.append(Truncator(row["description"]).chars(80))
-        markers.append(
-            HotspotMarker(
-                lon=row["location"].x,
-                lat=row["location"].y,
-                category=row["category"],
-                score=row["score"],
-                priority=row["priority"],
-                lines=tuple(lines),
-            )
-        )
-    return markers
 
 
 # --- public pages ------------------------------------------------------------
@@ -154,24 +110,28 @@ def _map_markers(queryset: QuerySet[Hotspot]) -> list[HotspotMarker]:
 @require_http_methods(["GET", "HEAD"])
 def hotspot_list_page(request):
     """List the public hotspots, highest score first, on a map and as cards."""
-    areas = list(area_list(level=DISTRICT_LEVEL).defer("geom", "parent__geom"))
-    form = HotspotFilterForm(request.GET or None, areas=areas)
+    areas = area_list(level=DISTRICT_LEVEL).values_list("id", "name")
     # Only public statuses here, even for organisers and reporters (they have
     # the queue and their follow links).
-    filters = form.filters()
-    queryset = selectors.hotspot_list(user=request.user, **filters).public()
+    filters = HotspotListFilter(
+        request.GET or None,
+        queryset=selectors.hotspot_list(user=request.user).public(),
+        areas=list(areas),
+    )
+    queryset = filters.qs
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     hotspots = _decorate(page.object_list)
 
-    markers = _map_markers(queryset)
+    rows = map_selectors.marker_rows(queryset, limit=MAP_MARKER_CAP)
+    markers = hotspot_markers(rows, lines=MAP_TOOLTIP)
     fmap = make_map()
     hotspot_layer(markers).add_to(fmap)
     bounds = marker_bounds(markers)
     if bounds:
         fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
     context = {
-        "form": form,
-        "filtered": bool(filters),
+        "form": filters.form,
+        "filtered": bool(filters.active()),
         "page_obj": page,
         "hotspots": hotspots,
         "total": page.paginator.count,

@@ -1,17 +1,17 @@
 """The hexagon coverage page: cells with cleanups, cells with open hotspots, the
 coverage gaps and the Gi* hot/cold cells, as switchable layers on one map."""
 
+from dataclasses import replace
+
 import folium
 import h3
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from config.api import ApiError
-from events.campaigns.selectors import campaign_list
-from hotspots.models import Category
 
-from . import clusters, hexagons
-from .analysis_apis import analysis_params, cached_counts, cached_gaps, cached_gi_star
+from . import clusters, hexagons, selectors
+from .analysis import cached_counts, cached_gaps, cached_gi_star
 from .assets import make_map, render_parts
 from .layers import (
     CLEANUP_CELL_COLOUR,
@@ -22,6 +22,9 @@ from .layers import (
     gap_layer,
     hex_cell_layer,
 )
+from .markers import SIZE, hotspot_markers
+from .params import analysis_params
+from .rows import HotspotRow
 
 # The page stays light: at most this many cells per layer and gap markers
 # (busiest cells and farthest gaps first); the APIs return everything.
@@ -44,27 +47,33 @@ def _params(query: dict):
     return None, error
 
 
+def _distance(gap: hexagons.Gap) -> str:
+    if gap.distance_m is None:
+        return _("Chưa có sự kiện thu gom nào")
+    return _("Sự kiện thu gom gần nhất: %(m)s m") % {
+        "m": f"{gap.distance_m:,.0f}".replace(",", ".")
+    }
+
+
 def _gap_markers(gaps) -> list[HotspotMarker]:
-    markers = []
-    for gap in gaps[:MAX_PAGE_GAPS]:
-        if gap.distance_m is None:
-            distance = _("Chưa có sự kiện thu gom nào")
-        else:
-            distance = _("Sự kiện thu gom gần nhất: %(m)s m") % {
-                "m": f"{gap.distance_m:,.0f}".replace(",", ".")
-            }
-        label = Category(gap.category).label if gap.category in Category else ""
-        markers.append(
-            HotspotMarker(
-                lon=gap.lon,
-                lat=gap.lat,
-                category=gap.category,
-                score=0,
-                priority=True,
-                lines=(f"#{gap.id} {label}", gap.size_label, distance),
-            )
+    """Return the gaps' hotspot markers, each tooltip ending with the distance."""
+    shown = gaps[:MAX_PAGE_GAPS]
+    rows = [
+        HotspotRow(
+            id=gap.id,
+            lon=gap.lon,
+            lat=gap.lat,
+            category=gap.category,
+            priority=True,  # every gap is an open priority hotspot
+            size_label=gap.size_label,
         )
-    return markers
+        for gap in shown
+    ]
+    markers = hotspot_markers(rows, lines=(SIZE,))
+    return [
+        replace(marker, lines=(*marker.lines, _distance(gap)))
+        for marker, gap in zip(markers, shown, strict=True)
+    ]
 
 
 def _busiest(counts, key) -> list:
@@ -74,7 +83,7 @@ def _busiest(counts, key) -> list:
 
 
 def hexagon_page(request):
-    campaigns = list(campaign_list())
+    campaigns = selectors.campaign_choices()
     params, error = _params(request.GET.dict())
     context = {"campaigns": campaigns, "error": error, "params": params}
     if params is None:

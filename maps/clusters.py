@@ -75,6 +75,14 @@ def classify(z: float, p_fdr: float) -> str:
     return "ns"
 
 
+def weighted_points(hotspots: Iterable, events: Iterable, variable: str) -> list:
+    """Return the (lon, lat, weight) points of a variable: 1 per hotspot ("hotspots")
+    or the verified kg per cleanup ("kg"); maps.rows.HotspotPoint / EventPoint."""
+    if variable == "kg":
+        return [(e.lon, e.lat, e.verified_kg) for e in events]
+    return [(h.lon, h.lat, 1.0) for h in hotspots]
+
+
 def cell_values(points: Iterable, *, resolution: int) -> dict[str, float]:
     """Return the sum of weights per cell; points are (lon, lat, weight) tuples."""
     values: dict[str, float] = {}

@@ -1,7 +1,7 @@
 """Coverage choropleth from plain data: metrics, classes, colours, layer, legend.
 
-No ORM here: views pass `AreaMetrics` rows (events.analytics_coverage) and each
-area's simplified outline as a GeoJSON dict.
+No ORM here: views pass `AreaMetrics` rows (maps.rows, from
+maps.selectors.area_metrics) and each area's simplified outline as a GeoJSON dict.
 """
 
 import dataclasses
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .layers import safe_popup_text
+from .rows import AreaMetrics
 
 # Metric key (an AreaMetrics field) -> label, in the table's column order.
 METRICS: dict[str, object] = {
@@ -214,6 +215,14 @@ def choropleth_layer(
         ),
     )
     return layer, classes
+
+
+def top_areas(rows: Iterable[AreaMetrics], *, n: int) -> list[AreaMetrics]:
+    """Return the n areas with most reports (then most verified kg, then by name)."""
+    ranked = sorted(
+        rows, key=lambda m: (-m.hotspots_reported, -float(m.verified_kg), m.name)
+    )
+    return ranked[:n]
 
 
 def bounds(outlines: Iterable[dict | None]) -> list[list[float]] | None:

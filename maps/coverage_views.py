@@ -7,13 +7,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from config.api import ApiError
-from events.analytics_coverage import (
-    area_metrics,
-    area_outlines_geojson,
-    coverage_campaigns,
-)
 from geo.selectors import area_levels
 
+from . import selectors
 from .assets import make_map, render_parts
 from .coverage import (
     DEFAULT_METRIC,
@@ -23,7 +19,7 @@ from .coverage import (
     format_value,
     legend,
 )
-from .coverage_apis import coverage_params
+from .params import coverage_params
 
 
 def coverage_page(request):
@@ -34,8 +30,8 @@ def coverage_page(request):
     metric = request.GET.get("metric") or DEFAULT_METRIC
     if metric not in METRICS:
         metric = DEFAULT_METRIC
-    rows = area_metrics(campaign=campaign, level=level)
-    outlines = area_outlines_geojson(level=level)
+    rows = selectors.area_metrics(campaign=campaign, level=level)
+    outlines = selectors.area_outlines_geojson(level=level)
     fmap = make_map()
     classes = None
     if rows:
@@ -49,7 +45,7 @@ def coverage_page(request):
     context = {
         "map": render_parts(fmap),
         "campaign": campaign,
-        "campaigns": coverage_campaigns(),
+        "campaigns": selectors.campaign_choices(),
         "level": level,
         "levels": area_levels(),
         "metric": metric,

@@ -1,16 +1,16 @@
 """Public open-data exports: /exports/<dataset>.<fmt>.
 
 Datasets: hotspots (public statuses, public fields), events (public event fields
-of a campaign), coverage (events.analytics_coverage.area_metrics with outlines).
+of a campaign), coverage (maps.selectors.area_metrics with outlines).
 Formats: CSV (UTF-8 with BOM) and Excel through events.campaigns.exports' writers;
 GeoJSON, GeoPackage and KML through geopandas/pyogrio, written to a temporary
 file and streamed. Coordinates lon/lat in WGS84 (EPSG:4326, which KML requires);
 times local (Asia/Ho_Chi_Minh). Nothing personal: no reporter, contact,
 participant name or note; an entrant's name only with its publish consent.
 
-The reads live here, not in a selector module, because every one is shaped by
-the export's columns (ST_X/ST_Y and the district name computed in SQL, so a
-100,000-row export is one query, not 100,000 model instances).
+maps.selectors reads the rows (shaped by the columns: ST_X/ST_Y and the district
+name computed in SQL, so a 100,000-row export is one query); this module lays
+them out as columns and writes the files.
 """
 
 import datetime as dt
@@ -22,7 +22,6 @@ from decimal import Decimal
 
 import geopandas as gpd
 import pyogrio
-from django.db.models import F, FloatField, Func, OuterRef, Subquery
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,18 +29,13 @@ from django.views.decorators.http import require_GET
 from shapely.geometry import Point, shape
 
 from config.api import ApiError
-from events.analytics_coverage import area_metrics, area_outlines_geojson
-from events.cleanups.selectors import event_list
-from events.cleanups.serializers import public_entrant_name
 from events.tables import Table, to_csv, to_xlsx
-from geo.models import AdminArea
-from hotspots.models import PUBLIC_STATUSES, Hotspot
 
+from . import selectors
 from .coverage import METRICS
-from .coverage_apis import campaign_param, coverage_params
+from .params import campaign_param, coverage_params
 
 MAX_ROWS = 100_000
-HOTSPOT_AREA_LEVEL = "district"
 GIS_DRIVERS = {"geojson": "GeoJSON", "gpkg": "GPKG", "kml": "KML"}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -84,34 +78,7 @@ def _check_size(count: int) -> None:
 
 def hotspots_dataset(params) -> Dataset:
     """Return the public hotspots (verified, cleaned, reopened), newest first."""
-    district = AdminArea.objects.filter(
-        hotspots=OuterRef("pk"), level=HOTSPOT_AREA_LEVEL
-    ).order_by("id")
-    queryset = Hotspot.objects.filter(status__in=PUBLIC_STATUSES)
-    _check_size(queryset.count())
-    rows = (
-        queryset.annotate(
-            size=F("size_class__key"),
-            district=Subquery(district.values("name")[:1]),
-            lon=Func(F("location"), function="ST_X", output_field=FloatField()),
-            lat=Func(F("location"), function="ST_Y", output_field=FloatField()),
-        )
-        .order_by("-created_at", "-id")
-        .values_list(
-            "id",
-            "category",
-            "size",
-            "status",
-            "priority",
-            "score",
-            "confirmation_count",
-            "recurrence_count",
-            "created_at",
-            "district",
-            "lon",
-            "lat",
-        )
-    )
+    _check_size(selectors.public_hotspot_count())
     columns = [
         ("id", _("Mã")),
         ("category", _("Loại")),
@@ -127,22 +94,32 @@ def hotspots_dataset(params) -> Dataset:
         ("lat", _("Vĩ độ")),
     ]
     out, geometries = [], []
-    for row in rows:
-        row = list(row)
-        row[5] = round(row[5], 2)
-        row[8] = _local(row[8])
-        row[9] = row[9] or ""
-        row[10], row[11] = round(row[10], 6), round(row[11], 6)
-        out.append(row)
-        geometries.append(Point(row[10], row[11]))
+    for row in selectors.public_hotspot_export():
+        lon, lat = round(row["lon"], 6), round(row["lat"], 6)
+        out.append(
+            [
+                row["id"],
+                row["category"],
+                row["size"],
+                row["status"],
+                row["priority"],
+                round(row["score"], 2),
+                row["confirmation_count"],
+                row["recurrence_count"],
+                _local(row["created_at"]),
+                row["district"] or "",
+                lon,
+                lat,
+            ]
+        )
+        geometries.append(Point(lon, lat))
     return _dataset("hotspots", columns, out, geometries, "hotspots")
 
 
 def events_dataset(params) -> Dataset:
     """Return a campaign's cleanup events with their public fields only."""
     campaign = campaign_param(params)
-    queryset = event_list(campaign_slug=campaign.slug).order_by("started_at", "id")
-    _check_size(queryset.count())
+    _check_size(selectors.campaign_event_count(campaign))
     columns = [
         ("id", _("Mã sự kiện")),
         ("title", _("Tên sự kiện")),
@@ -163,28 +140,25 @@ def events_dataset(params) -> Dataset:
         ("lat", _("Vĩ độ")),
     ]
     rows, geometries = [], []
-    for event in queryset:
-        places = sorted(
-            a.name for a in event.areas.all() if a.level == campaign.coverage_level
-        )
-        lon, lat = round(event.location.x, 6), round(event.location.y, 6)
+    for event in selectors.campaign_event_export(campaign):
+        lon, lat = round(event["lon"], 6), round(event["lat"], 6)
         rows.append(
             [
-                event.pk,
-                event.title,
-                event.entrant_id,
-                public_entrant_name(event.entrant, event.publish_granted),
-                event.status,
-                _local(event.started_at),
-                _local(event.ended_at),
-                event.participant_count,
-                event.weight_kg,
-                event.weight_method,
-                event.plastic_kg,
-                event.water_hyacinth_kg,
-                event.other_kg,
-                event.bags,
-                "; ".join(places),
+                event["id"],
+                event["title"],
+                event["entrant_id"],
+                event["entrant"],
+                event["status"],
+                _local(event["started_at"]),
+                _local(event["ended_at"]),
+                event["participants"],
+                event["weight_kg"],
+                event["weight_method"],
+                event["plastic_kg"],
+                event["water_hyacinth_kg"],
+                event["other_kg"],
+                event["bags"],
+                "; ".join(event["places"]),
                 lon,
                 lat,
             ]
@@ -196,8 +170,8 @@ def events_dataset(params) -> Dataset:
 def coverage_dataset(params) -> Dataset:
     """Return area_metrics rows (the coverage page's numbers) with outlines."""
     campaign, level = coverage_params(params)
-    metrics = area_metrics(campaign=campaign, level=level)
-    outlines = area_outlines_geojson(level=level)
+    metrics = selectors.area_metrics(campaign=campaign, level=level)
+    outlines = selectors.area_outlines_geojson(level=level)
     columns = [
         ("area_id", _("Mã địa bàn (nội bộ)")),
         ("name", _("Địa bàn")),

@@ -1,6 +1,6 @@
 """Hexagon coverage on the H3 grid and the coverage gaps, from plain points.
 
-Pure functions: the points come from events.analytics_hex (no ORM here).
+Pure functions over plain points (maps.rows, read by maps.selectors; no ORM here).
 
 Cells are H3 cells at ``settings.HEX_RESOLUTION`` (default 8: about 0.74 km² a
 cell, edge about 0.53 km, so "about 1 km" across). Resolutions 7..9 are allowed:
@@ -67,7 +67,7 @@ def cell_counts(hotspots: Iterable, events: Iterable, *, resolution: int) -> lis
     """Return per-cell counts (cells with at least one point), ordered by cell.
 
     ``hotspots`` need lon, lat, is_open; ``events`` need lon, lat, verified_kg
-    (events.analytics_hex.HotspotPoint / EventPoint).
+    (maps.rows.HotspotPoint / EventPoint).
     """
     cells: dict[str, CellCounts] = {}
 

@@ -1,4 +1,4 @@
-"""Map layers built from data the views give (no ORM queries here)."""
+"""Map layers built from plain data (maps.rows, maps.markers; no ORM here)."""
 
 import json
 import math
@@ -9,18 +9,15 @@ import folium
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from geo.models import AdminArea
+from .rows import AreaShape
 
 
-def area_layer(areas: list[AdminArea]) -> folium.GeoJson:
-    """Return a GeoJSON layer of administrative areas with text-only tooltips.
-
-    Each area needs `outline` (see geo.selectors.area_outlines).
-    """
+def area_layer(areas: Iterable[AreaShape]) -> folium.GeoJson:
+    """Return a GeoJSON layer of administrative areas with text-only tooltips."""
     features = [
         {
             "type": "Feature",
-            "geometry": json.loads(area.outline.json),
+            "geometry": area.outline,
             "properties": {
                 # folium's tooltip sets innerHTML: escape every value.
                 "name": escape(area.name),
@@ -112,7 +109,7 @@ def safe_popup_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class HotspotMarker:
-    """What a hotspot marker needs, as plain data (views build these)."""
+    """What a hotspot marker needs, as plain data (maps.markers builds these)."""
 
     lon: float
     lat: float
@@ -120,6 +117,10 @@ class HotspotMarker:
     score: float
     priority: bool = False
     lines: tuple[str, ...] = ()  # plain text, one tooltip line each, escaped here
+    # The public map also styles the status and shows a thumbnail.
+    status: str = ""
+    thumbnail_url: str = ""  # our own media URL (a path), or ""
+    thumbnail_alt: str = ""
 
 
 def marker_radius(score: float) -> float:
@@ -176,15 +177,6 @@ STATUS_DASH: dict[str, str | None] = {
 STATUS_FILL_OPACITY: dict[str, float] = {"cleaned": 0.4}
 
 
-@dataclass(frozen=True)
-class PublicHotspotMarker(HotspotMarker):
-    """A hotspot on the public map: HotspotMarker plus status and a thumbnail."""
-
-    status: str = "verified"
-    thumbnail_url: str = ""  # our own media URL (a path), or ""
-    thumbnail_alt: str = ""
-
-
 def popup_html(
     lines: Iterable[str], *, thumbnail_url: str = "", thumbnail_alt: str = ""
 ) -> str:
@@ -208,7 +200,7 @@ def popup_html(
     return "".join(parts)
 
 
-def public_hotspot_layer(markers: Iterable[PublicHotspotMarker], *, cluster: bool):
+def public_hotspot_layer(markers: Iterable[HotspotMarker], *, cluster: bool):
     """Return the public hotspots layer, in a MarkerCluster when `cluster`.
 
     Category colours the fill, the status the outline's dash, priority a thick red

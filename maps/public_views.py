@@ -1,216 +1,44 @@
 """Map pages: the public hotspot map, the IOC heatmap, a team's coverage for the jury.
 
-Views read through events.analytics_maps and draw with maps.layers; every user
-string that reaches a tooltip goes through maps.layers.popup_html.
+Views read through maps.selectors and draw with maps.markers and maps.layers;
+every user string that reaches a tooltip goes through maps.layers.popup_html.
 """
 
-import json
-from collections.abc import Callable
-from functools import wraps
-
 import folium
-from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import formats, timezone
-from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts.roles import Role, has_role
-from events import analytics_maps as data
-from events.campaigns.selectors import current_campaign
-from events.models import Campaign, EventStatus
-from hotspots.models import PUBLIC_STATUSES, Category, Status
+from accounts.access import HEATMAP_ROLES, roles_required
+from events.models import EventStatus
+from maps import selectors as data
 from maps.assets import make_map, render_parts
+from maps.charts import campaign_periods
 from maps.layers import (
-    STATUS_DASH,
     EventShape,
-    HotspotMarker,
-    PublicHotspotMarker,
     area_layer,
-    category_colour,
     event_layer,
     heat_layer,
     hotspot_layer,
-    marker_bounds,
-    public_hotspot_layer,
     shape_bounds,
 )
-
-# Markers are clustered above this many (Leaflet draws each circle as an SVG
-# path); at most PUBLIC_MARKER_CAP are sent, highest score first, and the page
-# says so (ENGINEERING-NOTES: never more than a few thousand raw points).
-PUBLIC_CLUSTER_FROM = 150
-PUBLIC_MARKER_CAP = 1000
-HEATMAP_ROLES = (Role.IOC, Role.ORGANISER)
-PRIORITY_CHOICES = [("", gettext_lazy("Tất cả")), ("1", gettext_lazy("Ưu tiên"))]
-PRIORITY_CHOICES.append(("0", gettext_lazy("Không ưu tiên")))
-
-
-def roles_required(*roles: str) -> Callable:
-    """Send anonymous people to log in; refuse users holding none of the roles."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not any(has_role(request.user, role) for role in roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
+from maps.markers import STATUS, hotspot_markers
+from maps.params import chosen_campaign
+from maps.public_map import public_map_context
 
 # --- the public map ------------------------------------------------------------
-
-
-class PublicMapFilterForm(forms.Form):
-    """GET filters of the public map; an invalid value is ignored, never a 500."""
-
-    category = forms.ChoiceField(
-        label=gettext_lazy("Loại"),
-        required=False,
-        choices=[("", gettext_lazy("Tất cả"))] + Category.choices,
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Trạng thái"),
-        required=False,
-        choices=[("", gettext_lazy("Tất cả"))]
-        + [(s.value, s.label) for s in PUBLIC_STATUSES],
-    )
-    priority = forms.ChoiceField(
-        label=gettext_lazy("Mức ưu tiên"), required=False, choices=PRIORITY_CHOICES
-    )
-    area = forms.TypedChoiceField(
-        label=gettext_lazy("Địa bàn"), required=False, coerce=int, empty_value=None
-    )
-    since = forms.DateField(
-        label=gettext_lazy("Từ ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, areas=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("Tất cả"))] + [
-            (str(area.pk), area.name) for area in areas
-        ]
-
-    def filters(self) -> dict:
-        """Return the valid filters as selector keyword arguments."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()  # cleaned_data holds the fields that are valid
-        data_ = self.cleaned_data
-        priority = data_.get("priority")
-        values = {
-            "category": data_.get("category"),
-            "status": data_.get("status"),
-            "priority": {"1": True, "0": False}.get(priority or ""),
-            "area_id": data_.get("area"),
-            "since": data_.get("since"),
-            "until": data_.get("until"),
-        }
-        return {key: value for key, value in values.items() if value not in (None, "")}
-
-
-def _size(point: data.PublicPoint) -> str:
-    if (get_language() or "").startswith("en") and point.size_label_en:
-        return point.size_label_en
-    return point.size_label
-
-
-def _public_markers(points: list[data.PublicPoint]) -> list[PublicHotspotMarker]:
-    categories = dict(Category.choices)
-    statuses = dict(Status.choices)
-    markers = []
-    for point in points:
-        day = formats.date_format(
-            timezone.localtime(point.created_at), "SHORT_DATE_FORMAT"
-        )
-        lines = [
-            "#" + str(point.id) + " · " + str(categories[point.category]),
-            _size(point) + " · " + str(statuses[point.status]),
-            _("Báo cáo ngày %(day)s") % {"day": day},
-        ]
-        if point.priority:
-            lines.append(_("Ưu tiên"))
-        if point.description:
-            lines.append(Truncator(point.description).chars(80))
-        markers.append(
-            PublicHotspotMarker(
-                lon=point.lon,
-                lat=point.lat,
-                category=point.category,
-                score=point.score,
-                priority=point.priority,
-                lines=tuple(lines),
-                status=point.status,
-                thumbnail_url=(
-                    default_storage.url(point.thumbnail) if point.thumbnail else ""
-                ),
-                thumbnail_alt=_("Ảnh điểm nóng #%(id)s") % {"id": point.id},
-            )
-        )
-    return markers
-
-
-def _legend() -> dict:
-    statuses = dict(Status.choices)
-    return {
-        "categories": [(label, category_colour(v)) for v, label in Category.choices],
-        "statuses": [
-            (str(statuses[s]), "status-" + s, STATUS_DASH.get(s) or "")
-            for s in PUBLIC_STATUSES
-        ],
-    }
-
-
-def public_map_context(request) -> dict:
-    """Return what /maps/ and /embed/map/ show for the request's filters."""
-    areas = data.districts()
-    form = PublicMapFilterForm(request.GET or None, areas=areas)
-    filters = form.filters()
-    queryset = data.public_hotspots(**filters)
-    total = queryset.count()
-    markers = _public_markers(data.public_points(queryset, limit=PUBLIC_MARKER_CAP))
-    clustered = len(markers) > PUBLIC_CLUSTER_FROM
-    fmap = make_map()
-    public_hotspot_layer(markers, cluster=clustered).add_to(fmap)
-    bounds = marker_bounds(markers)
-    if bounds:
-        fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
-    return {
-        "form": form,
-        "filtered": bool(filters),
-        "map": render_parts(fmap),
-        "total": total,
-        "shown": len(markers),
-        "capped": total > len(markers),
-        "clustered": clustered,
-        "legend": _legend(),
-        "any_approximate": data.any_approximate_area(),
-    }
 
 
 @require_http_methods(["GET", "HEAD"])
 def public_map(request):
     """Show the public hotspots on a map with filters and a legend."""
-    return render(request, "maps/public.html", public_map_context(request))
+    return render(request, "maps/public.html", public_map_context(request.GET))
 
 
 # --- the IOC heatmap ------------------------------------------------------------
@@ -220,15 +48,6 @@ HEAT_SOURCE_LABELS = {
     "cleanups": gettext_lazy("Thu gom (khối lượng đã xác nhận)"),
 }
 UNIT_LABELS = {"day": gettext_lazy("Theo ngày"), "week": gettext_lazy("Theo tuần")}
-
-
-def _chosen_campaign(request, campaigns: list[Campaign]) -> Campaign | None:
-    slug = request.GET.get("campaign", "")
-    for campaign in campaigns:
-        if campaign.slug == slug:
-            return campaign
-    current = current_campaign()
-    return current or (campaigns[0] if campaigns else None)
 
 
 def _choice(request, name: str, allowed, default: str) -> str:
@@ -241,10 +60,14 @@ def _choice(request, name: str, allowed, default: str) -> str:
 def heatmap(request):
     """Show where pollution (or cleanup) concentrates, per day or week of a campaign."""
     campaigns = data.campaign_choices()
-    campaign = _chosen_campaign(request, campaigns)
+    campaign = chosen_campaign(request.GET, campaigns)
     source = _choice(request, "source", data.HEAT_SOURCES, "hotspots")
     unit = _choice(request, "unit", UNIT_LABELS, "day")
-    periods = data.campaign_periods(campaign, unit) if campaign else []
+    periods = (
+        campaign_periods(campaign.activity_start, campaign.activity_end, unit)
+        if campaign
+        else []
+    )
     period_value = request.GET.get("period", "")
     period = next((p for p in periods if p.value == period_value), None)
     heat = data.heat(
@@ -304,27 +127,13 @@ def entrant_map(request, pk: int):
         EventShape(
             lon=event.lon,
             lat=event.lat,
-            outline=_geojson(event.outline),
-            route=_geojson(event.route),
+            outline=event.outline,
+            route=event.route,
             lines=_event_lines(event),
         )
         for event in coverage.events
     ]
-    categories = dict(Category.choices)
-    statuses = dict(Status.choices)
-    claimed = [
-        HotspotMarker(
-            lon=row["lon"],
-            lat=row["lat"],
-            category=row["category"],
-            score=0,
-            lines=(
-                "#" + str(row["id"]) + " · " + str(categories[row["category"]]),
-                str(statuses[row["status"]]),
-            ),
-        )
-        for row in coverage.hotspots
-    ]
+    claimed = hotspot_markers(coverage.hotspots, lines=(STATUS,))
     fmap = make_map()
     if coverage.areas:
         area_layer(coverage.areas).add_to(fmap)
@@ -345,7 +154,3 @@ def entrant_map(request, pk: int):
         "any_approximate": any(area.approximate for area in coverage.areas),
     }
     return render(request, "maps/entrant.html", context)
-
-
-def _geojson(geometry) -> dict | None:
-    return json.loads(geometry.json) if geometry is not None else None

@@ -39,7 +39,9 @@ from events.models import (
 from events.results.presenters import leaderboard
 from hotspots.models import Hotspot
 from maps.assets import make_map, render_parts
-from maps.layers import HotspotMarker, hotspot_layer, point_layer
+from maps.layers import hotspot_layer, point_layer
+from maps.markers import PRIORITY, hotspot_markers
+from maps.selectors import hotspot_rows
 
 REASON_MAX_LENGTH = 2000
 # How far down the queue to look for an event the judge may review.
@@ -156,24 +158,7 @@ def _evidence_map(event: CleanupEvent, hotspots: list[Hotspot]):
         folium.PolyLine(
             [(y, x) for x, y in event.route.coords], color="#1b7f3b", weight=4
         ).add_to(fmap)
-    markers = [
-        HotspotMarker(
-            lon=hotspot.location.x,
-            lat=hotspot.location.y,
-            category=hotspot.category,
-            score=hotspot.score,
-            priority=hotspot.priority,
-            lines=tuple(
-                line
-                for line in (
-                    f"#{hotspot.pk} · {hotspot.get_category_display()}",
-                    _("Ưu tiên") if hotspot.priority else "",
-                )
-                if line
-            ),
-        )
-        for hotspot in hotspots
-    ]
+    markers = hotspot_markers(hotspot_rows(hotspots), lines=(PRIORITY,))
     if markers:
         hotspot_layer(markers).add_to(fmap)
         lats = [m.lat for m in markers] + [event.location.y]

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.analytics_coverage import AreaMetrics, area_metrics
 from events.campaigns.services import (
     Consents,
     Person,
@@ -27,6 +26,8 @@ from events.judging.services import event_decide
 from hotspots import services as hotspot_services
 from hotspots.models import SizeClass
 from maps import coverage
+from maps.rows import AreaMetrics
+from maps.selectors import area_metrics
 
 PASSWORD = "Mat-khau-dai-2024"
 HUE = (107.59, 16.46)  # inside the demo "Thành phố Huế" (code 474)

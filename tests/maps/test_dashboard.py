@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from events.models import CleanupEvent, Entrant, Participant
 from hotspots.models import Hotspot, Status
-from maps.dashboard_views import bar_chart, frame_ancestors
+from maps.charts import bar_chart
+from maps.dashboard_views import frame_ancestors
 
 from .conftest import approve, client_for, log, report, user
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from events.analytics_coverage import area_metrics
+from maps.selectors import area_metrics
 
 from .test_coverage import SECRETS, build_scenario
 

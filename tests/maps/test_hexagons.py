@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.services import user_upsert
-from events.analytics_hex import EventPoint, HotspotPoint
 from events.campaigns.services import (
     Consents,
     Person,
@@ -26,6 +25,7 @@ from events.judging.services import event_decide
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 from maps import hexagons
+from maps.rows import EventPoint, HotspotPoint
 
 PASSWORD = "Mat-khau-dai-2024"
 # A res-8 cell's centre in Huế, so small offsets stay inside the cell.

@@ -11,10 +11,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from events import analytics_maps
 from hotspots import services
 from hotspots.models import Hotspot, HotspotPhoto, SizeClass, Status
-from maps import public_views
+from maps import public_map, selectors
 from maps.layers import popup_html
 
 from .conftest import (
@@ -141,7 +140,7 @@ def test_public_map_clusters_dense_markers_from_local_assets(
     verified(1)
     html = client.get(PUBLIC).content.decode()
     assert "L.markerClusterGroup(" not in html
-    monkeypatch.setattr(public_views, "PUBLIC_CLUSTER_FROM", 1)
+    monkeypatch.setattr(public_map, "PUBLIC_CLUSTER_FROM", 1)
     html = client.get(PUBLIC).content.decode()
     assert "L.markerClusterGroup(" in html and markers_in(html) == 2
     assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
@@ -151,7 +150,7 @@ def test_public_map_clusters_dense_markers_from_local_assets(
 def test_public_map_caps_markers_and_says_so(demo_areas, client, verified, monkeypatch):
     for i in range(3):
         verified(i)
-    monkeypatch.setattr(public_views, "PUBLIC_MARKER_CAP", 2)
+    monkeypatch.setattr(public_map, "PUBLIC_MARKER_CAP", 2)
     html = client.get(PUBLIC).content.decode()
     assert markers_in(html) == 2
     assert 'data-testid="map-capped"' in html and "3 điểm nóng" in html
@@ -192,7 +191,7 @@ def test_heatmap_aggregates_on_the_server_above_the_limit(
     assert "đã gộp trên máy chủ" in html and "ô lưới cạnh khoảng" in html
     assert 0 < len(points) <= 3 < Hotspot.objects.count()
     # The grid keeps every kilogram: the cells sum to the hotspots' estimated kg.
-    heat = analytics_maps.heat(source="hotspots", limit=3)
+    heat = selectors.heat(source="hotspots", limit=3)
     expected = sum(
         SizeClass.objects.get(pk=h.size_class_id).estimated_kg
         for h in Hotspot.objects.all()
@@ -212,7 +211,7 @@ def test_heatmap_switches_to_verified_cleanup_kilograms_by_day(contest):
     points = heat_points(html)
     assert len(points) == 1 and points[0][2] == 1.0
     assert "Tổng 40 kg" in html
-    day = counted.started_at.astimezone(analytics_maps.CONTEST_TZ).date()
+    day = counted.started_at.astimezone(selectors.CONTEST_TZ).date()
     same_day = ioc.get(
         HEATMAP, {"source": "cleanups", "unit": "day", "period": day.isoformat()}
     ).content.decode()
