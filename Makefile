@@ -44,6 +44,7 @@ messages:
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
 
 check-migrations:
 	$(PY) manage.py makemigrations --check --dry-run
