@@ -12,12 +12,20 @@ from django.core.exceptions import (
 from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
 
 from .errors import ClientError
 
 MAX_JSON_DEPTH = 64
+
+
+class ReasonSerializer(serializers.Serializer):
+    """An optional free-text reason, as organisers and the jury give for a step."""
+
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default=""
+    )
 
 
 class SafeJSONParser(JSONParser):

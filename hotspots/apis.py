@@ -13,7 +13,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
-from config.api import ApiError
+from config.api import ApiError, ReasonSerializer
 from geo.spatial import point_from_lonlat
 
 from . import selectors, services
@@ -27,7 +27,6 @@ from .serializers import (
     HotspotStaffFeatureSerializer,
     MergeSerializer,
     PrioritySerializer,
-    ReasonSerializer,
     RejectSerializer,
 )
 from .throttles import ReportAnonThrottle, ReportUserThrottle

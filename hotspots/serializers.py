@@ -8,6 +8,8 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from config.api import ReasonSerializer
+
 from .models import Category, Hotspot, HotspotHistory, LocationSource, SizeClass, Status
 
 
@@ -208,12 +210,6 @@ class HotspotCreateSerializer(serializers.Serializer):
                 _("Số điện thoại không hợp lệ."), code="invalid_phone"
             )
         return phone
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )
 
 
 class RejectSerializer(serializers.Serializer):

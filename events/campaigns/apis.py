@@ -7,13 +7,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import IsOrganiser
-from config.api import ApiError
+from config.api import ApiError, ReasonSerializer
 from events.campaigns import selectors, services
 from events.campaigns.serializers import (
     CampaignSerializer,
     EntrantCreateSerializer,
     EntrantPrivateSerializer,
-    ReasonSerializer,
 )
 from events.models import Campaign, Entrant
 
@@ -109,14 +108,17 @@ class EntrantDetailApi(APIView):
         return Response(EntrantPrivateSerializer(entrant).data)
 
 
-class EntrantApproveApi(APIView):
+class _EntrantDecisionApi(APIView):
+    """An organiser approves or rejects a registration (with a reason)."""
+
     permission_classes = [IsOrganiser]
+    decide = None  # the service: entrant_approve or entrant_reject
 
     @extend_schema(request=ReasonSerializer, responses=EntrantPrivateSerializer)
     def post(self, request, pk: int):
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        entrant = services.entrant_approve(
+        entrant = type(self).decide(
             entrant=_entrant(pk),
             actor=request.user,
             reason=serializer.validated_data["reason"],
@@ -124,16 +126,9 @@ class EntrantApproveApi(APIView):
         return Response(EntrantPrivateSerializer(entrant).data)
 
 
-class EntrantRejectApi(APIView):
-    permission_classes = [IsOrganiser]
+class EntrantApproveApi(_EntrantDecisionApi):
+    decide = staticmethod(services.entrant_approve)
 
-    @extend_schema(request=ReasonSerializer, responses=EntrantPrivateSerializer)
-    def post(self, request, pk: int):
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entrant = services.entrant_reject(
-            entrant=_entrant(pk),
-            actor=request.user,
-            reason=serializer.validated_data["reason"],
-        )
-        return Response(EntrantPrivateSerializer(entrant).data)
+
+class EntrantRejectApi(_EntrantDecisionApi):
+    decide = staticmethod(services.entrant_reject)

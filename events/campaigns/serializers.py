@@ -184,9 +184,3 @@ def _consent_data(consent) -> dict | None:
         "notice_version": consent.notice_version,
         "at": consent.at,
     }
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )

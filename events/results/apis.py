@@ -4,19 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiError
+from config.api import ApiError, ReasonSerializer
 from events.models import Campaign, Certificate
 from events.results import services as results
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
-    )
 
 
 def _freeze_json(freeze) -> dict:
