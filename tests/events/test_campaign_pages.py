@@ -10,7 +10,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.services import user_upsert
 from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
@@ -21,6 +20,7 @@ from events.campaigns.services import PrizeLine, campaign_update
 from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
+from tests import builders
 from tests.events.test_pages import days, html_of, logged_in, make_campaign
 
 SLUG = "xanh-2026"
@@ -34,15 +34,8 @@ TWO_PRIZES = [
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser")
-    return user
-
-
-@pytest.fixture
 def resident(db):
-    user, _ = user_upsert(username="lan", role="resident")
-    return user
+    return builders.user("lan")
 
 
 @pytest.fixture
@@ -138,8 +131,7 @@ def test_campaign_pages_refuse_residents(campaign, resident, url):
     assert Campaign.objects.count() == 1
 
 
-def test_campaign_pages_refuse_judges(campaign):
-    judge, _ = user_upsert(username="bgk", role="judge")
+def test_campaign_pages_refuse_judges(campaign, judge):
     assert logged_in(judge).get(EDIT_URL).status_code == 403
 
 
