@@ -4,18 +4,15 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.services import user_upsert
 from hotspots.models import Hotspot, SizeClass
 from hotspots.services import hotspot_report
-
-PASSWORD = "Mat-khau-dai-2024"
+from tests import builders
+from tests.builders import PASSWORD
 
 
 def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
-    lan, _ = user_upsert(
-        username="lan", role="resident", email="lan@example.vn", password=PASSWORD
-    )
-    other, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
+    lan = builders.user("lan", email="lan@example.vn")
+    other = builders.user("hoa")
     size = SizeClass.objects.get(key="bag")
     mine = hotspot_report(
         location=Point(107.59, 16.46, srid=4326),
@@ -44,7 +41,7 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
 
 
 def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
-    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    lan = builders.user("lan")
     hotspot = hotspot_report(
         location=Point(107.59, 16.46, srid=4326),
         category="plastic",
@@ -62,7 +59,7 @@ def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
 
 
 def test_staff_accounts_cannot_delete_themselves(db, client):
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    judge = builders.user("bgk", role="judge")
     client.force_login(judge)
     response = client.post(
         reverse("accounts:me-delete"), {"password": PASSWORD}, follow=True

@@ -10,13 +10,13 @@ from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 
-from accounts.services import user_upsert
 from hotspots.models import (
     Confirmation,
     Hotspot,
     HotspotHistory,
     ReporterContact,
 )
+from tests import builders
 
 LIST = reverse("api:hotspots-api:list")
 NEARBY = reverse("api:hotspots-api:nearby")
@@ -52,14 +52,6 @@ def jpeg(exif_serial="SN-998877", size=(800, 600)) -> bytes:
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(
-        username="btc", role="organiser", password="Mat-khau-dai-2024"
-    )
-    return user
-
-
-@pytest.fixture
 def staff_client(organiser):
     from rest_framework.test import APIClient
 
@@ -70,8 +62,7 @@ def staff_client(organiser):
 
 @pytest.fixture
 def resident(db):
-    user, _ = user_upsert(username="dan", role="resident", password="Mat-khau-dai-2024")
-    return user
+    return builders.user("dan")
 
 
 # --- reporting --------------------------------------------------------------

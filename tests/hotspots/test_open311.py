@@ -11,17 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from accounts.services import user_upsert
 from geo.spatial import WGS84
 from hotspots import apis, services
 from hotspots.models import (
     Category,
     Hotspot,
     ReporterContact,
-    SizeClass,
     Status,
 )
 from hotspots.photos import CleanImage
+from tests import builders
 
 HUE = (107.5786, 16.4698)  # Đại Nội, Thành phố Huế
 EMAIL = "an.nguyen@example.com"
@@ -64,32 +63,17 @@ def assert_error(response, status: int, field: str | None = None) -> str:
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser", password="Mat-khau-2024!")
-    return user
-
-
-@pytest.fixture
 def make(organiser):
     """Create a hotspot through the services, at spot(index), in the given status."""
 
     def create(index: int = 0, status: str = Status.VERIFIED, **extra) -> Hotspot:
-        lon, lat = spot(index)
-        options = {
-            "category": Category.PLASTIC,
-            "size_class": SizeClass.objects.get(key="several_bags"),
-        }
-        options.update(extra)
-        hotspot = services.hotspot_report(
-            location=Point(lon, lat, srid=WGS84), **options
-        ).hotspot
-        if status in (Status.VERIFIED, Status.CLEANED):
-            hotspot = services.hotspot_verify(hotspot=hotspot, actor=organiser)
-        if status == Status.CLEANED:
-            hotspot = services.hotspot_mark_cleaned(hotspot=hotspot, actor=organiser)
-        if status == Status.REJECTED:
-            services.hotspot_reject(hotspot=hotspot, actor=organiser, reason="Sai")
-        return Hotspot.objects.get(pk=hotspot.pk)
+        extra.setdefault("size", "several_bags")
+        return builders.hotspot(
+            location=Point(*spot(index), srid=WGS84),
+            status=status,
+            actor=organiser,
+            **extra,
+        )
 
     return create
 
@@ -445,9 +429,7 @@ def test_request_detail_of_unknown_id_is_404(db, api_client, request_id):
 
 
 def test_no_personal_data_in_any_read(db, api_client, organiser, make):
-    reporter, _ = user_upsert(
-        username="nguoi-bao-cao", role="resident", password="Mat-khau-2024!"
-    )
+    reporter = builders.user("nguoi-bao-cao")
     hotspot = make(
         0,
         reporter=reporter,
