@@ -56,8 +56,8 @@ def at(i: int = 0) -> Point:
 
 
 def user(
-    username: str = "lan",
     *,
+    username: str = "lan",
     role: str = "resident",
     email: str = "",
     password: str | None = PASSWORD,
@@ -68,7 +68,7 @@ def user(
 
 def organiser() -> User:
     """The organiser "btc" (the same account the `organiser` fixture returns)."""
-    return user("btc", role="organiser")
+    return user(username="btc", role="organiser")
 
 
 def campaign(
@@ -119,7 +119,7 @@ def entrant(
     registration if later), so events logged in the last days are in its window.
     """
     if representative is None:
-        representative = user(username)
+        representative = user(username=username)
     if registered_on is None:
         registered_on = max(days(-5), campaign.registration_start)
     registered = entrant_register(
@@ -253,9 +253,9 @@ def contest(*, approve: bool = True, campaign_fields=None, **entrant_fields) -> 
     """
     running = campaign(**(campaign_fields or {}))
     rep = entrant_fields.pop("representative", None) or user(
-        entrant_fields.pop("username", "lan")
+        username=entrant_fields.pop("username", "lan")
     )
     team = entrant(
         campaign=running, representative=rep, approve=approve, **entrant_fields
     )
-    return Contest(running, rep, team, user("bgk", role="judge"))
+    return Contest(running, rep, team, user(username="bgk", role="judge"))

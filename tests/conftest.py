@@ -97,7 +97,7 @@ def organiser_client(organiser):
 
 @pytest.fixture
 def judge(db):
-    return builders.user("bgk", role="judge")
+    return builders.user(username="bgk", role="judge")
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from tests.builders import PASSWORD
 
 
 def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
-    lan = builders.user("lan", email="lan@example.vn")
-    other = builders.user("hoa")
+    lan = builders.user(username="lan", email="lan@example.vn")
+    other = builders.user(username="hoa")
     size = SizeClass.objects.get(key="bag")
     mine = hotspot_report(
         location=Point(107.59, 16.46, srid=4326),
@@ -41,7 +41,7 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
 
 
 def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
-    lan = builders.user("lan")
+    lan = builders.user(username="lan")
     hotspot = hotspot_report(
         location=Point(107.59, 16.46, srid=4326),
         category="plastic",
@@ -59,7 +59,7 @@ def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
 
 
 def test_staff_accounts_cannot_delete_themselves(db, client):
-    judge = builders.user("bgk", role="judge")
+    judge = builders.user(username="bgk", role="judge")
     client.force_login(judge)
     response = client.post(
         reverse("accounts:me-delete"), {"password": PASSWORD}, follow=True

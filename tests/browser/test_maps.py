@@ -81,7 +81,7 @@ def test_heatmap_draws_its_layer_for_the_ioc(page, demo_areas_tx, organiser):
     builders.campaign(name="Chủ nhật xanh thử", slug="cnx-thu", activity=(-10, 20))
     for i in range(3):
         verified(i, organiser)
-    builders.user("ioc", role="ioc")
+    builders.user(username="ioc", role="ioc")
     page.goto("/maps/heatmap/")
     log_in(page, "ioc")
     expect(page.locator("h1")).to_have_text("Bản đồ nhiệt")

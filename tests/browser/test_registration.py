@@ -45,7 +45,7 @@ def test_resident_registers_organiser_approves_representative_sees_it(
     page, demo_areas_tx, tmp_path
 ):
     campaign = make_campaign()
-    builders.user("lan", email=EMAIL)
+    builders.user(username="lan", email=EMAIL)
     builders.organiser()
     mail.outbox.clear()
 

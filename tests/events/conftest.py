@@ -13,5 +13,5 @@ def world(demo_areas, organiser, judge):
             PrizeLine("collective", 2, "Giải Nhì", 1, 2_000_000),
         ],
     )
-    secretary = builders.user("tk", role="secretary")
+    secretary = builders.user(username="tk", role="secretary")
     return campaign, organiser, judge, secretary

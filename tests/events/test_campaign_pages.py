@@ -35,7 +35,7 @@ TWO_PRIZES = [
 
 @pytest.fixture
 def resident(db):
-    return builders.user("lan")
+    return builders.user(username="lan")
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ def test_reopening_revokes_the_certificate(published):
 )
 def test_pdf_download_permissions(published, who, status):
     (_campaign, organiser, judge, secretary), first, second = published
-    other = builders.user("khac")
+    other = builders.user(username="khac")
     user = {
         "winner": first.representative,
         "organiser": organiser,
@@ -238,7 +238,7 @@ def test_zip_has_one_pdf_per_current_certificate(published):
 @pytest.mark.parametrize("who", ["anonymous", "resident", "judge", "winner"])
 def test_zip_is_for_the_secretary_and_organisers(published, who):
     (campaign, _organiser, judge, _secretary), first, _second = published
-    other = builders.user("khac")
+    other = builders.user(username="khac")
     user = {
         "anonymous": None,
         "resident": other,

@@ -27,7 +27,7 @@ def campaign(db):
 
 
 def client_for(api_client, username: str, role: str = "resident"):
-    user = builders.user(username, role=role)
+    user = builders.user(username=username, role=role)
     api_client.force_authenticate(user)
     return user
 
@@ -196,7 +196,7 @@ def test_campaign_staff_role_also_excludes(campaign, api_client):
 
 
 def test_staff_phone_or_email_cannot_be_representative_or_member(campaign, api_client):
-    judge = builders.user("bgk", role="judge")
+    judge = builders.user(username="bgk", role="judge")
     judge.phone, judge.email = "+84914000111", "bgk@example.vn"
     judge.save()
     client_for(api_client, "lan")

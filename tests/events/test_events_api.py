@@ -78,7 +78,7 @@ def register(
     members: tuple[str, ...] = (),
 ):
     """Register an entrant ten days ago (pending); return (its representative, it)."""
-    user = builders.user(username)
+    user = builders.user(username=username)
     entrant = builders.entrant(
         campaign=campaign,
         representative=user,
@@ -117,7 +117,7 @@ def rep_client(team):
 def client_as(username: str, role: str):
     from rest_framework.test import APIClient
 
-    user = builders.user(username, role=role)
+    user = builders.user(username=username, role=role)
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -32,7 +32,7 @@ def url(kind: str, fmt: str) -> str:
 def contest(demo_areas, organiser):
     """A campaign with one approved team that logged one event."""
     campaign = make_campaign()
-    entrant = register(campaign, builders.user("lan", email=LAN["email"]))
+    entrant = register(campaign, builders.user(username="lan", email=LAN["email"]))
     services.entrant_approve(entrant=entrant, actor=organiser)
     return campaign, entrant, make_event(entrant)
 
@@ -166,7 +166,7 @@ def test_csv_cells_keep_phone_numbers_and_plain_text():
 def test_exports_are_for_organisers_only(contest, role, kind, fmt):
     client = Client()
     if role:
-        user = builders.user(f"u-{role}", role=role)
+        user = builders.user(username=f"u-{role}", role=role)
         client.force_login(user)
     response = client.get(url(kind, fmt))
     assert response.status_code == 403

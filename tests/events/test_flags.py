@@ -56,7 +56,7 @@ def make_campaign(slug: str = "cnx-2024", **plausibility):
 
 def make_entrant(campaign, username: str, phone: str) -> tuple:
     """An approved entrant registered on 3 June 2024 (09:00, the service's "as of")."""
-    user = builders.user(username)
+    user = builders.user(username=username)
     entrant = builders.entrant(
         campaign=campaign,
         representative=user,

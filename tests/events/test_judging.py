@@ -141,7 +141,7 @@ def test_decisions_are_immutable(setup):
 
 def test_only_judges_decide(setup):
     event, _, _ = setup
-    organiser = builders.user("btc2", role="organiser")
+    organiser = builders.user(username="btc2", role="organiser")
     with pytest.raises(ContestError) as err:
         event_decide(event=event, judge=organiser, verdict="approve")
     assert err.value.status == 403

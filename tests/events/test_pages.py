@@ -148,12 +148,12 @@ def campaign(db):
 
 @pytest.fixture
 def resident(db):
-    return builders.user("lan", email=LAN["email"])
+    return builders.user(username="lan", email=LAN["email"])
 
 
 @pytest.fixture
 def other_resident(db):
-    return builders.user("hoa")
+    return builders.user(username="hoa")
 
 
 @pytest.fixture
@@ -345,7 +345,7 @@ def test_an_under_16_representative_needs_the_guardian_box(campaign, resident):
 
 @pytest.mark.parametrize("role", ["organiser", "judge", "secretary", "helper"])
 def test_staff_accounts_see_the_refusal_and_cannot_register(client, campaign, role):
-    user = builders.user(f"staff-{role}", role=role)
+    user = builders.user(username=f"staff-{role}", role=role)
     client.force_login(user)
     url = reverse("events:register", args=[SLUG])
     html = html_of(client.get(url))
@@ -787,7 +787,7 @@ def test_organisers_use_the_contest_admin_and_helpers_see_no_personal_data(
     html = html_of(staff.get(pages[3]))
     assert PARTICIPANTS[0] in html
 
-    helper = builders.user("it", role="helper")
+    helper = builders.user(username="it", role="helper")
     helper_client = logged_in(helper)
     assert helper_client.get(pages[0]).status_code == 200
     assert helper_client.get(pages[2]).status_code == 403

@@ -37,7 +37,7 @@ def export_url(campaign, fmt: str) -> str:
 
 
 def resident(name: str = "dan"):
-    return builders.user(name)
+    return builders.user(username=name)
 
 
 def page_text(response) -> str:
@@ -98,7 +98,7 @@ def test_results_desk_sends_anonymous_visitors_to_log_in(world):
 
 def test_ioc_may_not_post_to_the_desk(contest):
     (campaign, *_), _ = contest
-    ioc = builders.user("ioc", role="ioc")
+    ioc = builders.user(username="ioc", role="ioc")
     response = client_for(ioc).post(manage_url(campaign), {"action": "freeze"})
     assert response.status_code == 403
     assert not ResultFreeze.objects.exists()

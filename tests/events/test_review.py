@@ -33,7 +33,7 @@ HUE = Point(107.6060, 16.4550, srid=4326)
 
 
 def person(username: str, role: str, **kwargs):
-    return builders.user(username, role=role, **kwargs)
+    return builders.user(username=username, role=role, **kwargs)
 
 
 def enter(

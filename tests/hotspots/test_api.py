@@ -62,7 +62,7 @@ def staff_client(organiser):
 
 @pytest.fixture
 def resident(db):
-    return builders.user("dan")
+    return builders.user(username="dan")
 
 
 # --- reporting --------------------------------------------------------------

@@ -44,6 +44,6 @@ def test_organiser_edits_size_classes_and_scores_follow(db, client):
 
 
 def test_residents_have_no_admin(db, client):
-    client.force_login(builders.user("dan"))
+    client.force_login(builders.user(username="dan"))
     response = client.get(reverse("admin:hotspots_sizeclass_changelist"))
     assert response.status_code == 302  # to the admin login

@@ -429,7 +429,7 @@ def test_request_detail_of_unknown_id_is_404(db, api_client, request_id):
 
 
 def test_no_personal_data_in_any_read(db, api_client, organiser, make):
-    reporter = builders.user("nguoi-bao-cao")
+    reporter = builders.user(username="nguoi-bao-cao")
     hotspot = make(
         0,
         reporter=reporter,

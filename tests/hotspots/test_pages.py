@@ -81,7 +81,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def resident(db):
-    return builders.user("reporter-dan")
+    return builders.user(username="reporter-dan")
 
 
 @pytest.fixture
@@ -273,7 +273,7 @@ def test_detail_of_reported_hotspot_is_404_except_for_its_reporter_and_organiser
     demo_areas, client, resident, resident_client, organiser_client
 ):
     hotspot = report(0, reporter=resident)
-    other = builders.user("other")
+    other = builders.user(username="other")
     other_client = Client()
     other_client.force_login(other)
     assert client.get(detail(hotspot)).status_code == 404

@@ -19,7 +19,7 @@ def report(i: int = 0, *, size: str = "bag", **kwargs) -> Hotspot:
 
 
 def user(username: str, role: str):
-    return builders.user(username, role=role)
+    return builders.user(username=username, role=role)
 
 
 def client_for(person) -> Client:

@@ -69,7 +69,7 @@ def build_scenario():
                active entrants 1.
     """
     organiser = builders.organiser()
-    judge = builders.user("bgk", role="judge")
+    judge = builders.user(username="bgk", role="judge")
     # Huế
     _report(organiser, HUE, 0, priority=True, clean=True)
     _report(organiser, HUE, 1, priority=True)
