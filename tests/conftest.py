@@ -6,6 +6,12 @@ from django.test import Client
 from tests import builders
 
 
+def _load_demo_areas() -> None:
+    from geo import demo
+
+    demo.load()
+
+
 @pytest.fixture(scope="session")
 def _demo_area_rows(django_db_setup, django_db_blocker):
     """Load the demo areas once per session and return their rows (areas, parts).
@@ -16,12 +22,11 @@ def _demo_area_rows(django_db_setup, django_db_blocker):
     assert an empty table), and the flush at the end of a transactional test
     has nothing to remove that a later test relies on.
     """
-    from geo import demo
     from geo.models import AdminArea, AdminAreaPart
 
     with django_db_blocker.unblock(), transaction.atomic():
         AdminArea.objects.all().delete()
-        demo.load()
+        _load_demo_areas()
         areas = list(AdminArea.objects.order_by("id").values())
         parts = list(AdminAreaPart.objects.order_by("id").values("area_id", "geom"))
         transaction.set_rollback(True)
@@ -30,18 +35,18 @@ def _demo_area_rows(django_db_setup, django_db_blocker):
 
 def _insert_demo_areas(rows) -> None:
     """Insert the rows demo.load() wrote: parents first, with fresh ids."""
-    from geo import demo
     from geo.models import AdminArea, AdminAreaPart
 
     if AdminArea.objects.exists():
         # Not the empty table the rows were taken from: load as an operator would.
-        demo.load()
+        _load_demo_areas()
         return
     areas, parts = rows
     new_ids: dict[int, int] = {}
     pending = list(areas)
     while pending:
         ready = [a for a in pending if a["parent_id"] in (None, *new_ids)]
+        assert ready, "a demo area's parent is not a demo area"
         created = AdminArea.objects.bulk_create(
             AdminArea(
                 **{
