@@ -1,13 +1,114 @@
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+
+from tests import builders
 
 
-@pytest.fixture
-def demo_areas(db):
-    """The approximate demo province and its nine district-level units."""
+def _load_demo_areas() -> None:
     from demo import areas as demo
 
     demo.load()
+
+
+@pytest.fixture(scope="session")
+def _demo_area_rows(django_db_setup, django_db_blocker):
+    """Load the demo areas once per session and return their rows (areas, parts).
+
+    Loading reads the GeoJSON with GDAL, validates and subdivides (ST_Subdivide)
+    the boundaries: most of a second, once. The load is rolled back, so nothing
+    stays committed: tests that do not ask for the areas never see them (some
+    assert an empty table), and the flush at the end of a transactional test
+    has nothing to remove that a later test relies on.
+    """
+    from geo.models import AdminArea, AdminAreaPart
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        AdminArea.objects.all().delete()
+        _load_demo_areas()
+        areas = list(AdminArea.objects.order_by("id").values())
+        parts = list(AdminAreaPart.objects.order_by("id").values("area_id", "geom"))
+        transaction.set_rollback(True)
+    return areas, parts
+
+
+def _insert_demo_areas(rows) -> None:
+    """Insert the rows demo.load() wrote: parents first, with fresh ids."""
+    from geo.models import AdminArea, AdminAreaPart
+
+    if AdminArea.objects.exists():
+        # Not the empty table the rows were taken from: load as an operator would.
+        _load_demo_areas()
+        return
+    areas, parts = rows
+    new_ids: dict[int, int] = {}
+    pending = list(areas)
+    while pending:
+        ready = [a for a in pending if a["parent_id"] in (None, *new_ids)]
+        assert ready, "a demo area's parent is not a demo area"
+        created = AdminArea.objects.bulk_create(
+            AdminArea(
+                **{
+                    **row,
+                    "id": None,
+                    "parent_id": new_ids.get(row["parent_id"]),
+                    "geom": row["geom"].clone(),
+                }
+            )
+            for row in ready
+        )
+        new_ids.update(
+            {row["id"]: area.pk for row, area in zip(ready, created, strict=True)}
+        )
+        pending = [a for a in pending if a["id"] not in new_ids]
+    AdminAreaPart.objects.bulk_create(
+        AdminAreaPart(area_id=new_ids[part["area_id"]], geom=part["geom"].clone())
+        for part in parts
+    )
+
+
+@pytest.fixture
+def demo_areas(db, _demo_area_rows):
+    """The approximate demo province and its nine district-level units."""
+    _insert_demo_areas(_demo_area_rows)
+
+
+@pytest.fixture
+def demo_areas_tx(transactional_db, _demo_area_rows):
+    """The demo areas, committed so a live server thread sees them.
+
+    Transactional tests empty every table afterwards, including rows that data
+    migrations seeded, so the default size classes are seeded again here.
+    """
+    from hotspots.defaults import seed_size_classes
+    from hotspots.models import SizeClass
+
+    seed_size_classes(SizeClass)
+    _insert_demo_areas(_demo_area_rows)
+
+
+@pytest.fixture
+def organiser(db):
+    return builders.organiser()
+
+
+@pytest.fixture
+def organiser_client(organiser):
+    client = Client()
+    client.force_login(organiser)
+    return client
+
+
+@pytest.fixture
+def judge(db):
+    return builders.user(username="bgk", role="judge")
+
+
+@pytest.fixture
+def contest(demo_areas, organiser) -> builders.Contest:
+    """A running campaign with one approved team, its representative and a judge."""
+    return builders.contest()
 
 
 @pytest.fixture
@@ -31,21 +132,6 @@ def load(db):
         return out.getvalue()
 
     return run
-
-
-@pytest.fixture
-def demo_areas_tx(transactional_db):
-    """The demo areas, committed so a live server thread sees them.
-
-    Transactional tests empty every table afterwards, including rows that data
-    migrations seeded, so the default size classes are seeded again here.
-    """
-    from demo import areas as demo
-    from hotspots.defaults import seed_size_classes
-    from hotspots.models import SizeClass
-
-    seed_size_classes(SizeClass)
-    demo.load()
 
 
 @pytest.fixture(autouse=True)

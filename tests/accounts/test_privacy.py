@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts import privacy
 from accounts.models import User
-from accounts.services import user_upsert
 from events.campaigns.services import (
     Consents,
     Representative,
@@ -20,8 +19,8 @@ from events.campaigns.services import (
 from events.models import Entrant
 from hotspots.models import Confirmation, Hotspot, SizeClass
 from hotspots.services import hotspot_confirm, hotspot_report
-
-PASSWORD = "Mat-khau-dai-2024"
+from tests import builders
+from tests.builders import PASSWORD
 
 
 def report(reporter, lon: float = 107.59, lat: float = 16.46, **kwargs) -> Hotspot:
@@ -35,10 +34,8 @@ def report(reporter, lon: float = 107.59, lat: float = 16.46, **kwargs) -> Hotsp
 
 
 def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
-    lan, _ = user_upsert(
-        username="lan", role="resident", email="lan@example.vn", password=PASSWORD
-    )
-    other, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
+    lan = builders.user(username="lan", email="lan@example.vn")
+    other = builders.user(username="hoa")
     mine = report(lan, description="Của Lan")
     report(other, 107.70, 16.44, description="Của Hoa")
     assert client.get(reverse("accounts:me-data")).status_code == 302  # log in first
@@ -54,7 +51,7 @@ def test_my_data_lists_what_is_tied_to_my_account(demo_areas, client):
 
 
 def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
-    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    lan = builders.user(username="lan")
     hotspot = report(lan)
     client.force_login(lan)
     wrong = client.post(reverse("accounts:me-delete"), {"password": "sai"})
@@ -67,7 +64,7 @@ def test_deleting_my_account_keeps_my_reports_unlinked(demo_areas, client):
 
 
 def test_staff_accounts_cannot_delete_themselves(db, client):
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    judge = builders.user(username="bgk", role="judge")
     client.force_login(judge)
     response = client.post(
         reverse("accounts:me-delete"), {"password": PASSWORD}, follow=True
@@ -77,8 +74,8 @@ def test_staff_accounts_cannot_delete_themselves(db, client):
 
 
 def test_my_data_and_deletion_cover_confirmations_and_entrants(demo_areas, client):
-    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    hoa, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
+    lan = builders.user(username="lan")
+    hoa = builders.user(username="hoa")
     theirs = report(hoa)
     hotspot_confirm(hotspot=theirs, user=lan)
     today = timezone.localdate()
@@ -136,7 +133,7 @@ def test_a_second_provider_under_a_taken_name_is_refused():
 
 
 def test_two_providers_exporting_one_section_is_an_error(db, monkeypatch):
-    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    lan = builders.user(username="lan")
     clash = privacy.Provider("clash", export=lambda user: {"confirmations": []})
     monkeypatch.setitem(privacy._providers, "clash", clash)
     with pytest.raises(ImproperlyConfigured):
@@ -144,7 +141,7 @@ def test_two_providers_exporting_one_section_is_an_error(db, monkeypatch):
 
 
 def test_a_deletion_that_fails_erases_nothing(demo_areas, client, monkeypatch):
-    lan, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
+    lan = builders.user(username="lan")
     hotspot = report(lan)
 
     def protected(self, *args, **kwargs):

@@ -1,20 +1,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.maps.test_hexagons import (
-    LAT0,
-    LON0,
-    make_contest,
-    make_event,
-    make_hotspot,
-    north,
-)
+from tests import builders
+from tests.maps.test_hexagons import LAT0, LON0, make_event, make_hotspot, north
 
 pytestmark = pytest.mark.browser
 
 
-def test_hexagon_map_shows_cells_gaps_legend_and_note(page, demo_areas_tx):
-    campaign, rep, organiser, judge, entrant = make_contest()
+def test_hexagon_map_shows_cells_gaps_legend_and_note(page, demo_areas_tx, organiser):
+    campaign, rep, entrant, judge = builders.contest()
     make_event(entrant, rep, judge, LON0, LAT0)
     make_hotspot(organiser, *north(60))
     make_hotspot(organiser, *north(2_500))  # a coverage gap

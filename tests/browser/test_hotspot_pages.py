@@ -6,13 +6,12 @@ import pytest
 from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
-from accounts.services import user_upsert
 from hotspots import services
 from hotspots.models import Hotspot, SizeClass, Status
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "x-Long-pass-123"
 DANGEROUS = "</script><script>alert(1)</script> `${alert(1)}`"
 
 
@@ -20,12 +19,6 @@ DANGEROUS = "</script><script>alert(1)</script> `${alert(1)}`"
 def bag(demo_areas_tx):
     # demo_areas_tx seeds the size classes again (transactional tests flush them).
     return SizeClass.objects.get(key="bag")
-
-
-@pytest.fixture
-def organiser(transactional_db):
-    user, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    return user
 
 
 def report(bag, i: int, **kwargs) -> Hotspot:

@@ -1,39 +1,25 @@
 """The public hotspot map and the IOC dashboard in a real browser, phone and desktop."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.gis.geos import Point
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.services import user_upsert
-from events.campaigns.services import campaign_create
-from hotspots import services
-from hotspots.models import SizeClass
+from tests import builders
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "x-Long-pass-123"
 DANGEROUS = (
     "<img src=x onerror=alert(1)> `${alert(2)}` </script><script>alert(3)</script>"
 )
 
 
-@pytest.fixture
-def organiser(transactional_db):
-    user, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    return user
-
-
 def verified(i: int, organiser, **kwargs):
     # Inside the demo "Thành phố Huế"; ~210 m apart.
     location = Point(107.59 + 0.002 * i, 16.46, srid=4326)
-    kwargs.setdefault("category", "plastic")
-    hotspot = services.hotspot_report(
-        location=location, size_class=SizeClass.objects.get(key="bag"), **kwargs
-    ).hotspot
-    return services.hotspot_verify(hotspot=hotspot, actor=organiser)
+    return builders.hotspot(
+        location=location, status="verified", actor=organiser, **kwargs
+    )
 
 
 def no_sideways_scroll(page) -> None:
@@ -70,15 +56,7 @@ def test_public_map_shows_markers_legend_and_inert_hostile_text(
 def test_dashboard_shows_figures_and_charts_without_sideways_scroll(
     page, demo_areas_tx, organiser
 ):
-    today = timezone.localdate()
-    campaign_create(
-        name="Chủ nhật xanh thử",
-        slug="cnx-thu",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=20),
-    )
+    builders.campaign(name="Chủ nhật xanh thử", slug="cnx-thu", activity=(-10, 20))
     verified(0, organiser)
     page.goto("/dashboard/")
     page.fill("input[name=username]", "btc")
@@ -100,18 +78,10 @@ def log_in(page, username: str) -> None:
 
 
 def test_heatmap_draws_its_layer_for_the_ioc(page, demo_areas_tx, organiser):
-    today = timezone.localdate()
-    campaign_create(
-        name="Chủ nhật xanh thử",
-        slug="cnx-thu",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=20),
-    )
+    builders.campaign(name="Chủ nhật xanh thử", slug="cnx-thu", activity=(-10, 20))
     for i in range(3):
         verified(i, organiser)
-    user_upsert(username="ioc", role="ioc", password=PASSWORD)
+    builders.user(username="ioc", role="ioc")
     page.goto("/maps/heatmap/")
     log_in(page, "ioc")
     expect(page.locator("h1")).to_have_text("Bản đồ nhiệt")
@@ -136,51 +106,15 @@ def test_embed_map_has_no_site_chrome(page, demo_areas_tx, organiser):
 
 
 def test_team_coverage_map_for_the_jury(page, demo_areas_tx, organiser):
-    from events.campaigns.services import (
-        Consents,
-        Representative,
-        entrant_approve,
-        entrant_register,
-    )
-    from events.cleanups.services import event_log
-    from events.judging.services import event_decide
-
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Chủ nhật xanh thử",
-        slug="cnx-thu",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=20),
-    )
-    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
-    entrant = entrant_register(
-        campaign=campaign,
-        user=rep,
-        kind="team",
-        name="Đội Sông Hương",
-        representative=Representative(
-            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
-        ),
-        consents=Consents(participation=True),
-        today=today - dt.timedelta(days=5),
-    )
-    entrant = entrant_approve(entrant=entrant, actor=organiser)
-    start = timezone.now() - dt.timedelta(hours=30)
-    event, _ = event_log(
+    _campaign, _rep, entrant, judge = builders.contest(members=())
+    event = builders.event(
         entrant=entrant,
-        user=rep,
         title="Vớt rác",
-        location=Point(107.59, 16.46, srid=4326),
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=2),
         participants=["Trần Văn Minh", "Lê Thị Hoa"],
-        weight_kg="40",
-        weight_method="measured",
+        kg="40",
+        method="measured",
     )
-    event_decide(event=event, judge=judge, verdict="approve")
+    builders.decision(event=event, judge=judge)
     page.goto(f"/maps/entrants/{entrant.pk}/")
     log_in(page, "bgk")
     expect(page.locator("h1")).to_contain_text("Đội Sông Hương")

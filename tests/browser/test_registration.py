@@ -12,14 +12,14 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from accounts.services import user_upsert
 from events.models import CleanupEvent, Consent, Entrant, EntrantStatus
+from tests import builders
+from tests.builders import PASSWORD
 
 from ..events.test_pages import SLUG, make_campaign
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "x-Long-pass-123"
 EMAIL = "lan.nguyen@example.vn"
 TEAM = "Đội Sông Hương Xanh"
 
@@ -45,8 +45,8 @@ def test_resident_registers_organiser_approves_representative_sees_it(
     page, demo_areas_tx, tmp_path
 ):
     campaign = make_campaign()
-    user_upsert(username="lan", role="resident", email=EMAIL, password=PASSWORD)
-    user_upsert(username="btc", role="organiser", password=PASSWORD)
+    builders.user(username="lan", email=EMAIL)
+    builders.organiser()
     mail.outbox.clear()
 
     # The resident finds the contest from the nav and starts registering.

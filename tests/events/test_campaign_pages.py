@@ -13,7 +13,6 @@ from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.utils import flatten_fieldsets
 from django.urls import reverse
 
-from accounts.services import user_upsert
 from events.campaigns.forms import (
     PRIZE_PREFIX,
     CampaignForm,
@@ -32,6 +31,7 @@ from events.campaigns.services import (
 from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
+from tests import builders
 from tests.events.test_pages import days, html_of, logged_in, make_campaign
 
 SLUG = "xanh-2026"
@@ -45,15 +45,8 @@ TWO_PRIZES = [
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser")
-    return user
-
-
-@pytest.fixture
 def resident(db):
-    user, _ = user_upsert(username="lan", role="resident")
-    return user
+    return builders.user(username="lan")
 
 
 @pytest.fixture
@@ -149,8 +142,7 @@ def test_campaign_pages_refuse_residents(campaign, resident, url):
     assert Campaign.objects.count() == 1
 
 
-def test_campaign_pages_refuse_judges(campaign):
-    judge, _ = user_upsert(username="bgk", role="judge")
+def test_campaign_pages_refuse_judges(campaign, judge):
     assert logged_in(judge).get(EDIT_URL).status_code == 403
 
 
@@ -539,8 +531,7 @@ def admin_errors(response) -> dict:
 
 @pytest.fixture
 def helper(db):
-    user, _ = user_upsert(username="it", role="helper")
-    return user
+    return builders.user(username="it", role="helper")
 
 
 def test_organiser_creates_a_campaign_in_the_admin_with_weights_merged(organiser):

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from accounts.services import user_upsert
 from events.models import Certificate
 from events.results import certificates
 from events.results.services import campaign_freeze, campaign_reopen, results_publish
+from tests import builders
 
-from .test_results import PASSWORD, team, world  # noqa: F401  (world: a fixture)
+from .test_results import team
 
 
 def client_for(user) -> Client:
@@ -33,7 +33,7 @@ def pdf_text(content: bytes) -> str:
 
 
 @pytest.fixture
-def published(world):  # noqa: F811
+def published(world):
     """Published results: two winners (one without consent to publish), one not."""
     campaign, organiser, judge, secretary = world
     first, _ = team(campaign, organiser, judge, 1, "100")
@@ -179,7 +179,7 @@ def test_reopening_revokes_the_certificate(published):
 )
 def test_pdf_download_permissions(published, who, status):
     (_campaign, organiser, judge, secretary), first, second = published
-    other, _ = user_upsert(username="khac", role="resident", password=PASSWORD)
+    other = builders.user(username="khac")
     user = {
         "winner": first.representative,
         "organiser": organiser,
@@ -238,7 +238,7 @@ def test_zip_has_one_pdf_per_current_certificate(published):
 @pytest.mark.parametrize("who", ["anonymous", "resident", "judge", "winner"])
 def test_zip_is_for_the_secretary_and_organisers(published, who):
     (campaign, _organiser, judge, _secretary), first, _second = published
-    other, _ = user_upsert(username="khac", role="resident", password=PASSWORD)
+    other = builders.user(username="khac")
     user = {
         "anonymous": None,
         "resident": other,
@@ -251,7 +251,7 @@ def test_zip_is_for_the_secretary_and_organisers(published, who):
     assert response.status_code == 403
 
 
-def test_zip_without_certificates_is_404(world):  # noqa: F811
+def test_zip_without_certificates_is_404(world):
     campaign, organiser, *_ = world
     response = client_for(organiser).get(
         reverse("events:certificates-zip", args=[campaign.slug])

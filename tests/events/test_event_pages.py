@@ -1,73 +1,34 @@
 """The event pages: log (form page), one event (public/private), the jury's review list."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.services import user_upsert
-from events.campaigns.services import (
-    Consents,
-    Person,
-    Representative,
-    campaign_create,
-    entrant_approve,
-    entrant_register,
-)
-from events.cleanups.services import event_log
-
-PASSWORD = "Mat-khau-dai-2024"
+from events.campaigns.services import entrant_approve
+from tests import builders
 
 
 @pytest.fixture
-def contest(demo_areas):
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Thử nghiệm",
-        slug="thu-nghiem",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=10),
-    )
-    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    entrant = entrant_register(
-        campaign=campaign,
-        user=rep,
-        kind="team",
-        name="Đội Sông Hương",
-        representative=Representative(
-            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
-        ),
-        members=[Person("Trần Văn Minh"), Person("Lê Thị Hoa")],
-        consents=Consents(participation=True, publish=False),
-        today=today - dt.timedelta(days=5),
-    )
-    return campaign, rep, organiser, entrant
+def contest(demo_areas, organiser):
+    """The shared contest, its team still waiting for the organisers' approval."""
+    return builders.contest(approve=False)
 
 
 def log(entrant, rep, *, kg=50, hours_ago=30, method="estimated", **extra):
-    start = timezone.now() - dt.timedelta(hours=hours_ago)
-    return event_log(
+    return builders.event(
         entrant=entrant,
-        user=rep,
-        title="Vớt rác sông An Cựu",
+        representative=rep,
         location=Point(107.6060, 16.4550, srid=4326),
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=2),
-        participants=["Trần Văn Minh", "Người dân Ngọc Lan"],
-        weight_kg=kg,
-        weight_method=method,
+        kg=kg,
+        hours_ago=hours_ago,
+        method=method,
         notes="Gọi chị Lan 0905123456",
         **extra,
-    )[0]
+    )
 
 
-def test_event_form_only_for_an_approved_representative(contest, client):
-    campaign, rep, organiser, entrant = contest
+def test_event_form_only_for_an_approved_representative(contest, organiser, client):
+    campaign, rep, entrant, judge = contest
     url = reverse("events:event-new")
     assert client.get(url).status_code == 302  # to log in
     client.force_login(rep)
@@ -83,8 +44,10 @@ def test_event_form_only_for_an_approved_representative(contest, client):
     assert 'id="event-config"' in html and "/api/v1/events/" in html
 
 
-def test_public_event_page_hides_names_notes_and_unpublished_entrant(contest, client):
-    campaign, rep, organiser, entrant = contest
+def test_public_event_page_hides_names_notes_and_unpublished_entrant(
+    contest, organiser, client
+):
+    campaign, rep, entrant, judge = contest
     entrant = entrant_approve(entrant=entrant, actor=organiser)
     event = log(entrant, rep)
     html = client.get(event.get_absolute_url()).content.decode()
@@ -102,15 +65,14 @@ def test_public_event_page_hides_names_notes_and_unpublished_entrant(contest, cl
     assert "Trần Văn Minh" in own and "Gọi chị Lan" in own and "Đội Sông Hương" in own
 
 
-def test_judges_see_flags_explained_in_the_review_list(contest, client):
-    campaign, rep, organiser, entrant = contest
+def test_judges_see_flags_explained_in_the_review_list(contest, organiser, client):
+    campaign, rep, entrant, judge = contest
     entrant = entrant_approve(entrant=entrant, actor=organiser)
     log(entrant, rep, kg=900)  # 900 kg by 2 people in 2 hours: implausible
     log(entrant, rep, kg=10, hours_ago=60, method="measured")  # nothing to flag
     url = reverse("events:event-review", args=[campaign.slug])
     client.force_login(rep)
     assert client.get(url).status_code == 403
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
     client.force_login(judge)
     page = client.get(url)
     html = page.content.decode()

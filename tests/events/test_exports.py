@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from accounts.services import user_upsert
 from events import tables
 from events.campaigns import services
+from tests import builders
 
 from .test_pages import (
     LAN,
     MEMBERS,
     PARTICIPANTS,
-    PASSWORD,
     SLUG,
     make_campaign,
     make_event,
@@ -31,24 +30,10 @@ def url(kind: str, fmt: str) -> str:
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    return user
-
-
-@pytest.fixture
-def organiser_client(organiser):
-    client = Client()
-    client.force_login(organiser)
-    return client
-
-
-@pytest.fixture
 def contest(demo_areas, organiser):
     """A campaign with one approved team that logged one event."""
     campaign = make_campaign()
-    user, _ = user_upsert(username="lan", role="resident", email=LAN["email"])
-    entrant = register(campaign, user)
+    entrant = register(campaign, builders.user(username="lan", email=LAN["email"]))
     services.entrant_approve(entrant=entrant, actor=organiser)
     return campaign, entrant, make_event(entrant)
 
@@ -182,7 +167,7 @@ def test_csv_cells_keep_phone_numbers_and_plain_text():
 def test_exports_are_for_organisers_only(contest, role, kind, fmt):
     client = Client()
     if role:
-        user, _ = user_upsert(username=f"u-{role}", role=role)
+        user = builders.user(username=f"u-{role}", role=role)
         client.force_login(user)
     response = client.get(url(kind, fmt))
     assert response.status_code == 403

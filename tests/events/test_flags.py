@@ -13,20 +13,13 @@ import pytest
 from django.contrib.gis.geos import Point
 from PIL import Image
 
-from accounts.services import user_upsert
-from events.campaigns.services import (
-    Consents,
-    Representative,
-    campaign_create,
-    entrant_approve,
-    entrant_register,
-)
 from events.cleanups.flags import Flag, event_flags, flags_for
 from events.cleanups.services import event_log
-from events.models import CleanupEvent, Entrant
+from events.models import CleanupEvent
 from hotspots import photos as photo_pipeline
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report
+from tests import builders
 
 ICT = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no DST
 NOW = dt.datetime(2024, 7, 1, 12, 0, tzinfo=ICT)
@@ -34,7 +27,6 @@ HUE = (107.5786, 16.4698)
 TWENTY_M_EAST = (107.5786 + 0.00019, 16.4698)
 # About 530 m east: beyond the 300 m flag threshold, within the 900 m refusal radius.
 HALF_KM_EAST = (107.5786 + 0.005, 16.4698)
-PASSWORD = "Mat-khau-dai-2024"
 
 
 def when(day: int, hour: int) -> dt.datetime:
@@ -51,9 +43,9 @@ def photo(seed: int) -> photo_pipeline.CleanImage:
 
 
 def make_campaign(slug: str = "cnx-2024", **plausibility):
-    return campaign_create(
-        name="Chủ nhật xanh 2024",
+    return builders.campaign(
         slug=slug,
+        name="Chủ nhật xanh 2024",
         registration_start=dt.date(2024, 6, 2),
         registration_end=dt.date(2024, 6, 30),
         activity_start=dt.date(2024, 6, 2),
@@ -63,26 +55,20 @@ def make_campaign(slug: str = "cnx-2024", **plausibility):
 
 
 def make_entrant(campaign, username: str, phone: str) -> tuple:
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    user, _ = user_upsert(username=username, role="resident", password=PASSWORD)
-    entrant = entrant_register(
+    """An approved entrant registered on 3 June 2024 (09:00, the service's "as of")."""
+    user = builders.user(username=username)
+    entrant = builders.entrant(
         campaign=campaign,
-        user=user,
-        kind="team",
+        representative=user,
         name=f"Đội {username}",
-        representative=Representative(
-            full_name="Nguyễn Thị Lan",
-            date_of_birth=dt.date(1990, 1, 1),
-            phone=phone,
-            email=f"{username}@example.vn",
-        ),
-        consents=Consents(participation=True),
-        today=dt.date(2024, 6, 3),
+        date_of_birth=dt.date(1990, 1, 1),
+        phone=phone,
+        email=f"{username}@example.vn",
+        members=(),
+        registered_on=dt.date(2024, 6, 3),
     )
-    # The service stamps the real time; this entrant registered on 3 June 2024.
-    Entrant.objects.filter(pk=entrant.pk).update(registered_at=when(3, 9))
-    entrant.refresh_from_db()
-    return user, entrant_approve(entrant=entrant, actor=organiser)
+    assert entrant.registered_at == when(3, 9)
+    return user, entrant
 
 
 @pytest.fixture

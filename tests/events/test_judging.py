@@ -1,78 +1,36 @@
 """The jury's decisions (service level): verdicts, audit trail, conflicts, hotspots."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.utils import timezone
 
-from accounts.services import user_upsert
-from events.campaigns.services import (
-    Consents,
-    Person,
-    Representative,
-    campaign_create,
-    entrant_approve,
-    entrant_register,
-)
-from events.cleanups.services import event_log
+from events.campaigns.services import Person
 from events.errors import ContestError
 from events.judging.services import conflict_reason, event_decide
 from events.models import ConflictDeclaration, EventDecision, JudgeProfile
-from hotspots.models import SizeClass
-from hotspots.services import hotspot_report, hotspot_verify
+from tests import builders
 
-PASSWORD = "Mat-khau-dai-2024"
 HUE = Point(107.6060, 16.4550, srid=4326)
 
 
 @pytest.fixture
-def setup(demo_areas):
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Thử nghiệm",
-        slug="thu-nghiem",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=10),
-    )
-    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
-    entrant = entrant_register(
-        campaign=campaign,
-        user=rep,
-        kind="team",
-        name="Đội Sông Hương",
-        representative=Representative(
-            "Nguyễn Thị Lan",
-            dt.date(1995, 4, 12),
-            "0905123456",
-            "lan@example.vn",
-            organisation="Đoàn phường Vĩnh Ninh",
-        ),
+def setup(demo_areas, organiser):
+    """A submitted 80 kg event claiming a verified hotspot, and the judge."""
+    _campaign, _rep, entrant, judge = builders.contest(
+        organisation="Đoàn phường Vĩnh Ninh",
         members=[Person("Trần Văn Minh", email="minh@example.vn")],
-        consents=Consents(participation=True),
-        today=today - dt.timedelta(days=5),
     )
-    entrant = entrant_approve(entrant=entrant, actor=organiser)
-    hotspot = hotspot_report(
-        location=HUE, category="plastic", size_class=SizeClass.objects.get(key="cart")
-    ).hotspot
-    hotspot_verify(hotspot=hotspot, actor=organiser)
-    start = timezone.now() - dt.timedelta(hours=30)
-    event, _ = event_log(
+    hotspot = builders.hotspot(
+        location=HUE, size="cart", status="verified", actor=organiser
+    )
+    event = builders.event(
         entrant=entrant,
-        user=rep,
         title="Vớt rác",
         location=HUE,
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=3),
+        hours=3,
         participants=["Trần Văn Minh", "Người dân"],
-        weight_kg="80.00",
-        weight_method="estimated",
+        kg="80.00",
         plastic_kg="50",
         hotspot_ids=[hotspot.pk],
     )
@@ -183,7 +141,7 @@ def test_decisions_are_immutable(setup):
 
 def test_only_judges_decide(setup):
     event, _, _ = setup
-    organiser, _ = user_upsert(username="btc2", role="organiser", password=PASSWORD)
+    organiser = builders.user(username="btc2", role="organiser")
     with pytest.raises(ContestError) as err:
         event_decide(event=event, judge=organiser, verdict="approve")
     assert err.value.status == 403

@@ -19,10 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import user_upsert
 from events.campaigns import services
 from events.campaigns.registration_forms import RegisterForm
-from events.campaigns.services import PrizeLine, campaign_create
+from events.campaigns.services import PrizeLine
 from events.defaults import PRIZES_2024
 from events.errors import ContestError
 from events.formatting import format_vnd
@@ -37,8 +36,9 @@ from events.models import (
     RepresentativeContact,
 )
 from geo.selectors import areas_containing
+from tests import builders
+from tests.builders import days
 
-PASSWORD = "x-Long-pass-123"
 SLUG = "xanh-2026"
 # Inside the demo "Thành phố Huế" district.
 HUE = Point(107.59, 16.46, srid=4326)
@@ -51,23 +51,17 @@ MEMBERS = ["Trần Văn An", "Lê Thị Bình"]
 PARTICIPANTS = ["Phan Văn Cường", "Hồ Thị Dung", "Trần Văn An"]
 
 
-def days(n: int) -> dt.date:
-    return timezone.localdate() + dt.timedelta(days=n)
-
-
 def make_campaign(slug: str = SLUG, *, registration_open: bool = True, **kwargs):
     """A campaign whose registration window covers today (or starts in 10 days)."""
-    start = days(-5) if registration_open else days(10)
+    start = -5 if registration_open else 10
     kwargs.setdefault("prizes", [PrizeLine(*line) for line in PRIZES_2024])
-    return campaign_create(
-        name="Chủ nhật xanh 2026",
+    return builders.campaign(
         slug=slug,
+        name="Chủ nhật xanh 2026",
         theme="Sông Hương không rác nhựa",
         rules="Điều 1. Báo cáo trung thực.\nĐiều 2. Cân rác khi có thể.",
-        registration_start=start,
-        registration_end=start + dt.timedelta(days=20),
-        activity_start=start,
-        activity_end=start + dt.timedelta(days=30),
+        registration=(start, start + 20),
+        activity=(start, start + 30),
         **kwargs,
     )
 
@@ -90,29 +84,29 @@ def form_data(**overrides) -> dict:
 
 
 def register(campaign, user, **kwargs) -> Entrant:
-    """Register through the service (what the page calls)."""
-    return services.entrant_register(
+    """Register today through the service (what the page calls); pending."""
+    return builders.entrant(
         campaign=campaign,
-        user=user,
+        representative=user,
         kind=kwargs.get("kind", "team"),
         name=kwargs.get("name", "Đội Sông Hương Xanh"),
-        representative=services.Representative(
-            full_name=LAN["full_name"],
-            date_of_birth=dt.date(1990, 5, 1),
-            phone=LAN["phone"],
-            email=LAN["email"],
-            organisation="Đoàn phường Vĩnh Ninh",
-        ),
-        members=[services.Person(full_name=name) for name in MEMBERS],
-        consents=services.Consents(participation=True, contact=True),
+        full_name=LAN["full_name"],
+        date_of_birth=dt.date(1990, 5, 1),
+        phone=LAN["phone"],
+        email=LAN["email"],
+        organisation="Đoàn phường Vĩnh Ninh",
+        members=MEMBERS,
+        contact=True,
+        registered_on=days(0),
+        approve=False,
     )
 
 
 def make_event(entrant: Entrant, *, hours_ago: int = 3) -> CleanupEvent:
     """A submitted event with participants.
 
-    Made directly: the event-logging service is built in a parallel change; these
-    tests need only a stored event to read, export and anonymise.
+    Made directly, not through event_log: some tests store an event of an entrant
+    still pending (the service refuses), to read, export and anonymise it.
     """
     now = timezone.now()
     event = CleanupEvent.objects.create(
@@ -152,29 +146,13 @@ def campaign(db):
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    return user
-
-
-@pytest.fixture
-def judge(db):
-    user, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
-    return user
-
-
-@pytest.fixture
 def resident(db):
-    user, _ = user_upsert(
-        username="lan", role="resident", email=LAN["email"], password=PASSWORD
-    )
-    return user
+    return builders.user(username="lan", email=LAN["email"])
 
 
 @pytest.fixture
 def other_resident(db):
-    user, _ = user_upsert(username="hoa", role="resident", password=PASSWORD)
-    return user
+    return builders.user(username="hoa")
 
 
 @pytest.fixture
@@ -366,7 +344,7 @@ def test_an_under_16_representative_needs_the_guardian_box(campaign, resident):
 
 @pytest.mark.parametrize("role", ["organiser", "judge", "secretary", "helper"])
 def test_staff_accounts_see_the_refusal_and_cannot_register(client, campaign, role):
-    user, _ = user_upsert(username=f"staff-{role}", role=role, password=PASSWORD)
+    user = builders.user(username=f"staff-{role}", role=role)
     client.force_login(user)
     url = reverse("events:register", args=[SLUG])
     html = html_of(client.get(url))
@@ -475,7 +453,7 @@ def test_my_entrant_page_shows_status_members_consents_and_events(
 
 
 def test_my_entrant_page_shows_the_rejection_reason(campaign, entrant, resident):
-    organiser, _ = user_upsert(username="btc2", role="organiser")
+    organiser = builders.user(username="btc2", role="organiser")
     services.entrant_reject(
         entrant=entrant, actor=organiser, reason="Thiếu tên đơn vị chủ quản"
     )
@@ -735,7 +713,7 @@ def test_all_entrants_view_shows_event_counts(
 def test_registration_queue_queries_do_not_grow_with_entrants(campaign, organiser):
     def register_many(start: int, count: int) -> None:
         for i in range(start, start + count):
-            user, _ = user_upsert(username=f"doi-{i}", role="resident")
+            user = builders.user(username=f"doi-{i}")
             services.entrant_register(
                 campaign=campaign,
                 user=user,
@@ -808,7 +786,7 @@ def test_organisers_use_the_contest_admin_and_helpers_see_no_personal_data(
     html = html_of(staff.get(pages[3]))
     assert PARTICIPANTS[0] in html
 
-    helper, _ = user_upsert(username="it", role="helper", password=PASSWORD)
+    helper = builders.user(username="it", role="helper")
     helper_client = logged_in(helper)
     assert helper_client.get(pages[0]).status_code == 403  # campaigns: organisers
     assert helper_client.get(pages[2]).status_code == 403

@@ -5,19 +5,8 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from accounts.services import user_upsert
-from events.campaigns.services import (
-    Consents,
-    PrizeLine,
-    Representative,
-    campaign_create,
-    entrant_approve,
-    entrant_register,
-)
-from events.cleanups.services import event_log
 from events.errors import ContestError
 from events.judging.services import event_decide
 from events.models import Certificate, EventDecision, TieBreak
@@ -28,64 +17,34 @@ from events.results.services import (
     results_publish,
     tie_decide,
 )
-
-PASSWORD = "Mat-khau-dai-2024"
-
-
-@pytest.fixture
-def world(demo_areas):
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Thử nghiệm",
-        slug="thu-nghiem",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=10),
-        prizes=[
-            PrizeLine("collective", 1, "Giải Nhất", 1, 3_000_000),
-            PrizeLine("collective", 2, "Giải Nhì", 1, 2_000_000),
-        ],
-    )
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
-    secretary, _ = user_upsert(username="tk", role="secretary", password=PASSWORD)
-    return campaign, organiser, judge, secretary
+from tests import builders
 
 
 def team(campaign, organiser, judge, n: int, kg: str, *, publish=True):
-    rep, _ = user_upsert(username=f"rep{n}", role="resident", password=PASSWORD)
-    entrant = entrant_register(
+    """Team n with one approved event of `kg` (the events of all teams tie in time)."""
+    entrant = builders.entrant(
         campaign=campaign,
-        user=rep,
-        kind="team",
+        username=f"rep{n}",
         name=f"Đội Hương Giang số {n}",
-        representative=Representative(
-            f"Người đại diện {n}",
-            dt.date(1990, 1, 1),
-            f"090512345{n}",
-            f"r{n}@example.vn",
-        ),
-        consents=Consents(participation=True, publish=publish),
-        today=timezone.localdate() - dt.timedelta(days=5),
+        full_name=f"Người đại diện {n}",
+        date_of_birth=dt.date(1990, 1, 1),
+        phone=f"090512345{n}",
+        email=f"r{n}@example.vn",
+        members=(),
+        publish=publish,
+        approved_by=organiser,
     )
-    entrant = entrant_approve(entrant=entrant, actor=organiser)
     # Whole hours: two teams' events end at the same moment (a real tie).
-    start = (timezone.now() - dt.timedelta(hours=30)).replace(
-        minute=0, second=0, microsecond=0
-    )
-    event, _ = event_log(
+    event = builders.event(
         entrant=entrant,
-        user=rep,
         title="Thu gom",
-        location=Point(107.59, 16.46, srid=4326),
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=3),
+        whole_hour=True,
+        hours=3,
         participants=["A", "B", "C"],
-        weight_kg=kg,
-        weight_method="measured",
+        kg=kg,
+        method="measured",
     )
-    event_decide(event=event, judge=judge, verdict="approve")
+    builders.decision(event=event, judge=judge)
     return entrant, event
 
 

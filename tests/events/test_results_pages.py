@@ -10,11 +10,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from accounts.services import user_upsert
 from events.models import Certificate, ResultFreeze, TieBreak
 from events.results.services import campaign_freeze, results_publish
+from tests import builders
 
-from .test_results import PASSWORD, team, world  # noqa: F401  (world: a fixture)
+from .test_results import team
 
 
 def client_for(user) -> Client:
@@ -37,8 +37,7 @@ def export_url(campaign, fmt: str) -> str:
 
 
 def resident(name: str = "dan"):
-    user, _ = user_upsert(username=name, role="resident", password=PASSWORD)
-    return user
+    return builders.user(username=name)
 
 
 def page_text(response) -> str:
@@ -52,7 +51,7 @@ def table_row(text: str, entrant_id: int) -> str:
 
 
 @pytest.fixture
-def contest(world):  # noqa: F811
+def contest(world):
     """Two teams with prizes and a third (no publish consent) without one."""
     campaign, organiser, judge, secretary = world
     first, _ = team(campaign, organiser, judge, 1, "100")
@@ -77,7 +76,7 @@ def published(contest):
     [("organiser", 200), ("judge", 200), ("secretary", 200), ("resident", 403)],
 )
 def test_results_desk_is_for_organisers_judges_and_the_secretary(
-    world,  # noqa: F811
+    world,
     role,
     status,
 ):
@@ -90,7 +89,7 @@ def test_results_desk_is_for_organisers_judges_and_the_secretary(
         assert 'data-state="open"' in page_text(response)
 
 
-def test_results_desk_sends_anonymous_visitors_to_log_in(world):  # noqa: F811
+def test_results_desk_sends_anonymous_visitors_to_log_in(world):
     campaign = world[0]
     response = Client().get(manage_url(campaign))
     assert response.status_code == 302
@@ -99,7 +98,7 @@ def test_results_desk_sends_anonymous_visitors_to_log_in(world):  # noqa: F811
 
 def test_ioc_may_not_post_to_the_desk(contest):
     (campaign, *_), _ = contest
-    ioc, _ = user_upsert(username="ioc", role="ioc", password=PASSWORD)
+    ioc = builders.user(username="ioc", role="ioc")
     response = client_for(ioc).post(manage_url(campaign), {"action": "freeze"})
     assert response.status_code == 403
     assert not ResultFreeze.objects.exists()
@@ -198,7 +197,7 @@ def test_desk_actions_are_post_only_and_need_csrf(contest):
     assert not ResultFreeze.objects.exists()
 
 
-def test_judge_orders_a_boundary_tie_with_the_form(world):  # noqa: F811
+def test_judge_orders_a_boundary_tie_with_the_form(world):
     campaign, organiser, judge, secretary = world
     a, _ = team(campaign, organiser, judge, 1, "100")
     b, _ = team(campaign, organiser, judge, 2, "100")
@@ -257,7 +256,7 @@ def test_judge_orders_a_boundary_tie_with_the_form(world):  # noqa: F811
     assert [x["entrant_id"] for x in awards] == [b.pk, a.pk]
 
 
-def test_frozen_tie_blocks_publication_on_the_desk(world):  # noqa: F811
+def test_frozen_tie_blocks_publication_on_the_desk(world):
     campaign, organiser, judge, secretary = world
     team(campaign, organiser, judge, 1, "100")
     team(campaign, organiser, judge, 2, "100")

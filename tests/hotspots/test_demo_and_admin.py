@@ -1,17 +1,14 @@
 from django.urls import reverse
 
-from accounts.services import user_upsert
 from hotspots.models import Hotspot, SizeClass
+from tests import builders
 
 
 def test_organiser_edits_size_classes_and_scores_follow(db, client):
     from demo import hotspots as demo
 
     demo.load()
-    organiser, _ = user_upsert(
-        username="btc", role="organiser", password="Mat-khau-dai-2024"
-    )
-    client.force_login(organiser)
+    client.force_login(builders.organiser())
     truck = SizeClass.objects.get(key="truck")
     hotspot = Hotspot.objects.filter(size_class=truck).first()
     before = hotspot.score
@@ -32,9 +29,6 @@ def test_organiser_edits_size_classes_and_scores_follow(db, client):
 
 
 def test_residents_have_no_admin(db, client):
-    resident, _ = user_upsert(
-        username="dan", role="resident", password="Mat-khau-dai-2024"
-    )
-    client.force_login(resident)
+    client.force_login(builders.user(username="dan"))
     response = client.get(reverse("admin:hotspots_sizeclass_changelist"))
     assert response.status_code == 302  # to the admin login

@@ -7,10 +7,9 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from accounts.services import user_upsert
-from hotspots import services
 from hotspots.filters import HotspotFilter, HotspotListFilter, PublicMapFilter
-from hotspots.models import Hotspot, SizeClass
+from hotspots.models import Hotspot, Status
+from tests import builders
 
 LIST = reverse("api:hotspots-api:list")
 PUBLIC_MAP = reverse("maps:public")
@@ -21,21 +20,17 @@ LATE_ON_2_JUNE = dt.datetime(2024, 6, 2, 16, 59, tzinfo=dt.UTC)  # 23:59 local
 
 
 @pytest.fixture
-def reported_at(demo_areas):
+def reported_at(demo_areas, organiser):
     """Return {name: hotspot id}: public hotspots reported at the instants above."""
-    organiser = user_upsert(
-        username="btc", role="organiser", password="Mat-khau-dai-2024"
-    )[0]
     ids = {}
     instants = {"late_1": LATE_ON_1_JUNE, "early_2": EARLY_ON_2_JUNE}
     instants["late_2"] = LATE_ON_2_JUNE
     for i, (name, instant) in enumerate(instants.items()):
-        hotspot = services.hotspot_report(
+        hotspot = builders.hotspot(
             location=Point(107.59 + 0.002 * i, 16.46, srid=4326),
-            category="plastic",
-            size_class=SizeClass.objects.get(key="bag"),
-        ).hotspot
-        services.hotspot_verify(hotspot=hotspot, actor=organiser)
+            status=Status.VERIFIED,
+            actor=organiser,
+        )
         Hotspot.objects.filter(pk=hotspot.pk).update(created_at=instant)
         ids[name] = hotspot.pk
     return ids

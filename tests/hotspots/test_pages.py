@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from accounts.services import user_upsert
 from geo.models import AdminArea
 from hotspots import photos, services
 from hotspots.models import (
@@ -22,12 +21,12 @@ from hotspots.models import (
     Hotspot,
     HotspotHistory,
     HotspotPhoto,
-    SizeClass,
     Status,
 )
 from hotspots.views import LIST_PAGE_SIZE
 from maps.assets import make_map, render_parts
 from maps.layers import HotspotMarker, hotspot_layer, marker_radius, safe_popup_text
+from tests import builders
 
 # Inside the demo "Thành phố Huế" district; 0.002° is ~210 m, well apart from
 # one another for the 50 m duplicate radius.
@@ -44,16 +43,16 @@ def at(i: int = 0, *, dx_m: float = 0.0) -> Point:
 
 
 def report(i: int = 0, *, location: Point | None = None, **kwargs) -> Hotspot:
-    kwargs.setdefault("category", "plastic")
-    return services.hotspot_report(
-        location=location or at(i),
-        size_class=SizeClass.objects.get(key="bag"),
-        **kwargs,
-    ).hotspot
+    return builders.hotspot(location=location or at(i), **kwargs)
 
 
 def verified(i: int, organiser, **kwargs) -> Hotspot:
-    return services.hotspot_verify(hotspot=report(i, **kwargs), actor=organiser)
+    return builders.hotspot(
+        location=kwargs.pop("location", None) or at(i),
+        status=Status.VERIFIED,
+        actor=organiser,
+        **kwargs,
+    )
 
 
 def image(colour=(200, 40, 40)) -> photos.CleanImage:
@@ -81,24 +80,8 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def organiser(db):
-    user, _ = user_upsert(username="btc", role="organiser", password="x-Long-pass-123")
-    return user
-
-
-@pytest.fixture
 def resident(db):
-    user, _ = user_upsert(
-        username="reporter-dan", role="resident", password="x-Long-pass-123"
-    )
-    return user
-
-
-@pytest.fixture
-def organiser_client(organiser):
-    client = Client()
-    client.force_login(organiser)
-    return client
+    return builders.user(username="reporter-dan")
 
 
 @pytest.fixture
@@ -290,7 +273,7 @@ def test_detail_of_reported_hotspot_is_404_except_for_its_reporter_and_organiser
     demo_areas, client, resident, resident_client, organiser_client
 ):
     hotspot = report(0, reporter=resident)
-    other, _ = user_upsert(username="other", role="resident", password="x-Long-1234")
+    other = builders.user(username="other")
     other_client = Client()
     other_client.force_login(other)
     assert client.get(detail(hotspot)).status_code == 404

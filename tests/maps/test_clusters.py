@@ -133,9 +133,9 @@ def test_study_area_falls_back_to_occupied_cells_and_rings_then_refuses(monkeypa
 
 
 def test_study_area_over_the_cap_is_a_400_on_resolution(
-    contest, api_client, monkeypatch
+    contest, organiser, api_client, monkeypatch
 ):
-    campaign, rep, organiser, judge, entrant = contest
+    campaign, rep, entrant, judge = contest
     make_hotspot(organiser, 107.59, 16.46)
     make_hotspot(organiser, 107.70, 16.50)  # ~12 km apart: 70-odd cells at res 8
     monkeypatch.setattr(clusters, "MAX_STUDY_CELLS", 10)
@@ -147,15 +147,10 @@ def test_study_area_over_the_cap_is_a_400_on_resolution(
 # --- the API -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def contest(demo_areas):
-    from .test_hexagons import make_contest
-
-    return make_contest()
-
-
-def test_clusters_api_returns_cells_with_documented_properties(contest, api_client):
-    campaign, rep, organiser, judge, entrant = contest
+def test_clusters_api_returns_cells_with_documented_properties(
+    contest, organiser, api_client
+):
+    campaign, rep, entrant, judge = contest
     for lon, lat in ((107.59, 16.46), (107.591, 16.461), (107.62, 16.44)):
         make_hotspot(organiser, lon, lat)
     make_event(entrant, rep, judge, 107.59, 16.46, kg="25.00")

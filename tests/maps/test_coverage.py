@@ -2,7 +2,6 @@
 numbers in the API, the page table and the CSV export (one computation)."""
 
 import csv
-import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -12,24 +11,15 @@ from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import user_upsert
 from events.campaigns.services import (
-    Consents,
-    Person,
-    Representative,
     campaign_create,
-    entrant_approve,
-    entrant_register,
 )
-from events.cleanups.services import event_log
-from events.judging.services import event_decide
 from hotspots import services as hotspot_services
-from hotspots.models import SizeClass
 from maps import coverage
 from maps.rows import AreaMetrics
 from maps.selectors import area_metrics
+from tests import builders
 
-PASSWORD = "Mat-khau-dai-2024"
 HUE = (107.59, 16.46)  # inside the demo "Thành phố Huế" (code 474)
 PHU_VANG = (107.7077, 16.5097)  # inside "Huyện Phú Vang" (code 478)
 SECRETS = (
@@ -45,45 +35,28 @@ SECRETS = (
 )
 
 
-def _report(organiser, bag, lonlat, i, *, verify=True, priority=False, clean=False):
-    location = Point(lonlat[0] + 0.003 * i, lonlat[1], srid=4326)
-    hotspot = hotspot_services.hotspot_report(
-        location=location,
-        category="plastic",
-        size_class=bag,
+def _report(organiser, lonlat, i, *, verify=True, priority=False, clean=False):
+    return builders.hotspot(
+        location=Point(lonlat[0] + 0.003 * i, lonlat[1], srid=4326),
         description="Bãi rác",
         contact=hotspot_services.Contact(
             name="Phan Báo Cáo", phone="0912345678", email="bao.cao@example.vn"
         ),
         contact_consent=True,
-    ).hotspot
-    if verify:
-        hotspot = hotspot_services.hotspot_verify(hotspot=hotspot, actor=organiser)
-    if priority:
-        hotspot = hotspot_services.hotspot_set_priority(
-            hotspot=hotspot, actor=organiser, priority=True
-        )
-    if clean:
-        hotspot = hotspot_services.hotspot_mark_cleaned(
-            hotspot=hotspot, actor=organiser
-        )
-    return hotspot
+        status="cleaned" if clean else "verified" if verify else "reported",
+        priority=priority,
+        actor=organiser,
+    )
 
 
-def _event(entrant, rep, lonlat, *, kg, hours_ago):
-    start = timezone.now() - dt.timedelta(hours=hours_ago)
-    return event_log(
+def _event(entrant, lonlat, *, kg, hours_ago):
+    return builders.event(
         entrant=entrant,
-        user=rep,
-        title="Vớt rác sông An Cựu",
         location=Point(*lonlat, srid=4326),
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=2),
-        participants=["Trần Văn Minh", "Người dân Ngọc Lan"],
-        weight_kg=kg,
-        weight_method="estimated",
+        kg=kg,
+        hours_ago=hours_ago,
         notes="Gọi chị Lan 0905123456",
-    )[0]
+    )
 
 
 def build_scenario():
@@ -98,54 +71,39 @@ def build_scenario():
                events 1 (not reviewed: 0 verified kg), participants 2,
                active entrants 1.
     """
-    bag = SizeClass.objects.get(key="bag")
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
+    organiser = builders.organiser()
+    judge = builders.user(username="bgk", role="judge")
     # Huế
-    _report(organiser, bag, HUE, 0, priority=True, clean=True)
-    _report(organiser, bag, HUE, 1, priority=True)
-    _report(organiser, bag, HUE, 2, verify=False)
-    rejected = _report(organiser, bag, HUE, 3, verify=False)
+    _report(organiser, HUE, 0, priority=True, clean=True)
+    _report(organiser, HUE, 1, priority=True)
+    _report(organiser, HUE, 2, verify=False)
+    rejected = _report(organiser, HUE, 3, verify=False)
     hotspot_services.hotspot_reject(hotspot=rejected, actor=organiser, reason="Sai")
     # Phú Vang
-    _report(organiser, bag, PHU_VANG, 0)
-    _report(organiser, bag, PHU_VANG, 1, priority=True, clean=True)
+    _report(organiser, PHU_VANG, 0)
+    _report(organiser, PHU_VANG, 1, priority=True, clean=True)
 
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Thử nghiệm",
-        slug="thu-nghiem",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=10),
-    )
-    entrants = []
-    for username, name, email, publish in (
-        ("lan", "Đội Sông Hương", "lan@example.vn", False),
-        ("hoa", "Đội Phá Tam Giang", "hoa@example.vn", True),
-    ):
-        rep, _ = user_upsert(username=username, role="resident", password=PASSWORD)
-        entrant = entrant_register(
+    campaign = builders.campaign()
+    a, b = (
+        builders.entrant(
             campaign=campaign,
-            user=rep,
-            kind="team",
+            username=username,
             name=name,
-            representative=Representative(
-                "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", email
-            ),
-            members=[Person("Trần Văn Minh"), Person("Lê Thị Hoa")],
-            consents=Consents(participation=True, publish=publish),
-            today=today - dt.timedelta(days=5),
+            email=email,
+            publish=publish,
+            approved_by=organiser,
         )
-        entrants.append((entrant_approve(entrant=entrant, actor=organiser), rep))
-    (a, rep_a), (b, rep_b) = entrants
-    approved = _event(a, rep_a, HUE, kg=50, hours_ago=30)
-    adjusted = _event(a, rep_a, HUE, kg=30, hours_ago=60)
-    rejected_event = _event(b, rep_b, HUE, kg=40, hours_ago=90)
-    _event(b, rep_b, PHU_VANG, kg=25, hours_ago=120)  # not reviewed
-    event_decide(event=approved, judge=judge, verdict="approve")
-    event_decide(
+        for username, name, email, publish in (
+            ("lan", "Đội Sông Hương", "lan@example.vn", False),
+            ("hoa", "Đội Phá Tam Giang", "hoa@example.vn", True),
+        )
+    )
+    approved = _event(a, HUE, kg=50, hours_ago=30)
+    adjusted = _event(a, HUE, kg=30, hours_ago=60)
+    rejected_event = _event(b, HUE, kg=40, hours_ago=90)
+    _event(b, PHU_VANG, kg=25, hours_ago=120)  # not reviewed
+    builders.decision(event=approved, judge=judge)
+    builders.decision(
         event=adjusted,
         judge=judge,
         verdict="adjust",
@@ -153,7 +111,9 @@ def build_scenario():
         weight_kg=20,
         method="measured",
     )
-    event_decide(event=rejected_event, judge=judge, verdict="reject", reason="Ảnh cũ")
+    builders.decision(
+        event=rejected_event, judge=judge, verdict="reject", reason="Ảnh cũ"
+    )
     return campaign
 
 

@@ -1,6 +1,5 @@
 """Hexagon coverage and coverage gaps: pure functions, then the APIs and the page."""
 
-import datetime as dt
 import json
 import math
 
@@ -9,25 +8,11 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.services import user_upsert
-from events.campaigns.services import (
-    Consents,
-    Person,
-    Representative,
-    campaign_create,
-    entrant_approve,
-    entrant_register,
-)
-from events.cleanups.services import event_log
-from events.judging.services import event_decide
-from hotspots.models import SizeClass
-from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 from maps import hexagons
 from maps.rows import EventPoint, HotspotPoint
+from tests import builders
 
-PASSWORD = "Mat-khau-dai-2024"
 # A res-8 cell's centre in Huế, so small offsets stay inside the cell.
 CELL = h3.latlng_to_cell(16.46, 107.59, 8)
 LAT0, LON0 = h3.cell_to_latlng(CELL)
@@ -137,76 +122,34 @@ def test_gap_distance_comes_from_settings():
 # --- database: the campaign's points, the APIs and the page -------------------------
 
 
-def make_contest():
-    """Return (campaign, rep, judge, entrant): an approved team in a running campaign."""
-    today = timezone.localdate()
-    campaign = campaign_create(
-        name="Thử nghiệm ô lục giác",
-        slug="thu-nghiem",
-        registration_start=today - dt.timedelta(days=10),
-        registration_end=today + dt.timedelta(days=10),
-        activity_start=today - dt.timedelta(days=10),
-        activity_end=today + dt.timedelta(days=10),
-    )
-    rep, _ = user_upsert(username="lan", role="resident", password=PASSWORD)
-    organiser, _ = user_upsert(username="btc", role="organiser", password=PASSWORD)
-    judge, _ = user_upsert(username="bgk", role="judge", password=PASSWORD)
-    entrant = entrant_register(
-        campaign=campaign,
-        user=rep,
-        kind="team",
-        name="Đội Sông Hương",
-        representative=Representative(
-            "Nguyễn Thị Lan", dt.date(1995, 4, 12), "0905123456", "lan@example.vn"
-        ),
-        members=[Person("Trần Văn Minh")],
-        consents=Consents(participation=True),
-        today=today - dt.timedelta(days=5),
-    )
-    entrant = entrant_approve(entrant=entrant, actor=organiser)
-    return campaign, rep, organiser, judge, entrant
-
-
 def make_event(entrant, rep, judge, lon, lat, *, verdict="approve", kg="40.00"):
-    start = timezone.now() - dt.timedelta(hours=30)
-    event, _ = event_log(
+    event = builders.event(
         entrant=entrant,
-        user=rep,
+        representative=rep,
         title="Vớt rác",
         location=Point(lon, lat, srid=4326),
-        started_at=start,
-        ended_at=start + dt.timedelta(hours=3),
+        hours=3,
         participants=["Trần Văn Minh", "Người dân"],
-        weight_kg=kg,
-        weight_method="estimated",
+        kg=kg,
     )
     if verdict:
-        reason = "" if verdict == "approve" else "Ảnh không khớp"
-        event_decide(event=event, judge=judge, verdict=verdict, reason=reason)
+        builders.decision(event=event, judge=judge, verdict=verdict)
     return event
 
 
 def make_hotspot(organiser, lon, lat, *, priority=True, verify=True):
-    hotspot = hotspot_report(
+    return builders.hotspot(
         location=Point(lon, lat, srid=4326),
-        category="plastic",
-        size_class=SizeClass.objects.get(key="cart"),
+        size="cart",
         description="Gọi anh Minh 0905111222",
-    ).hotspot
-    if verify:
-        hotspot_verify(hotspot=hotspot, actor=organiser)
-    if priority:
-        hotspot_set_priority(hotspot=hotspot, actor=organiser, priority=True)
-    return hotspot
+        status="verified" if verify else "reported",
+        priority=priority,
+        actor=organiser,
+    )
 
 
-@pytest.fixture
-def contest(demo_areas):
-    return make_contest()
-
-
-def test_gaps_api_rejected_cleanup_does_not_cover(contest, api_client):
-    campaign, rep, organiser, judge, entrant = contest
+def test_gaps_api_rejected_cleanup_does_not_cover(contest, organiser, api_client):
+    campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0)  # approved
     far_lon, far_lat = north(2_000)
     make_event(entrant, rep, judge, far_lon, far_lat + 0.0005, verdict="reject")
@@ -236,8 +179,8 @@ def test_gaps_api_rejected_cleanup_does_not_cover(contest, api_client):
         assert secret not in text
 
 
-def test_hexagons_api_counts_only_verified_cleanups(contest, api_client):
-    campaign, rep, organiser, judge, entrant = contest
+def test_hexagons_api_counts_only_verified_cleanups(contest, organiser, api_client):
+    campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0, kg="40.00")
     make_event(entrant, rep, judge, LON0 + 0.0004, LAT0, kg="10.50")
     make_event(entrant, rep, judge, LON0, LAT0 + 0.0003, verdict="reject")
@@ -279,8 +222,10 @@ def test_default_campaign_is_the_current_one(contest, api_client):
     assert body["campaign"] == "thu-nghiem"
 
 
-def test_page_renders_layers_legend_and_note_from_local_assets(contest, client):
-    campaign, rep, organiser, judge, entrant = contest
+def test_page_renders_layers_legend_and_note_from_local_assets(
+    contest, organiser, client
+):
+    campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0)
     make_hotspot(organiser, *north(2_000))
     response = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from accounts.services import user_upsert
 from hotspots import services
 from hotspots.models import Category, Hotspot, ReporterContact, Status
 from hotspots.photos import CleanImage
+from tests import builders
 from tests.hotspots.open311.helpers import (
     EMAIL,
     HUE,
@@ -262,9 +262,7 @@ def test_request_detail_of_unknown_id_is_404(db, api_client, request_id):
 
 
 def test_no_personal_data_in_any_read(db, api_client, organiser, make):
-    reporter, _ = user_upsert(
-        username="nguoi-bao-cao", role="resident", password="Mat-khau-2024!"
-    )
+    reporter = builders.user(username="nguoi-bao-cao")
     hotspot = make(
         0,
         reporter=reporter,
