@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import EventDecision, EventStatus
+from tests.events.campaigns.test_pages import SLUG, make_campaign
+from tests.events.judging.test_review import enter, log, person
 
-from ..events.test_pages import SLUG, make_campaign
-from ..events.test_review import enter, log, person
 from .test_registration import log_in, no_sideways_scroll
 
 pytestmark = pytest.mark.browser

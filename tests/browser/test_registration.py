@@ -15,8 +15,7 @@ from playwright.sync_api import expect
 from events.models import CleanupEvent, Consent, Entrant, EntrantStatus
 from tests import builders
 from tests.builders import PASSWORD
-
-from ..events.test_pages import SLUG, make_campaign
+from tests.events.campaigns.test_pages import SLUG, make_campaign
 
 pytestmark = pytest.mark.browser
 

@@ -32,7 +32,7 @@ from events.defaults import PLAUSIBILITY, PRIZES_2024, SCORING
 from events.errors import ContestError
 from events.models import Campaign, Phase, Prize
 from tests import builders
-from tests.events.test_pages import days, html_of, logged_in, make_campaign
+from tests.events.campaigns.test_pages import days, html_of, logged_in, make_campaign
 
 SLUG = "xanh-2026"
 NEW_SLUG = "chu-nhat-xanh-2027"

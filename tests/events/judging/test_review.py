@@ -27,8 +27,7 @@ from events.results.services import campaign_freeze
 from hotspots.models import SizeClass
 from hotspots.services import hotspot_report, hotspot_set_priority, hotspot_verify
 from tests import builders
-
-from .test_pages import make_campaign
+from tests.events.campaigns.test_pages import make_campaign
 
 # Inside the demo "Thành phố Huế" district.
 HUE = Point(107.6060, 16.4550, srid=4326)

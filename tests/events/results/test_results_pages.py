@@ -13,8 +13,7 @@ from pypdf import PdfReader
 from events.models import Certificate, ResultFreeze, TieBreak
 from events.results.services import campaign_freeze, results_publish
 from tests import builders
-
-from .test_results import team
+from tests.events.results.test_results import team
 
 
 def client_for(user) -> Client:

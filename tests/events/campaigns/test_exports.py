@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from events import tables
 from events.campaigns import services
 from tests import builders
-
-from .test_pages import (
+from tests.events.campaigns.test_pages import (
     LAN,
     MEMBERS,
     PARTICIPANTS,

@@ -15,8 +15,7 @@ from events.models import Certificate
 from events.results import certificates
 from events.results.services import campaign_freeze, campaign_reopen, results_publish
 from tests import builders
-
-from .test_results import team
+from tests.events.results.test_results import team
 
 
 def client_for(user) -> Client:
