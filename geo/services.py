@@ -9,7 +9,7 @@ from django.contrib.gis.geos import MultiPolygon
 from django.db import connection, connections, transaction
 from django.db.models import ManyToManyField, QuerySet
 
-from .models import AdminArea
+from .models import AdminArea, AdminAreaPart
 from .spatial import WGS84
 
 
@@ -143,6 +143,7 @@ def areas_assign_bulk(
     quote = db.ops.quote_name
     through = quote(links.remote_field.through._meta.db_table)
     row_id, area_id = quote(links.m2m_column_name()), quote(links.m2m_reverse_name())
+    parts = quote(AdminAreaPart._meta.db_table)
     with transaction.atomic(using=rows.db), db.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {through} WHERE {row_id} IN "
@@ -154,7 +155,7 @@ def areas_assign_bulk(
         cursor.execute(
             f"INSERT INTO {through} ({row_id}, {area_id}) "
             f"SELECT DISTINCT r.id, p.area_id FROM ({sql}) AS r(id, point) "
-            "JOIN geo_adminareapart p ON ST_Intersects(p.geom, r.point)",
+            f"JOIN {parts} p ON ST_Intersects(p.geom, r.point)",
             params,
         )
         inserted = cursor.rowcount
