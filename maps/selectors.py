@@ -36,7 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
 
 from accounts.access import can_see_private
-from events.cleanups.selectors import event_list
+from events.cleanups.selectors import event_list, participant_count
 from events.cleanups.serializers import public_entrant_name
 from events.cleanups.services import activity_end_at
 from events.formatting import CONTEST_TZ
@@ -355,18 +355,11 @@ def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
     events_qs = CleanupEvent.objects.filter(entrant=entrant).exclude(
         status=EventStatus.REJECTED
     )
-    participants = (
-        Participant.objects.filter(event=OuterRef("pk"))
-        .order_by()
-        .values("event")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
     rows = (
         events_qs.annotate(
             lon=_x("location"),
             lat=_y("location"),
-            people=Subquery(participants),
+            people=participant_count(),
         )
         .select_related("current_decision")
         .only(

@@ -71,20 +71,23 @@ def can_see_event_private(user, event: CleanupEvent) -> bool:
     return can_see_private(user)
 
 
-def _with_relations(queryset: QuerySet[CleanupEvent]) -> QuerySet[CleanupEvent]:
-    participant_count = (
+def participant_count() -> Subquery:
+    """The number of participants of the event in the outer query (an integer)."""
+    return Subquery(
         Participant.objects.filter(event=OuterRef("pk"))
         .order_by()
         .values("event")
         .annotate(n=Count("id"))
-        .values("n")
+        .values("n"),
+        output_field=IntegerField(),
     )
+
+
+def _with_relations(queryset: QuerySet[CleanupEvent]) -> QuerySet[CleanupEvent]:
     return (
         queryset.select_related("entrant__campaign")
         .annotate(
-            participant_count=Coalesce(
-                Subquery(participant_count, output_field=IntegerField()), Value(0)
-            ),
+            participant_count=Coalesce(participant_count(), Value(0)),
             # The entrant's current answer on publishing its name.
             publish_granted=latest_granted(
                 ConsentPurpose.PUBLISH, entrant_ref="entrant_id"
