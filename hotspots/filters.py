@@ -11,8 +11,9 @@ everywhere, and the API's error codes and messages are those of every other
 API parameter.
 
 Dates are calendar days in Asia/Ho_Chi_Minh (settings.TIME_ZONE, Huế's time
-zone, whatever zone a request activated), both ends included: `since=2024-06-02` keeps what was reported from 00:00 on 2 June local
-time, `until=2024-06-02` what was reported before 00:00 on 3 June. The bounds
+zone, whatever zone a request activated), both ends included: `since=2024-06-02`
+keeps what was reported from 00:00 on 2 June local time, `until=2024-06-02` what
+was reported before 00:00 on 3 June. The bounds
 are instants, so the query compares `created_at` directly (its index serves).
 """
 
