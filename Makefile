@@ -5,10 +5,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db stop migrate demo static messages lint check-migrations pytest clean
+.PHONY: run test dev setup install db redis worker stop migrate demo static messages lint check-migrations pytest clean
 
-run: setup demo
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the database)"
+run: setup demo worker
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
 	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --graceful-timeout 5
 
@@ -17,7 +17,7 @@ dev: setup demo
 
 test: setup lint check-migrations pytest
 
-setup: install db messages migrate static
+setup: install db redis messages migrate static
 
 install:
 	@bash scripts/install.sh
@@ -26,7 +26,17 @@ install:
 db:
 	@if [ -z "$$DATABASE_URL" ]; then bash scripts/db.sh start; else echo "Using DATABASE_URL"; fi
 
+# The project's own Redis (shared cache, job queue), unless REDIS_URL points elsewhere.
+redis:
+	@if [ -z "$$REDIS_URL" ]; then bash scripts/redis.sh start; else echo "Using REDIS_URL"; fi
+
+# The Celery worker that runs background jobs (detached; `make stop` stops it).
+worker:
+	@bash scripts/worker.sh start
+
 stop:
+	@bash scripts/worker.sh stop
+	@bash scripts/redis.sh stop
 	@bash scripts/db.sh stop
 
 migrate:

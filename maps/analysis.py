@@ -1,83 +1,195 @@
-"""Cached hexagon analyses: counts per cell, coverage gaps and Gi* clusters.
+"""Hexagon analyses: counts per cell, coverage gaps and Gi* clusters.
 
-The hexagon page and the analysis APIs share these. maps.selectors reads the
-points; maps.hexagons and maps.clusters compute from them.
+Counts are read on request (cached by data version). Gaps and Gi* are computed
+by a background job (maps.jobs, on the Celery worker) and stored with the time
+they were computed (maps.models.AnalysisResult): a page or API reads the stored
+result, says how fresh it is, and — when the data have changed since — asks for
+a new computation (debounced: one waiting job per analysis). Gi* (999
+permutations) never runs on a request.
 """
 
+import datetime as dt
 import functools
 import hashlib
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.core.cache import cache
 
+from jobs.services import job_request
+
 from . import clusters, hexagons, selectors
+from .models import AnalysisKind
 from .params import AnalysisParams
 
-CLUSTER_CACHE_SECONDS = 600
+COUNTS_CACHE_SECONDS = 600
+JOB = "maps.analysis"
 
 
 @functools.lru_cache(maxsize=2)
 def _points(campaign_pk: int, version: str) -> tuple[list, list]:
-    """Return (hotspot points, event points), read once per data version.
-
-    The counts, the gaps and Gi* all start from the same points: one read serves
-    all three (and later requests, until the data changes).
-    """
+    """Return (hotspot points, event points), read once per data version."""
     return selectors.analysis_points(campaign_pk)
 
 
-def _cached(kind: str, params: AnalysisParams, compute):
-    """Cache an analysis under a fingerprint of its inputs (see data_version).
-
-    Any new, changed or re-decided hotspot or event changes the key; a stale
-    entry expires anyway. The key is hashed so every cache backend accepts it.
-    `compute` receives (hotspot points, event points).
-    """
-    version = selectors.data_version(params.campaign)
-    raw = (
-        f"{kind}:{params.campaign.pk}:{params.resolution}:{params.variable}:"
-        f"{hexagons.gap_distance_m()}:{version}"
-    )
+def cached_counts(params: AnalysisParams):
+    """Return the hexagon counts (cached under the data version)."""
+    version = selectors.analysis_version(params.campaign)
+    raw = f"counts:{params.campaign.pk}:{params.resolution}:{version}"
     key = "analysis:" + hashlib.sha256(raw.encode()).hexdigest()
     result = cache.get(key)
     if result is None:
-        result = compute(*_points(params.campaign.pk, version))
-        cache.set(key, result, CLUSTER_CACHE_SECONDS)
+        spots, events = _points(params.campaign.pk, version)
+        result = hexagons.cell_counts(spots, events, resolution=params.resolution)
+        cache.set(key, result, COUNTS_CACHE_SECONDS)
     return result
 
 
-def cached_counts(params: AnalysisParams):
-    """Return the hexagon counts (cached)."""
-    return _cached(
-        "counts",
-        params,
-        lambda spots, events: hexagons.cell_counts(
-            spots, events, resolution=params.resolution
-        ),
+# --- stored analyses -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a stored analysis says, and how fresh it is."""
+
+    kind: str
+    value: Any  # list[Gap] | ClusterResult | None (none computed yet / too large)
+    computed_at: dt.datetime | None
+    fresh: bool  # computed from the data as they are now
+    pending: bool  # a (new) computation is queued or running
+    too_large: bool = False  # Gi*: the study area exceeds MAX_STUDY_CELLS
+
+    @property
+    def ready(self) -> bool:
+        return self.computed_at is not None
+
+    def status(self) -> dict:
+        """Return the freshness fields the APIs add to their bodies."""
+        return {
+            "computed_at": self.computed_at.isoformat() if self.computed_at else None,
+            "fresh": self.fresh,
+            "pending": self.pending,
+        }
+
+
+@dataclass(frozen=True)
+class Request:
+    """One analysis to compute: its kind and what it depends on."""
+
+    kind: str
+    campaign_pk: int
+    resolution: int = 0
+    variable: str = ""
+    parameter: str = ""
+
+    def key(self) -> str:
+        """Return the job key (the job's only input; readable in the job list)."""
+        parts = [self.kind, f"campaign={self.campaign_pk}"]
+        if self.kind == AnalysisKind.GI_STAR:
+            parts += [f"resolution={self.resolution}", f"variable={self.variable}"]
+        else:
+            parts.append(f"distance={self.parameter}")
+        return " ".join(parts)
+
+    @classmethod
+    def from_key(cls, key: str) -> "Request":
+        kind, *pairs = key.split()
+        values = dict(pair.split("=", 1) for pair in pairs)
+        return cls(
+            kind=kind,
+            campaign_pk=int(values["campaign"]),
+            resolution=int(values.get("resolution", 0)),
+            variable=values.get("variable", ""),
+            parameter=values.get("distance", ""),
+        )
+
+    def lookup(self) -> dict:
+        return {
+            "kind": self.kind,
+            "campaign_id": self.campaign_pk,
+            "resolution": self.resolution,
+            "variable": self.variable,
+            "parameter": self.parameter,
+        }
+
+
+def gaps_request(params: AnalysisParams) -> Request:
+    distance = f"{hexagons.gap_distance_m():g}"
+    return Request(AnalysisKind.GAPS, params.campaign.pk, parameter=distance)
+
+
+def gi_request(params: AnalysisParams) -> Request:
+    return Request(
+        AnalysisKind.GI_STAR,
+        params.campaign.pk,
+        resolution=params.resolution,
+        variable=params.variable,
     )
 
 
-def cached_gaps(params: AnalysisParams):
-    """Return the coverage gaps (cached)."""
-    return _cached(
-        "gaps",
-        params,
-        lambda spots, events: hexagons.coverage_gaps(
-            spots, events, distance_m=hexagons.gap_distance_m()
-        ),
+def _stored(request: Request, campaign) -> Analysis:
+    row = selectors.analysis_result(**request.lookup())
+    fresh = row is not None and row.version == selectors.analysis_version(campaign)
+    pending = False
+    if not fresh:
+        job_request(name=JOB, key=request.key())
+        pending = True
+    if row is None:
+        return Analysis(request.kind, None, None, False, pending)
+    if row.payload.get("too_large"):
+        return Analysis(request.kind, None, row.computed_at, fresh, pending, True)
+    return Analysis(
+        request.kind, decode(request.kind, row.payload), row.computed_at, fresh, pending
     )
 
 
-def cached_gi_star(params: AnalysisParams) -> clusters.ClusterResult:
-    """Return the Gi* result for the parameters (cached; raises StudyAreaTooLarge).
+def stored_gaps(params: AnalysisParams) -> Analysis:
+    """Return the stored coverage gaps of the campaign (and queue a refresh)."""
+    return _stored(gaps_request(params), params.campaign)
 
-    999 permutations over thousands of cells take seconds.
-    """
-    return _cached(
-        "gi",
-        params,
-        lambda spots, events: clusters.gi_star(
-            clusters.weighted_points(spots, events, params.variable),
-            resolution=params.resolution,
-            variable=params.variable,
-        ),
+
+def stored_gi_star(params: AnalysisParams) -> Analysis:
+    """Return the stored Gi* result of the parameters (and queue a refresh)."""
+    return _stored(gi_request(params), params.campaign)
+
+
+# --- payloads: plain JSON in the database, objects in the builders ----------------
+
+
+def encode(kind: str, value) -> dict:
+    if kind == AnalysisKind.GAPS:
+        return {"gaps": [asdict(gap) for gap in value]}
+    return {
+        "variable": value.variable,
+        "resolution": value.resolution,
+        "permutations": value.permutations,
+        "cells": [asdict(cell) for cell in value.cells],
+    }
+
+
+def decode(kind: str, payload: dict):
+    if kind == AnalysisKind.GAPS:
+        return [hexagons.Gap(**gap) for gap in payload["gaps"]]
+    return clusters.ClusterResult(
+        variable=payload["variable"],
+        resolution=payload["resolution"],
+        permutations=payload["permutations"],
+        cells=[clusters.ClusterCell(**cell) for cell in payload["cells"]],
     )
+
+
+def compute(request: Request, campaign) -> dict:
+    """Compute an analysis from the current data; return its payload."""
+    if request.kind == AnalysisKind.GAPS:
+        gaps = selectors.coverage_gaps(campaign, distance_m=float(request.parameter))
+        return encode(request.kind, gaps)
+    spots, events = selectors.analysis_points(campaign.pk)
+    try:
+        result = clusters.gi_star(
+            clusters.weighted_points(spots, events, request.variable),
+            resolution=request.resolution,
+            variable=request.variable,
+        )
+    except clusters.StudyAreaTooLarge:
+        return {"too_large": True}
+    return encode(request.kind, result)

@@ -1,7 +1,9 @@
 """Hexagon coverage, coverage gaps and Gi* clusters as GeoJSON (public, read-only).
 
-Thin views: maps.params parses the request, maps.analysis reads the points
-(maps.selectors) and computes (maps.hexagons, maps.clusters), cached. Only
+Thin views: maps.params parses the request; maps.analysis gives the cell counts
+(cached) and the stored gaps and Gi* results (computed by a background job:
+bodies carry `computed_at`, `fresh` and `pending`; before the first computation
+the answer is 202 with `Retry-After`). Only
 public facts leave here: cell counts, and for gaps the hotspot's id, category,
 size, priority and distance to the nearest cleanup (no reporter, no
 description, no photo).
@@ -13,23 +15,20 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiError
+from config.api import ApiError, query_bool
 
 from . import clusters, hexagons
-from .analysis import cached_counts, cached_gaps, cached_gi_star
-from .params import AnalysisParams, analysis_params
+from .analysis import Analysis, cached_counts, stored_gaps, stored_gi_star
+from .params import analysis_params
+
+# Seconds a client should wait before asking again for a result being computed.
+RETRY_AFTER_S = 10
 
 
-def cluster_result(params: AnalysisParams) -> clusters.ClusterResult:
-    """Return the Gi* result, or a 400 on resolution if the area is too large."""
-    try:
-        return cached_gi_star(params)
-    except clusters.StudyAreaTooLarge:
-        raise ApiError(
-            _("Vùng phân tích quá lớn ở độ phân giải này; hãy chọn ô lớn hơn."),
-            code="too_many_cells",
-            field="resolution",
-        ) from None
+def pending_response(analysis: Analysis, campaign) -> Response:
+    """Return 202: no result has been computed yet; one is on its way."""
+    body = {"status": "pending", "campaign": campaign.slug, **analysis.status()}
+    return Response(body, status=202, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
 CAMPAIGN = OpenApiParameter(
@@ -58,15 +57,18 @@ class CoverageGapsApi(APIView):
     @extend_schema(parameters=[CAMPAIGN])
     def get(self, request):
         params = analysis_params(request.query_params)
+        analysis = stored_gaps(params)
+        if not analysis.ready:
+            return pending_response(analysis, params.campaign)
         distance_m = hexagons.gap_distance_m()
-        gaps = cached_gaps(params)
-        body = hexagons.gaps_geojson(gaps, distance_m=distance_m)
-        body["campaign"] = params.campaign.slug
+        body = hexagons.gaps_geojson(analysis.value, distance_m=distance_m)
+        body.update(campaign=params.campaign.slug, **analysis.status())
         return Response(body)
 
 
 class ClusterApi(APIView):
-    """Getis-Ord Gi* cells (all cells of the study area) with their class."""
+    """Getis-Ord Gi* hot and cold cells (significant ones; `all=true`: every cell
+    of the study area) with their class."""
 
     @extend_schema(
         parameters=[
@@ -75,10 +77,27 @@ class ClusterApi(APIView):
             OpenApiParameter(
                 "variable", OpenApiTypes.STR, enum=list(clusters.VARIABLES)
             ),
+            OpenApiParameter(
+                "all",
+                OpenApiTypes.BOOL,
+                description="every cell of the study area, not only significant ones",
+            ),
         ]
     )
     def get(self, request):
         params = analysis_params(request.query_params)
-        body = clusters.clusters_geojson(cluster_result(params))
-        body["campaign"] = params.campaign.slug
+        every_cell = query_bool(request.query_params, "all")
+        analysis = stored_gi_star(params)
+        if analysis.too_large:
+            raise ApiError(
+                _("Vùng phân tích quá lớn ở độ phân giải này; hãy chọn ô lớn hơn."),
+                code="too_many_cells",
+                field="resolution",
+            )
+        if not analysis.ready:
+            return pending_response(analysis, params.campaign)
+        body = clusters.clusters_geojson(
+            analysis.value, significant_only=not every_cell
+        )
+        body.update(campaign=params.campaign.slug, **analysis.status())
         return Response(body)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from config.api import ApiError
 
 from . import clusters, hexagons, selectors
-from .analysis import cached_counts, cached_gaps, cached_gi_star
+from .analysis import cached_counts, stored_gaps, stored_gi_star
 from .assets import make_map, render_parts
 from .layers import (
     CLEANUP_CELL_COLOUR,
@@ -90,13 +90,17 @@ def hexagon_page(request):
         return render(request, "maps/hexagons.html", context)
     counts = cached_counts(params)
     distance_m = hexagons.gap_distance_m()
-    gaps = cached_gaps(params)
-    try:
-        result = cached_gi_star(params)
-        note = clusters.explanation(result)
-    except clusters.StudyAreaTooLarge:
-        result = None
+    # Gaps and Gi* come stored from the background job, with their time.
+    gap_analysis = stored_gaps(params)
+    gaps = gap_analysis.value or []
+    gi_analysis = stored_gi_star(params)
+    result = gi_analysis.value
+    if gi_analysis.too_large:
         note = _("Vùng phân tích quá lớn ở độ phân giải này; hãy chọn ô lớn hơn.")
+    elif result is None:
+        note = _("Cụm nóng/lạnh đang được tính; hãy tải lại trang sau ít phút.")
+    else:
+        note = clusters.explanation(result)
 
     fmap = make_map()
     cleaned = _busiest(counts, lambda c: c.cleanups)
@@ -144,6 +148,10 @@ def hexagon_page(request):
             ("kg", _("Số kg đã xác nhận thu gom")),
         ],
         note=note,
+        analyses=[
+            (_("Khoảng trống thu gom"), gap_analysis),
+            (_("Cụm nóng/lạnh Gi*"), gi_analysis),
+        ],
         gap_count=len(gaps),
         gap_distance_m=int(distance_m),
         gaps_capped=len(gaps) > MAX_PAGE_GAPS,

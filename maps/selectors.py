@@ -61,6 +61,8 @@ from hotspots.models import (
     Status,
 )
 
+from .hexagons import Gap
+from .models import AnalysisResult
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 HEAT_SOURCES = ("hotspots", "cleanups")
@@ -773,6 +775,81 @@ def analysis_points(campaign_pk: int) -> tuple[list[HotspotPoint], list[EventPoi
     """Return the campaign's hotspot points and event points (3 queries)."""
     campaign = Campaign.objects.get(pk=campaign_pk)
     return hotspot_points(campaign), event_points(campaign)
+
+
+def coverage_gaps(campaign: Campaign, *, distance_m: float) -> list[Gap]:
+    """Return the campaign's coverage gaps: open priority public hotspots reported
+    before the end of its activity window with no approved/adjusted cleanup of
+    the campaign within `distance_m`, farthest first (none at all first).
+
+    One indexed anti-join (the events' geography GiST index) instead of
+    distances from every hotspot to every event. Distances are on the sphere of
+    PostGIS's mean radius (geography, use_spheroid false), as maps.hexagons'
+    haversine. Raw SQL: the ORM has no NOT EXISTS over a geography distance with
+    a nearest-neighbour subquery.
+    """
+    # The campaign's approved/adjusted cleanups, as a FROM/WHERE pair so that
+    # both subqueries below can use the events' geography index.
+    events = (
+        f"FROM {_table(CleanupEvent)} e "
+        f"JOIN {_table(CleanupEvent.entrant.field.related_model)} t "
+        "ON t.id = e.entrant_id "
+        "WHERE t.campaign_id = %(campaign)s AND e.status = ANY(%(verified)s)"
+    )
+    sql = f"""
+    SELECT h.id, ST_X(h.location), ST_Y(h.location), h.category, s.key, s.label,
+           h.priority,
+           (SELECT ST_Distance(e.location::geography, h.location::geography, false)
+              {events}
+             ORDER BY e.location::geography <-> h.location::geography
+             LIMIT 1) AS nearest_m
+    FROM {_table(Hotspot)} h
+    JOIN {_table(Hotspot.size_class.field.related_model)} s ON s.id = h.size_class_id
+    WHERE h.priority AND h.status = ANY(%(open)s) AND h.created_at < %(end)s
+      AND NOT EXISTS (
+          SELECT 1 {events}
+             AND ST_DWithin(e.location::geography, h.location::geography,
+                            %(distance)s, false))
+    """
+    params = {
+        "campaign": campaign.pk,
+        "verified": [str(s) for s in VERIFIED_EVENT_STATUSES],
+        "open": [str(s) for s in OPEN_STATUSES if s in PUBLIC_STATUSES],
+        "end": activity_end_at(campaign),
+        "distance": distance_m,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    gaps = [
+        Gap(
+            id=pk,
+            lon=lon,
+            lat=lat,
+            category=category,
+            size=size,
+            size_label=size_label,
+            priority=priority,
+            distance_m=nearest,
+        )
+        for pk, lon, lat, category, size, size_label, priority, nearest in rows
+    ]
+    gaps.sort(key=lambda g: (g.distance_m is not None, -(g.distance_m or 0), g.id))
+    return gaps
+
+
+def campaign_get(pk: int) -> Campaign | None:
+    return Campaign.objects.filter(pk=pk).first()
+
+
+def analysis_result(**lookup) -> AnalysisResult | None:
+    """Return the stored analysis matching the lookup (maps.analysis.Request)."""
+    return AnalysisResult.objects.filter(**lookup).first()
+
+
+def analysis_version(campaign: Campaign) -> str:
+    """Return the version of the data the campaign's analyses read."""
+    return data_version(campaign)
 
 
 def data_version(campaign: Campaign) -> str:

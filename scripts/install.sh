@@ -8,9 +8,10 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 # Debian/Ubuntu packages, each only when what it provides is missing:
-# PostgreSQL + PostGIS, GDAL/GEOS/PROJ (gdal-bin pulls the libraries Django
-# loads), a font with Vietnamese glyphs, gettext for the translations, Chromium
-# for the browser tests, Node.js/npm for the map assets, venv for Python.
+# PostgreSQL + PostGIS, Redis (the shared cache and the job queue), GDAL/GEOS/PROJ
+# (gdal-bin pulls the libraries Django loads), a font with Vietnamese glyphs, gettext
+# for the translations, Chromium for the browser tests, Node.js/npm for the map assets,
+# venv for Python.
 missing=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
@@ -29,6 +30,7 @@ fc-list 2>/dev/null | grep -qi 'DejaVuSans\|NotoSans' || missing+=(fonts-dejavu-
 have_cmd msgfmt || missing+=(gettext)
 have_cmd chromium || missing+=(chromium)
 have_cmd npm || missing+=(npm)
+have_cmd redis-server || missing+=(redis-server)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 
 if [ ${#missing[@]} -gt 0 ]; then

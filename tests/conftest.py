@@ -136,8 +136,37 @@ def load(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Throttle counters live in the cache: start every test with an empty one."""
+    """Throttle counters live in the cache: start every test with an empty one.
+
+    The cache is the project's Redis, shared with other test runs: only this
+    run's keys (its KEY_PREFIX) are deleted, never the whole database.
+    """
     from django.core.cache import cache
 
-    cache.clear()
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=cache.make_key("*"), count=1000))
+    if keys:
+        client.delete(*keys)
     yield
+
+
+@pytest.fixture
+def run_jobs():
+    """Return a function that runs the queued background jobs here and now.
+
+    Tests do not start a Celery worker (tests/jobs has one that does): a page or
+    API that queues a job is asked again after run_jobs().
+    """
+    from jobs.models import Job, JobStatus
+    from jobs.services import job_run
+
+    def run() -> int:
+        ran = 0
+        for pk in Job.objects.filter(status=JobStatus.QUEUED).values_list(
+            "pk", flat=True
+        ):
+            job_run(pk)
+            ran += 1
+        return ran
+
+    return run

@@ -1,7 +1,7 @@
 """Test settings: the real PostGIS, fast hashing, no outside network."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, env
+from .base import BASE_DIR, INSTALLED_APPS, REDIS_URL, celery_url, env, redis_url
 
 SECRET_KEY = env("SECRET_KEY") or "test-only-key"
 # The demo builders and commands are tested, and tests build data with them.
@@ -23,3 +23,17 @@ if env("TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_{DATABASES['default']['NAME']}_{env('TEST_DB_SUFFIX')}"  # noqa: F405
     }
+
+# Tests use the project's Redis (its own databases): each run (checkout, helper)
+# its own key prefix and queue, so runs side by side do not see each other.
+_RUN = env("TEST_DB_SUFFIX") or "main"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url(REDIS_URL, 2),
+        "KEY_PREFIX": f"test-{_RUN}",
+    }
+}
+CELERY_BROKER_URL = celery_url(REDIS_URL, 3)
+CELERY_TASK_DEFAULT_QUEUE = f"test-{_RUN}"
+ANALYSIS_JOB_DELAY_S = 0.0

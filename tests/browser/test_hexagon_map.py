@@ -7,12 +7,19 @@ from tests.maps.test_hexagons import LAT0, LON0, make_event, make_hotspot, north
 pytestmark = pytest.mark.browser
 
 
-def test_hexagon_map_shows_cells_gaps_legend_and_note(page, demo_areas_tx, organiser):
+def test_hexagon_map_shows_cells_gaps_legend_and_note(
+    page, demo_areas_tx, organiser, run_jobs
+):
     campaign, rep, entrant, judge = builders.contest()
     make_event(entrant, rep, judge, LON0, LAT0)
     make_hotspot(organiser, *north(60))
     make_hotspot(organiser, *north(2_500))  # a coverage gap
     page.goto(f"/maps/hexagons/?campaign={campaign.slug}")
+    # The gaps and Gi* are computed by a background job, then shown.
+    expect(page.get_by_test_id("analysis-freshness")).to_contain_text("đang tính")
+    run_jobs()
+    page.reload()
+    expect(page.get_by_test_id("analysis-freshness")).to_contain_text("tính lúc")
     expect(page.locator(".leaflet-container")).to_be_visible()
     # Leaflet drew the cells (cleanups, open hotspots) and the gap marker.
     cells = page.locator("path.leaflet-interactive")

@@ -133,12 +133,14 @@ def test_study_area_falls_back_to_occupied_cells_and_rings_then_refuses(monkeypa
 
 
 def test_study_area_over_the_cap_is_a_400_on_resolution(
-    contest, organiser, api_client, monkeypatch
+    contest, organiser, api_client, monkeypatch, run_jobs
 ):
     campaign, rep, entrant, judge = contest
     make_hotspot(organiser, 107.59, 16.46)
     make_hotspot(organiser, 107.70, 16.50)  # ~12 km apart: 70-odd cells at res 8
     monkeypatch.setattr(clusters, "MAX_STUDY_CELLS", 10)
+    api_client.get(reverse("api:analysis-api:clusters"))
+    run_jobs()
     response = api_client.get(reverse("api:analysis-api:clusters"))
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "resolution"
@@ -148,15 +150,22 @@ def test_study_area_over_the_cap_is_a_400_on_resolution(
 
 
 def test_clusters_api_returns_cells_with_documented_properties(
-    contest, organiser, api_client
+    contest, organiser, api_client, run_jobs
 ):
     campaign, rep, entrant, judge = contest
     for lon, lat in ((107.59, 16.46), (107.591, 16.461), (107.62, 16.44)):
         make_hotspot(organiser, lon, lat)
     make_event(entrant, rep, judge, 107.59, 16.46, kg="25.00")
     url = reverse("api:analysis-api:clusters")
-    body = api_client.get(url, {"campaign": campaign.slug, "variable": "hotspots"})
-    body = body.json()
+    for variable in ("hotspots", "kg"):
+        query = {"campaign": campaign.slug, "variable": variable}
+        assert api_client.get(url, query).status_code == 202
+    assert run_jobs() == 2
+    # Only significant cells by default; all=true gives the whole study area.
+    significant = api_client.get(url, {"campaign": campaign.slug}).json()
+    assert all(f["properties"]["class"] != "ns" for f in significant["features"])
+    query = {"campaign": campaign.slug, "variable": "hotspots", "all": "true"}
+    body = api_client.get(url, query).json()
     assert body["type"] == "FeatureCollection" and body["variable"] == "hotspots"
     assert body["correction"] == "benjamini-hochberg" and body["permutations"] == 999
     assert body["explanation"].startswith("Mỗi ô lục giác")
@@ -170,7 +179,8 @@ def test_clusters_api_returns_cells_with_documented_properties(
         assert 0 < props["p_value"] <= props["p_fdr"] <= 1
         values[props["cell"]] = props["value"]
     assert sum(values.values()) == 3
-    kg = api_client.get(url, {"campaign": campaign.slug, "variable": "kg"}).json()
+    query = {"campaign": campaign.slug, "variable": "kg", "all": "true"}
+    kg = api_client.get(url, query).json()
     assert sum(f["properties"]["value"] for f in kg["features"]) == 25.0
     assert "Gọi anh Minh" not in str(body) and "0905" not in str(kg)
 

@@ -148,7 +148,9 @@ def make_hotspot(organiser, lon, lat, *, priority=True, verify=True):
     )
 
 
-def test_gaps_api_rejected_cleanup_does_not_cover(contest, organiser, api_client):
+def test_gaps_api_rejected_cleanup_does_not_cover(
+    contest, organiser, api_client, run_jobs
+):
     campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0)  # approved
     far_lon, far_lat = north(2_000)
@@ -158,7 +160,13 @@ def test_gaps_api_rejected_cleanup_does_not_cover(contest, organiser, api_client
     far = make_hotspot(organiser, far_lon, far_lat)
     make_hotspot(organiser, far_lon, far_lat + 0.001, verify=False)  # not public
     url = reverse("api:analysis-api:gaps")
+    first = api_client.get(url, {"campaign": campaign.slug})
+    assert first.status_code == 202 and first["Retry-After"]
+    assert first.json()["status"] == "pending"
+    assert run_jobs() == 1
     body = api_client.get(url, {"campaign": campaign.slug}).json()
+    assert body["fresh"] is True and body["pending"] is False
+    assert body["computed_at"]
     assert body["type"] == "FeatureCollection"
     assert [f["id"] for f in body["features"]] == [far.pk]
     assert near.pk not in [f["properties"]["id"] for f in body["features"]]
@@ -223,11 +231,14 @@ def test_default_campaign_is_the_current_one(contest, api_client):
 
 
 def test_page_renders_layers_legend_and_note_from_local_assets(
-    contest, organiser, client
+    contest, organiser, client, run_jobs
 ):
     campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0)
     make_hotspot(organiser, *north(2_000))
+    first = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})
+    assert "đang tính lần đầu" in first.content.decode()
+    assert run_jobs() == 2  # the gaps and Gi*
     response = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})
     html = response.content.decode()
     assert response.status_code == 200
@@ -252,3 +263,30 @@ def test_page_falls_back_to_default_resolution_with_a_message(contest, client):
 def test_page_without_any_campaign_says_so(db, client):
     html = client.get(reverse("analysis:hexagons")).content.decode()
     assert 'data-testid="no-campaign"' in html
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_sql_gaps_equal_the_pure_computation_on_random_data(contest, organiser, seed):
+    """The indexed anti-join (maps.selectors) finds the gaps the haversine loop
+    finds, with the same distances to the nearest cleanup (within a metre)."""
+    import random
+
+    from maps import selectors
+
+    campaign, rep, entrant, judge = contest
+    rng = random.Random(seed)
+    for _ in range(6):
+        lon, lat = LON0 + rng.uniform(-0.03, 0.03), LAT0 + rng.uniform(-0.03, 0.03)
+        make_event(entrant, rep, judge, lon, lat, verdict=rng.choice(["approve", None]))
+    for _ in range(25):
+        lon, lat = LON0 + rng.uniform(-0.04, 0.04), LAT0 + rng.uniform(-0.04, 0.04)
+        make_hotspot(organiser, lon, lat, priority=rng.random() < 0.7)
+    distance = 1_500.0
+    spots, events = selectors.analysis_points(campaign.pk)
+    expected = hexagons.coverage_gaps(spots, events, distance_m=distance)
+    got = selectors.coverage_gaps(campaign, distance_m=distance)
+    assert [g.id for g in got] == [g.id for g in expected]
+    assert expected  # the draw has gaps to compare
+    for mine, theirs in zip(got, expected, strict=True):
+        assert mine.distance_m == pytest.approx(theirs.distance_m, abs=1.0)
+        assert (mine.lon, mine.lat) == pytest.approx((theirs.lon, theirs.lat))
