@@ -105,22 +105,29 @@ def area_link_parents(*, level: str, parent_level: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class AreaLinks:
-    """What areas_assign_bulk changed: links removed, links inserted."""
+    """What areas_assign_bulk changed: stale links removed, missing links inserted."""
 
     removed: int
     inserted: int
 
 
 def areas_assign_bulk(
-    rows: QuerySet, *, field: str = "areas", point: str = "location"
+    rows: QuerySet,
+    *,
+    field: str = "areas",
+    point: str = "location",
+    level: str | None = None,
 ) -> AreaLinks:
     """Link every row of the queryset to the areas that contain its point.
 
     `field` names the rows' many-to-many field to AdminArea and `point` their
-    PointField (WGS84). The rows' links are removed and inserted again in one
-    transaction, so this also re-links rows after boundaries change. A row gets
-    the same areas as geo.selectors.areas_containing gives for its point (a point
-    on a shared boundary belongs to both areas); a row outside every area gets none.
+    PointField (WGS84). In one transaction, the rows' stale links are removed and
+    the missing ones inserted (links already right are left alone), so this also
+    re-links rows after boundaries change. A row gets the same areas as
+    geo.selectors.areas_containing gives for its point (a point on a shared
+    boundary belongs to both areas); a row outside every area gets none.
+    With `level`, only the links to areas of that level are redone (boundaries of
+    one level loaded or reloaded); the other levels' links stay as they are.
 
     Raw SQL because the ORM cannot express INSERT ... SELECT: one join of the
     rows on the subdivided, GiST-indexed parts, however many rows. The table and
@@ -144,19 +151,85 @@ def areas_assign_bulk(
     through = quote(links.remote_field.through._meta.db_table)
     row_id, area_id = quote(links.m2m_column_name()), quote(links.m2m_reverse_name())
     parts = quote(AdminAreaPart._meta.db_table)
+    areas = quote(AdminArea._meta.db_table)
+    # Limited to one level: only links to (and parts of) that level's areas.
+    if level is None:
+        of_level, level_params = "", []
+    else:
+        of_level = f" AND t.{area_id} IN (SELECT id FROM {areas} WHERE level = %s)"
+        level_params = [level]
+    parts_of_level = (
+        parts
+        if level is None
+        else f"(SELECT q.* FROM {parts} q JOIN {areas} a ON a.id = q.area_id "
+        "WHERE a.level = %s)"
+    )
     with transaction.atomic(using=rows.db), db.cursor() as cursor:
+        # The links the rows should have, computed once (DISTINCT: a point on the
+        # seam of two parts of one area hits both); then only the difference is
+        # written — re-running after a reload touches the links that changed,
+        # not all millions of them (their indexes and foreign-key checks are
+        # most of the cost).
+        cursor.execute("DROP TABLE IF EXISTS geo_wanted_links")
         cursor.execute(
-            f"DELETE FROM {through} WHERE {row_id} IN "
-            f"(SELECT r.id FROM ({sql}) AS r(id, point))",
-            params,
+            "CREATE TEMP TABLE geo_wanted_links ON COMMIT DROP AS "
+            f"SELECT DISTINCT r.id AS row_id, p.area_id FROM ({sql}) AS r(id, point) "
+            f"JOIN {parts_of_level} p ON ST_Intersects(p.geom, r.point)",
+            [*params, *level_params],
+        )
+        cursor.execute("ANALYZE geo_wanted_links")
+        cursor.execute(
+            f"DELETE FROM {through} t WHERE t.{row_id} IN "
+            f"(SELECT r.id FROM ({sql}) AS r(id, point)){of_level} "
+            "AND NOT EXISTS (SELECT 1 FROM geo_wanted_links w "
+            f"WHERE w.row_id = t.{row_id} AND w.area_id = t.{area_id})",
+            [*params, *level_params],
         )
         removed = cursor.rowcount
-        # DISTINCT: a point on the seam of two parts of one area hits both.
         cursor.execute(
             f"INSERT INTO {through} ({row_id}, {area_id}) "
-            f"SELECT DISTINCT r.id, p.area_id FROM ({sql}) AS r(id, point) "
-            f"JOIN {parts} p ON ST_Intersects(p.geom, r.point)",
-            params,
+            "SELECT w.row_id, w.area_id FROM geo_wanted_links w "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {through} t "
+            f"WHERE t.{row_id} = w.row_id AND t.{area_id} = w.area_id)"
         )
         inserted = cursor.rowcount
+        cursor.execute("DROP TABLE geo_wanted_links")
     return AreaLinks(removed=removed, inserted=inserted)
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """What areas_relink did for one model."""
+
+    model: str  # "app_label.Model"
+    rows: int
+    links: AreaLinks
+
+
+def area_linked_models() -> list[tuple[type, str]]:
+    """Return (model, field name) of every many-to-many to AdminArea with a
+    WGS84 `location` point (hotspots, cleanup events…), found in the app
+    registry so geo needs to import no app."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.many_to_many:
+            if field.related_model is AdminArea and any(
+                f.name == "location" and isinstance(f, PointField)
+                for f in model._meta.fields
+            ):
+                found.append((model, field.name))
+    return found
+
+
+def areas_relink(*, level: str | None = None) -> list[Relinked]:
+    """Re-link every row of every area-linked model to the areas containing it
+    (of `level`, or of every level), in one transaction: one join per model."""
+    done = []
+    with transaction.atomic():
+        for model, field in area_linked_models():
+            rows = model._default_manager.all()
+            links = areas_assign_bulk(rows, field=field, level=level)
+            done.append(Relinked(model._meta.label, rows.count(), links))
+    return done

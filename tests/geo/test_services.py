@@ -63,7 +63,7 @@ def test_bulk_assign_twice_changes_nothing(demo_areas):
     hotspot = _report(*HUE)
     before = _links(hotspot)
     result = areas_assign_bulk(Hotspot.objects.filter(pk=hotspot.pk))
-    assert result == AreaLinks(removed=len(before), inserted=len(before))
+    assert result == AreaLinks(removed=0, inserted=0)
     assert _links(hotspot) == before
 
 
@@ -74,3 +74,45 @@ def test_bulk_assign_twice_changes_nothing(demo_areas):
 def test_bulk_assign_refuses_fields_that_are_not_areas_and_a_point(db, kwargs):
     with pytest.raises(ValueError):
         areas_assign_bulk(Hotspot.objects.all(), **kwargs)
+
+
+def test_bulk_assign_of_one_level_keeps_the_other_levels_links(demo_areas):
+    hotspot = _report(*HUE)
+    province = AdminArea.objects.get(level="province")
+    district = hotspot.areas.get(level="district")
+    other = AdminArea.objects.filter(level="district").exclude(pk=district.pk).first()
+    # Stale district link, and the province link removed by hand.
+    hotspot.areas.set([other])
+    result = areas_assign_bulk(Hotspot.objects.filter(pk=hotspot.pk), level="district")
+    assert _links(hotspot) == {district.pk}  # province untouched (absent)
+    assert result == AreaLinks(removed=1, inserted=1)
+    areas_assign_bulk(Hotspot.objects.filter(pk=hotspot.pk), level="province")
+    assert _links(hotspot) == {district.pk, province.pk}
+
+
+def test_assign_areas_command_relinks_hotspots_and_events(contest):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from events.models import CleanupEvent
+    from tests import builders
+
+    campaign, rep, entrant, judge = contest
+    hotspot = _report(*HUE)
+    event = builders.event(
+        entrant=entrant, representative=rep, location=Point(*LAGOON, srid=4326)
+    )
+    expected_event = {a.id for a in areas_containing(event.location)}
+    expected_hotspot = _links(hotspot)
+    Hotspot.areas.through.objects.all().delete()
+    CleanupEvent.areas.through.objects.all().delete()
+    out = StringIO()
+    call_command("assign_areas", stdout=out)
+    assert _links(hotspot) == expected_hotspot
+    assert set(event.areas.values_list("id", flat=True)) == expected_event
+    assert (
+        "hotspots.Hotspot" in out.getvalue() and "events.CleanupEvent" in out.getvalue()
+    )
+    with pytest.raises(CommandError):
+        call_command("assign_areas", "--level", "hamlet", stdout=StringIO())

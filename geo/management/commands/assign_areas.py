@@ -1,0 +1,35 @@
+import time
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand, CommandError
+
+from geo.selectors import area_levels
+from geo.services import areas_relink
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-link every hotspot and cleanup event to the administrative areas "
+        "containing it (after boundaries are loaded or changed), then refresh the "
+        "derived counts. Re-runnable."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--level", help="only this level's links (default: every level)"
+        )
+
+    def handle(self, *args, level=None, **options):
+        if level is not None and level not in area_levels():
+            raise CommandError(f"No areas of level {level!r} are loaded.")
+        started = time.perf_counter()
+        for done in areas_relink(level=level):
+            self.stdout.write(
+                f"{done.model}: {done.rows} rows, {done.links.removed} links removed, "
+                f"{done.links.inserted} inserted"
+            )
+        self.stdout.write(f"re-linked in {time.perf_counter() - started:.1f} s")
+        # The per-area rollups follow the links (maps' `rollups` command, when
+        # installed: called by name, geo imports no other app).
+        if "rollups" in get_commands():
+            call_command("rollups", "--rebuild", stdout=self.stdout)
