@@ -9,8 +9,7 @@ WORKERS ?= 3
 
 run: setup demo worker
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
-	exec .venv/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --access-logfile - --graceful-timeout 5
+	HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WORKERS) exec .venv/bin/gunicorn config.wsgi -c config/gunicorn.conf.py
 
 dev: setup demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
