@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A streaming read replica of the project's PostGIS: a second cluster under
 # var/pg-replica, copied from the primary by pg_basebackup -R and run as a hot
-# standby on its own Unix socket. Usage: scripts/replica.sh start|stop|status|rebuild
+# standby on its own Unix socket.
+# Usage: scripts/replica.sh start|stop|status|rebuild|remove
 # As root, the server runs as the `postgres` system user (like scripts/db.sh).
 #
 # The primary is the database manage.py uses: PRIMARY_URL, else DATABASE_URL,
@@ -11,6 +12,15 @@
 # public reads there (config/routers.py).
 # REPLICA_HOME and REPLICA_PORT put a replica elsewhere (tests/test_replica.py
 # runs one against a scratch primary); the URL file then goes to REPLICA_HOME.
+#
+# The replica streams through a physical replication slot on the primary
+# (chunhatxanh_replica_<port>): without one, a busy primary recycles the WAL the
+# copy ends at before the standby asks for it ("requested WAL segment has already
+# been removed"). `stop` keeps the slot (the replica catches up when started
+# again); `remove` drops the copy and the slot. The primary caps what a slot may
+# hold (max_slot_wal_keep_size, set below if unlimited), so a forgotten replica
+# cannot fill its disk: past the cap the slot is invalidated and `rebuild` copies
+# again.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -18,6 +28,8 @@ ROOT=$(pwd)
 REPLICA_PORT=${REPLICA_PORT:-5545}
 PGHOME=${REPLICA_HOME:-"$ROOT/var/pg-replica"}
 URL_DIR=${REPLICA_HOME:-"$ROOT/var/pg-replica"}
+SLOT="chunhatxanh_replica_$REPLICA_PORT"
+SLOT_WAL_CAP=4GB
 
 pg_bindir() {
   # The newest installed server that also has PostGIS (the same choice as db.sh:
@@ -128,6 +140,26 @@ prepare_primary() {
     on_primary "SELECT pg_reload_conf()" >/dev/null
     echo "Added a local replication rule to $hba and reloaded the primary"
   fi
+  if [ "$(on_primary "SHOW max_slot_wal_keep_size")" = -1 ]; then
+    on_primary "ALTER SYSTEM SET max_slot_wal_keep_size = '$SLOT_WAL_CAP'" >/dev/null
+    on_primary "SELECT pg_reload_conf()" >/dev/null
+    echo "Set max_slot_wal_keep_size = $SLOT_WAL_CAP on the primary (ALTER SYSTEM," \
+      "reloaded): a replication slot holds at most that much WAL"
+  fi
+}
+
+drop_slot() {
+  # The primary's walsender may take a moment to notice a stopped standby.
+  local i
+  for i in $(seq 1 50); do
+    on_primary "SELECT count(pg_drop_replication_slot(slot_name))
+      FROM pg_replication_slots WHERE slot_name = '$SLOT' AND NOT active" >/dev/null
+    if [ -z "$(on_primary "SELECT 1 FROM pg_replication_slots
+        WHERE slot_name = '$SLOT'")" ]; then return 0; fi
+    sleep 0.1
+  done
+  echo "The slot $SLOT is still in use on the primary" >&2
+  return 1
 }
 
 wait_streaming() {
@@ -150,11 +182,13 @@ start() {
   if [ -n "$RUNAS" ]; then chown "$RUNAS" "$PGHOME" "$SOCK"; fi
   if [ ! -s "$DATA/PG_VERSION" ]; then
     prepare_primary
+    drop_slot  # left by an earlier copy of this replica: it holds WAL for nobody
     echo "Copying the primary ($PHOST, port $PPORT) into $DATA"
-    # -R: standby.signal and primary_conninfo; -X stream: the WAL written while
-    # copying; -c fast: do not wait for the next scheduled checkpoint.
+    # -R: standby.signal, primary_conninfo and primary_slot_name; -X stream: the
+    # WAL written while copying; -C -S: through a new slot, kept until the standby
+    # has consumed it; -c fast: do not wait for the next scheduled checkpoint.
     as_pg "$bin/pg_basebackup" -h "$PHOST" -p "$PPORT" -U "$PUSER" -D "$DATA" \
-      -R -X stream -c fast --no-password
+      -R -X stream -C -S "$SLOT" -c fast --no-password
   fi
   if ! as_pg "$bin/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     # Unix socket only, as the primary. hot_standby_feedback: long reads (exports)
@@ -194,14 +228,25 @@ status() {
       || coalesce(replay_lag::text, 'none (idle)')
     FROM pg_stat_replication
     WHERE application_name = 'chunhatxanh-replica-$REPLICA_PORT'"
+  on_primary "SELECT 'slot $SLOT: ' || wal_status || ', holds '
+      || pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))
+    FROM pg_replication_slots WHERE slot_name = '$SLOT'"
 }
 
 rebuild() {
-  # A replica that was stopped while the primary recycled its WAL cannot catch
-  # up: copy it again.
+  # A replica whose slot was invalidated (stopped too long) cannot catch up:
+  # copy it again.
   stop
   rm -rf "$DATA"
   start
+}
+
+remove() {
+  stop
+  rm -rf "$DATA" "$URL_DIR/DATABASE_REPLICA_URL"
+  parse_primary
+  drop_slot
+  echo "Removed the read replica and its slot on the primary"
 }
 
 case "${1:-start}" in
@@ -209,5 +254,6 @@ case "${1:-start}" in
   stop) stop ;;
   status) status ;;
   rebuild) rebuild ;;
-  *) echo "usage: $0 start|stop|status|rebuild" >&2; exit 2 ;;
+  remove) remove ;;
+  *) echo "usage: $0 start|stop|status|rebuild|remove" >&2; exit 2 ;;
 esac

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
 from config import middleware, routers
@@ -137,6 +137,53 @@ def test_api_token_clients_read_the_primary():
 def test_signed_in_users_read_the_primary():
     user = builders.user(username="dan")
     assert middleware.reads_replica(_request(user=user)) is False
+
+
+@pytest.fixture
+def replica_configured(monkeypatch):
+    """Act as if DATABASE_REPLICA_URL were set (no query runs in these tests)."""
+    monkeypatch.setattr(routers, "replica_configured", lambda: True)
+
+
+def _through_middleware(request, view):
+    return middleware.ReplicaReadsMiddleware(view)(request)
+
+
+def test_a_public_get_runs_its_view_reading_the_replica(replica_configured):
+    seen = []
+
+    def view(request):
+        seen.append(routers.read_alias())
+        return HttpResponse()
+
+    response = _through_middleware(_request(), view)
+    assert seen == [routers.REPLICA]
+    assert routers.read_alias() == DEFAULT_DB_ALIAS
+    assert middleware.PRIMARY_COOKIE not in response.cookies
+
+
+def test_a_streamed_public_body_is_read_from_the_replica(replica_configured):
+    def view(request):
+        return StreamingHttpResponse(routers.read_alias() for _ in range(3))
+
+    response = _through_middleware(_request(path="/exports/hotspots.csv"), view)
+    assert routers.read_alias() == DEFAULT_DB_ALIAS
+    assert b"".join(response.streaming_content) == b"replica" * 3
+    assert routers.read_alias() == DEFAULT_DB_ALIAS
+
+
+def test_a_write_reads_the_primary_and_keeps_the_client_there(replica_configured):
+    seen = []
+
+    def view(request):
+        seen.append(routers.read_alias())
+        return HttpResponse(status=201)
+
+    response = _through_middleware(_request("post"), view)
+    assert seen == [DEFAULT_DB_ALIAS]
+    cookie = response.cookies[middleware.PRIMARY_COOKIE]
+    assert cookie["max-age"] == settings.REPLICA_STICKY_SECONDS == 10
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
 def test_without_a_replica_the_middleware_is_not_used():
@@ -315,6 +362,7 @@ def test_replica_sh_starts_a_streaming_hot_standby(clusters):
     status = clusters.replica_sh("status")
     assert "in recovery: true, receiver: streaming" in status
     assert "primary sees: streaming" in status
+    assert f"slot chunhatxanh_replica_{clusters.REPLICA_PORT}: reserved" in status
     assert clusters.replica_url.endswith(
         f"?host={clusters.home}/replica/run&port={clusters.REPLICA_PORT}"
     )
