@@ -192,7 +192,10 @@ def test_without_a_replica_the_middleware_is_not_used():
 
 
 def test_without_a_replica_settings_name_one_database_and_no_router():
-    assert list(settings.DATABASES) == [DEFAULT_DB_ALIAS]
+    assert list(settings.DATABASES) == [DEFAULT_DB_ALIAS], (
+        "the suite runs on one database: unset DATABASE_REPLICA_URL "
+        "(tests/test_replica.py starts a replica of its own)"
+    )
     assert settings.DATABASE_ROUTERS == []
 
 
@@ -315,6 +318,9 @@ class Clusters:
             DJANGO_SETTINGS_MODULE="config.settings.test",
             DATABASE_URL=self.primary_url,
             DATABASE_REPLICA_URL=self.replica_url,
+            # Test settings keep the replica only when asked (the suite itself
+            # runs on one database).
+            TEST_REPLICA="1",
             # The probe posts reports from one address; not a throttling test.
             THROTTLE_REPORT_ANON="100000/hour",
         )
