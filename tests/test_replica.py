@@ -309,10 +309,11 @@ class Clusters:
 
     def probe(self) -> dict:
         """Run tests/replica_probe.py with both databases; return what it saw."""
+        # TEST_DB_SUFFIX stays: the run's own cache prefix and job queue.
         env = {
             key: value
             for key, value in os.environ.items()
-            if key not in ("TEST_DB_SUFFIX", "DATABASE_URL")
+            if key not in ("DATABASE_URL", "DATABASE_REPLICA_URL")
         }
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings.test",

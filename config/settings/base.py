@@ -120,6 +120,12 @@ if DATABASE_REPLICA_URL:
         conn_max_age=int(env("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
+    # The primary's server options (libpq `options`, e.g. `-c jit=off`), never its
+    # host or port (dj_database_url puts a socket host in OPTIONS).
+    if "options" in DATABASES["default"].get("OPTIONS", {}):
+        _replica["OPTIONS"].setdefault(
+            "options", DATABASES["default"]["OPTIONS"]["options"]
+        )
     # Under the test runner the alias points at the test database (Django creates
     # nothing on a read-only standby, and no test reads the real replica);
     # tests/test_replica.py runs real replication in its own clusters.
