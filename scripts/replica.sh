@@ -194,7 +194,9 @@ start() {
     # Unix socket only, as the primary. hot_standby_feedback: long reads (exports)
     # are not cancelled by the primary's vacuum; cluster_name names it in the
     # primary's pg_stat_replication.
-    local opts="-k $SOCK -p $REPLICA_PORT -c listen_addresses='' -c max_connections=100"
+    # A hot standby refuses to run with fewer connections than its primary.
+    local maxconn; maxconn=$(on_primary "SHOW max_connections")
+    local opts="-k $SOCK -p $REPLICA_PORT -c listen_addresses='' -c max_connections=$maxconn"
     opts="$opts -c hot_standby=on -c hot_standby_feedback=on"
     opts="$opts -c cluster_name=chunhatxanh-replica-$REPLICA_PORT"
     as_pg "$bin/pg_ctl" -D "$DATA" -l "$LOG" -w -t 120 start -o "$opts" >/dev/null
