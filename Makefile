@@ -5,10 +5,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db redis worker stop migrate demo static messages lint check-migrations pytest clean
+.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean
 
-run: setup demo worker
+run: setup demo worker $(if $(REPLICA),replica)
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
+	$(if $(REPLICA),DATABASE_REPLICA_URL=$$(cat var/pg-replica/DATABASE_REPLICA_URL)) \
 	HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WORKERS) exec .venv/bin/gunicorn config.wsgi -c config/gunicorn.conf.py
 
 dev: setup demo
@@ -33,8 +34,14 @@ redis:
 worker:
 	@bash scripts/worker.sh start
 
+# A streaming read replica of the project's PostGIS (optional; README "Read replica").
+# `make run REPLICA=1` starts it and sends anonymous public reads there.
+replica:
+	@bash scripts/replica.sh start
+
 stop:
 	@bash scripts/worker.sh stop
+	@bash scripts/replica.sh stop >/dev/null 2>&1 || true
 	@bash scripts/redis.sh stop
 	@bash scripts/db.sh stop
 

@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.http import FileResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+from . import routers
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -21,3 +25,74 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+# Set on the response to a write: the client's next reads stay on the primary.
+PRIMARY_COOKIE = "read_primary"
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def reads_replica(request) -> bool:
+    """Return whether the request's reads may be served by the read replica.
+
+    Only a GET or HEAD of public data (a path under REPLICA_READ_PATHS and not
+    under REPLICA_PRIMARY_PATHS), from an anonymous client that sent no API token
+    and has not written in the last REPLICA_STICKY_SECONDS.
+    """
+    path = request.path_info
+    return (
+        request.method in ("GET", "HEAD")
+        and PRIMARY_COOKIE not in request.COOKIES
+        and path.startswith(tuple(settings.REPLICA_READ_PATHS))
+        and not path.startswith(tuple(settings.REPLICA_PRIMARY_PATHS))
+        and "HTTP_AUTHORIZATION" not in request.META
+        # The session and user are read here, from the primary.
+        and not request.user.is_authenticated
+    )
+
+
+def _on_replica(chunks):
+    """Yield the chunks of a streamed response, reading the replica to make each."""
+    chunks = iter(chunks)
+    while True:
+        with routers.replica_reads():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+class ReplicaReadsMiddleware:
+    """Serve read-only public requests from the replica; keep writers on the primary.
+
+    After a write (POST, PUT, PATCH, DELETE) the client gets a cookie that keeps
+    its reads on the primary for REPLICA_STICKY_SECONDS, so "did my report land?"
+    sees the report even before the replica has replayed it. Not used at all
+    when no replica is configured. Must come after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        if not routers.replica_configured():
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if reads_replica(request):
+            with routers.replica_reads():
+                response = self.get_response(request)
+            # A streamed body (an export) is produced after this returns.
+            if response.streaming and not response.is_async:
+                if not isinstance(response, FileResponse):
+                    response.streaming_content = _on_replica(response.streaming_content)
+        else:
+            response = self.get_response(request)
+        if request.method in WRITE_METHODS:
+            response.set_cookie(
+                PRIMARY_COOKIE,
+                "1",
+                max_age=settings.REPLICA_STICKY_SECONDS,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+        return response

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it asks who the user is); no-op without a replica.
+    "config.middleware.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -111,6 +113,45 @@ DATABASES = {
 # on the coverage-gap anti-join at 1M hotspots: 1.7 s of JIT for 0.56 s of work);
 # our heavy queries are many short index probes, which JIT does not speed up.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# A streaming read replica (scripts/replica.sh makes one): config/routers.py sends
+# the reads of anonymous public GETs there; writes, staff and anyone who has just
+# written read the primary. Unset: one database, no router, as before.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS: list[str] = []
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=int(env("CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
+    )
+    # The primary's server options (libpq `options`, e.g. `-c jit=off`), never its
+    # host or port (dj_database_url puts a socket host in OPTIONS).
+    if "options" in DATABASES["default"].get("OPTIONS", {}):
+        _replica["OPTIONS"].setdefault(
+            "options", DATABASES["default"]["OPTIONS"]["options"]
+        )
+    # Under the test runner the alias points at the test database (Django creates
+    # nothing on a read-only standby, and no test reads the real replica);
+    # tests/test_replica.py runs real replication in its own clusters.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# Path prefixes whose anonymous GETs may read the replica; the second list wins
+# (the reporter's follow page must see a report that has just landed).
+REPLICA_READ_PATHS = env_list(
+    "REPLICA_READ_PATHS",
+    "/tiles/,/api/v1/hotspots/,/api/v1/coverage/,/api/v1/analysis/,"
+    "/maps/,/embed/map/,/exports/,/hotspots/",
+)
+REPLICA_PRIMARY_PATHS = env_list(
+    "REPLICA_PRIMARY_PATHS", "/hotspots/follow/,/hotspots/report/,/hotspots/queue/"
+)
+# How long after a write a client keeps reading the primary (cookie max-age, s):
+# well above the replication lag measured here (a few ms), and above a replay
+# paused behind a long query on the replica.
+REPLICA_STICKY_SECONDS = int(env("REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

@@ -37,3 +37,9 @@ CACHES = {
 CELERY_BROKER_URL = celery_url(REDIS_URL, 3)
 CELERY_TASK_DEFAULT_QUEUE = f"test-{_RUN}"
 ANALYSIS_JOB_DELAY_S = 0.0
+
+# The suite runs on one database; tests/test_replica.py starts a real replica and
+# drives it in a subprocess that sets TEST_REPLICA=1.
+if not env("TEST_REPLICA"):
+    DATABASES.pop("replica", None)  # noqa: F405
+    DATABASE_ROUTERS: list[str] = []
