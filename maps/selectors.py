@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import (
     Count,
@@ -51,6 +52,7 @@ from events.models import (
 )
 from geo.models import AdminArea
 from geo.selectors import area_list, area_outlines
+from geo.spatial import WGS84
 from hotspots.filters import PublicMapFilter
 from hotspots.models import (
     DISMISSED_STATUSES,
@@ -61,6 +63,8 @@ from hotspots.models import (
     Status,
 )
 
+from . import tiles
+from .models import HotspotTileCell, LayerVersion
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 HEAT_SOURCES = ("hotspots", "cleanups")
@@ -888,3 +892,136 @@ def campaign_event_export(campaign: Campaign) -> list[dict]:
             }
         )
     return rows
+
+
+# --- vector tiles (maps.tiles builds the SQL, maps.tile_views serves it) -------------
+#
+# Raw SQL: a tile is one ST_AsMVT aggregate over a subquery (see maps.tiles).
+# Where the rows come from a queryset (public hotspots through the public map's
+# filter, events, heat), the ORM compiles that subquery, so the filters stay
+# the ones of hotspots.filters and selectors' own vocabulary.
+
+TILE_HOTSPOT_PROPERTIES = (
+    "id",
+    "category",
+    "status",
+    "round(score)::int AS score",
+    "priority",
+    "size",
+)
+TILE_EVENT_PROPERTIES = (
+    "id",
+    "title",
+    "status",
+    "started::text AS started",
+    "weight_kg::float8 AS weight_kg",
+)
+
+
+def layer_version(layer: str) -> int:
+    """Return the layer's data version (maps.models.LayerVersion: sum of slots)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
+            " WHERE layer = %s",
+            [layer],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _tile_query(sql: str, params: list) -> tuple[bytes, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        data, count = cursor.fetchone()
+    return bytes(data or b""), int(count or 0)
+
+
+def _in_tile(queryset: QuerySet, tile: tiles.Tile) -> QuerySet:
+    """The rows whose location is in the tile (the 4326 GiST index), unordered."""
+    box = Polygon.from_bbox(tiles.envelope_lonlat(tile))
+    box.srid = WGS84
+    return (
+        queryset.filter(location__bboverlaps=box)
+        .order_by()
+        .annotate(lon=_x("location"), lat=_y("location"))
+    )
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> bytes:
+    """Return the public hotspots' tile (filters: the public map's, valid ones).
+
+    Unfiltered, the blocks come from the pre-counted grid (1 or 2 queries);
+    filtered, from the matching rows (1 query). See maps.tiles for the zooms.
+    """
+    limit = tiles.raw_limit(tile)
+    if filters is None:
+        queryset = Hotspot.objects.public()
+        if tile.z < tiles.RAW_ALWAYS_ZOOM:
+            table = _table(HotspotTileCell)
+            if tile.z < tiles.RAW_FROM_ZOOM:
+                return _tile_query(*tiles.cells_sql(table, tile))[0]
+            with connection.cursor() as cursor:
+                cursor.execute(*tiles.cells_count_sql(table, tile))
+                count = int(cursor.fetchone()[0])
+            if count == 0:
+                return b""
+            if not tiles.uses_raw_points(tile, count):
+                return _tile_query(*tiles.cells_sql(table, tile))[0]
+    else:
+        queryset = filters.qs
+    rows = (
+        _in_tile(queryset, tile)
+        .annotate(size=F("size_class__key"))
+        .values("id", "category", "status", "score", "priority", "size", "lon", "lat")
+    )
+    sql, params = tiles.rows_sql(
+        tiles.HOTSPOTS,
+        _compiled(rows),
+        tile,
+        properties=TILE_HOTSPOT_PROPERTIES,
+        limit=limit,
+    )
+    return _tile_query(sql, params)[0]
+
+
+def event_tile(tile: tiles.Tile) -> bytes:
+    """Return the cleanup events' tile: public fields, rejected events left out."""
+    rows = (
+        _in_tile(CleanupEvent.objects.exclude(status=EventStatus.REJECTED), tile)
+        .annotate(started=TruncDate("started_at", tzinfo=CONTEST_TZ))
+        .values("id", "title", "status", "started", "weight_kg", "lon", "lat")
+    )
+    sql, params = tiles.rows_sql(
+        tiles.EVENTS,
+        _compiled(rows),
+        tile,
+        properties=TILE_EVENT_PROPERTIES,
+        limit=tiles.raw_limit(tile),
+    )
+    return _tile_query(sql, params)[0]
+
+
+def area_tile(tile: tiles.Tile) -> bytes:
+    """Return the administrative areas' outlines in the tile, simplified."""
+    return _tile_query(*tiles.areas_sql(_table(AdminArea), tile))[0]
+
+
+def heat_tile(
+    tile: tiles.Tile,
+    *,
+    source: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> bytes:
+    """Return the heat tile: kg (and count) per block, as `heat` counts them."""
+    queryset, weight = _heat_queryset(source, start, end)
+    rows = _in_tile(queryset, tile).annotate(kg=weight).values("lon", "lat", "kg")
+    sql, params = tiles.rows_sql(
+        tiles.HEAT, _compiled(rows), tile, properties=("kg",), limit=-1, weight="kg"
+    )
+    return _tile_query(sql, params)[0]
