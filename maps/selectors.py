@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
+from django.utils.translation import get_language
 
 from accounts.access import can_see_private
 from events.cleanups.selectors import event_list, participant_count
@@ -60,6 +61,7 @@ from hotspots.models import (
     PUBLIC_STATUSES,
     Hotspot,
     HotspotPhoto,
+    SizeClass,
     Status,
 )
 
@@ -1025,3 +1027,26 @@ def heat_tile(
         tiles.HEAT, _compiled(rows), tile, properties=("kg",), limit=-1, weight="kg"
     )
     return _tile_query(sql, params)[0]
+
+
+def public_hotspot_total(filters: PublicMapFilter | None = None) -> int:
+    """Return how many public hotspots the map shows (all of them: no cap).
+
+    Unfiltered, from the pre-counted grid's coarsest level (a few rows, kept
+    by triggers); filtered, a count of the filter's rows.
+    """
+    if filters is not None:
+        return filters.qs.count()
+    cells = HotspotTileCell.objects.filter(level=tiles.CELL_LEVELS[0], n__gt=0)
+    return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+
+
+def size_labels() -> dict[str, str]:
+    """Return {size class key: label in the page's language} (Vietnamese first)."""
+    english = (get_language() or "").startswith("en")
+    return {
+        key: (label_en if english and label_en else label)
+        for key, label, label_en in SizeClass.objects.values_list(
+            "key", "label", "label_en"
+        )
+    }
