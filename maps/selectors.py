@@ -60,7 +60,6 @@ from hotspots.models import (
     OPEN_STATUSES,
     PUBLIC_STATUSES,
     Hotspot,
-    HotspotPhoto,
     SizeClass,
     Status,
 )
@@ -91,56 +90,6 @@ def _y(field: str) -> Func:
 # --- hotspot markers and the public hotspot map ----------------------------------
 
 DISTRICT_LEVEL = "district"
-# The fields a marker row reads (maps.rows.HotspotRow), beside lon/lat.
-MARKER_FIELDS = (
-    "id",
-    "category",
-    "status",
-    "score",
-    "priority",
-    "size_class__label",
-    "size_class__label_en",
-    "description",
-    "created_at",
-    "confirmation_count",
-)
-
-
-def marker_rows(
-    queryset: QuerySet[Hotspot], *, limit: int, thumbnails: bool = False
-) -> list[HotspotRow]:
-    """Return at most `limit` of the hotspots as marker rows, in the queryset's
-    order (one query; with the first photo's thumbnail when `thumbnails`)."""
-    queryset = queryset.prefetch_related(None).annotate(
-        lon=_x("location"), lat=_y("location")
-    )
-    fields = ["lon", "lat", *MARKER_FIELDS]
-    if thumbnails:
-        first_thumbnail = (
-            HotspotPhoto.objects.filter(hotspot=OuterRef("pk"))
-            .order_by("created_at", "id")
-            .values("thumbnail")[:1]
-        )
-        queryset = queryset.annotate(thumb=Subquery(first_thumbnail))
-        fields.append("thumb")
-    return [
-        HotspotRow(
-            id=row["id"],
-            lon=row["lon"],
-            lat=row["lat"],
-            category=row["category"],
-            status=row["status"],
-            score=row["score"],
-            priority=row["priority"],
-            size_label=row["size_class__label"],
-            size_label_en=row["size_class__label_en"],
-            description=row["description"],
-            created_at=row["created_at"],
-            confirmation_count=row["confirmation_count"],
-            thumbnail=row.get("thumb") or "",
-        )
-        for row in queryset.values(*fields)[:limit]
-    ]
 
 
 def hotspot_rows(hotspots: Iterable[Hotspot]) -> list[HotspotRow]:
@@ -173,24 +122,6 @@ def public_map_filter(query: Mapping[str, str] | None) -> PublicMapFilter:
     return PublicMapFilter(
         query or None, queryset=Hotspot.objects.public(), areas=district_choices()
     )
-
-
-@dataclass(frozen=True)
-class PublicHotspots:
-    total: int  # every match of the filter
-    rows: list[HotspotRow]  # at most the cap, highest score first
-
-
-def public_hotspots(filters: PublicMapFilter, *, limit: int) -> PublicHotspots:
-    """Return the filter's count and its first `limit` hotspots by score (2 queries).
-
-    Invalid filter values are left out (django-filter filters with the valid ones).
-    """
-    queryset = filters.qs
-    rows = marker_rows(
-        queryset.order_by("-score", "-created_at", "id"), limit=limit, thumbnails=True
-    )
-    return PublicHotspots(total=queryset.count(), rows=rows)
 
 
 def any_approximate_area() -> bool:

@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
 from tests import builders
+from tests.browser.tilemap import click_at, look_at, rendered, wait_for_map
 from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -25,48 +26,6 @@ def verified(i: int, organiser, **kwargs):
 def no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"]
-
-
-def wait_for_map(page) -> None:
-    """Wait until the map has its style and every tile in view (vector and base)."""
-    page.wait_for_function(
-        "() => { const m = document.getElementById('tilemap').tileMap;"
-        " return m && m.isStyleLoaded() && m.areTilesLoaded() && !m.isMoving(); }",
-        timeout=20_000,
-    )
-
-
-def look_at(page, lon: float, lat: float, zoom: float) -> None:
-    page.evaluate(
-        "([lon, lat, zoom]) => document.getElementById('tilemap')"
-        ".tileMap.jumpTo({center: [lon, lat], zoom})",
-        [lon, lat, zoom],
-    )
-    page.wait_for_timeout(100)
-    wait_for_map(page)
-
-
-def rendered(page, layer: str) -> list[dict]:
-    """The features MapLibre drew from the tiles (their properties)."""
-    return page.evaluate(
-        "(layer) => document.getElementById('tilemap').tileMap"
-        ".queryRenderedFeatures({layers: [layer]}).map(f => f.properties)",
-        layer,
-    )
-
-
-def click_at(page, lon: float, lat: float) -> None:
-    page.locator("#tilemap").scroll_into_view_if_needed()
-    point = page.evaluate(
-        "([lon, lat]) => document.getElementById('tilemap').tileMap.project([lon, lat])",
-        [lon, lat],
-    )
-    box = page.locator("#tilemap").bounding_box()
-    x, y = box["x"] + point["x"], box["y"] + point["y"]
-    if page.viewport_size["width"] < 500:
-        page.touchscreen.tap(x, y)
-    else:
-        page.mouse.click(x, y)
 
 
 def test_public_map_draws_every_hotspot_from_tiles_and_opens_text_popups(

@@ -4,7 +4,6 @@ Tiles are decoded with the mapbox-vector-tile package (what a map client reads).
 """
 
 import datetime as dt
-import math
 
 import mapbox_vector_tile
 import pytest
@@ -19,38 +18,13 @@ from hotspots.models import PUBLIC_STATUSES, Hotspot, SizeClass, Status
 from maps import selectors, tiles
 from maps.models import HotspotTileCell
 from tests import builders
+from tests.tiles import decode, features, tile_of
+from tests.tiles import tile_url as url
 
 from .conftest import DANGEROUS, approve, client_for, log, report, user
 
 HOTSPOT_PROPERTIES = {"id", "category", "status", "score", "priority", "size"}
 EVENT_PROPERTIES = {"id", "title", "status", "started", "weight_kg"}
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int, int]:
-    n = 2**z
-    fy = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2
-    return z, int((lon + 180) / 360 * n), int(fy * n)
-
-
-def url(layer: str, z, x, y) -> str:
-    return reverse("tiles:tile", args=[layer, z, x, y])
-
-
-def decode(response) -> list[dict]:
-    assert response.status_code == 200, response.content
-    assert response["Content-Type"] == "application/vnd.mapbox-vector-tile"
-    if not response.content:
-        return []
-    layers = mapbox_vector_tile.decode(response.content)
-    return [f["properties"] for layer in layers.values() for f in layer["features"]]
-
-
-def features(client, layer: str, z: int, points, **params) -> list[dict]:
-    """Every feature of the tiles at zoom z that hold the points."""
-    found = []
-    for address in sorted({tile_of(p.x, p.y, z) for p in points}):
-        found += decode(client.get(url(layer, *address), params))
-    return found
 
 
 def in_tile_count(z: int, x: int, y: int, where: str = "TRUE") -> int:
