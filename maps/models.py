@@ -67,3 +67,34 @@ class HotspotTileCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}/{self.cx}/{self.cy}: {self.n}"
+
+
+class HotspotTileFacet(models.Model):
+    """The grid of HotspotTileCell split by the public map's filter values.
+
+    One row per cell and (category, status, priority) present, so a tile
+    filtered by those is summed from the grid too (kept by the same trigger).
+    """
+
+    level = models.PositiveSmallIntegerField(_("cấp"))
+    cx = models.IntegerField()
+    cy = models.IntegerField()
+    category = models.CharField(_("loại"), max_length=20)
+    status = models.CharField(_("trạng thái"), max_length=20)
+    priority = models.BooleanField(_("ưu tiên"))
+    n = models.IntegerField(_("số điểm nóng"), default=0)
+    sum_lon = models.FloatField(default=0)
+    sum_lat = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("ô lưới điểm nóng theo loại")
+        verbose_name_plural = _("ô lưới điểm nóng theo loại")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cx", "cy", "category", "status", "priority"],
+                name="maps_hotspottilefacet_cell_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.cx}/{self.cy} {self.category}: {self.n}"

@@ -65,7 +65,7 @@ from hotspots.models import (
 )
 
 from . import tiles
-from .models import HotspotTileCell, LayerVersion
+from .models import HotspotTileCell, HotspotTileFacet, LayerVersion
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 HEAT_SOURCES = ("hotspots", "cleanups")
@@ -885,28 +885,35 @@ def _compiled(queryset: QuerySet) -> tuple[str, list]:
     return sql, list(params)
 
 
+def _grid_facets(filters: PublicMapFilter | None) -> dict | None:
+    """Return the filter as grid facets ({} unfiltered), None if the grid cannot."""
+    if filters is None:
+        return {}
+    active = filters.active()
+    if set(active) <= set(tiles.GRID_FACETS):
+        return {name: active[name] for name in tiles.GRID_FACETS if name in active}
+    return None
+
+
 def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> bytes:
     """Return the public hotspots' tile (filters: the public map's, valid ones).
 
-    Unfiltered, the blocks come from the pre-counted grid (1 or 2 queries);
-    filtered, from the matching rows (1 query). See maps.tiles for the zooms.
+    Blocks come from the pre-counted grids when the filter allows (1 or 2
+    queries), else from the matching rows (1 query). See maps.tiles for zooms.
     """
-    limit = tiles.raw_limit(tile)
-    if filters is None:
-        queryset = Hotspot.objects.public()
-        if tile.z < tiles.RAW_ALWAYS_ZOOM:
-            table = _table(HotspotTileCell)
-            if tile.z < tiles.RAW_FROM_ZOOM:
-                return _tile_query(*tiles.cells_sql(table, tile))[0]
-            with connection.cursor() as cursor:
-                cursor.execute(*tiles.cells_count_sql(table, tile))
-                count = int(cursor.fetchone()[0])
-            if count == 0:
-                return b""
-            if not tiles.uses_raw_points(tile, count):
-                return _tile_query(*tiles.cells_sql(table, tile))[0]
-    else:
-        queryset = filters.qs
+    facets = _grid_facets(filters)
+    if facets is not None and tile.z < tiles.RAW_ALWAYS_ZOOM:
+        table = _table(HotspotTileFacet if facets else HotspotTileCell)
+        if tile.z < tiles.RAW_FROM_ZOOM:
+            return _tile_query(*tiles.cells_sql(table, tile, facets))[0]
+        with connection.cursor() as cursor:
+            cursor.execute(*tiles.cells_count_sql(table, tile, facets))
+            count = int(cursor.fetchone()[0])
+        if count == 0:
+            return b""
+        if not tiles.uses_raw_points(tile, count):
+            return _tile_query(*tiles.cells_sql(table, tile, facets))[0]
+    queryset = Hotspot.objects.public() if filters is None else filters.qs
     rows = (
         _in_tile(queryset, tile)
         .annotate(size=F("size_class__key"))
@@ -917,7 +924,7 @@ def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> by
         _compiled(rows),
         tile,
         properties=TILE_HOTSPOT_PROPERTIES,
-        limit=limit,
+        limit=tiles.raw_limit(tile),
     )
     return _tile_query(sql, params)[0]
 

@@ -17,15 +17,16 @@ Polygons (areas) go through ST_Transform and ST_AsMVTGeom (few vertices).
 
 Hotspots, by zoom (figures measured at 1,000,000 hotspots, see the report):
 - z ≥ RAW_ALWAYS_ZOOM: every public hotspot in the tile as a point with its
-  public properties (the densest z17 tile holds ~1,000).
+  public properties (the densest z18 tile holds ~600).
 - RAW_FROM_ZOOM ≤ z < RAW_ALWAYS_ZOOM: raw points when the tile holds at most
   RAW_MAX_POINTS, else blocks;
 - below: blocks. A block is one of the tile's 32 × 32 squares (from z16 on,
   the level-20 grid cells: 16 × 16 at z16) drawn at its hotspots' mean
   position with their `count`. Without a filter the blocks come from the
   pre-counted grid (maps.models.HotspotTileCell, kept by triggers), so a tile
-  costs the same at 1,000 or 1,000,000 hotspots; with a filter (category,
-  status, priority, area, dates) they are counted from the matching rows.
+  costs the same at 1,000 or 1,000,000 hotspots; filtered by category, status
+  or priority, from the grid split by those (HotspotTileFacet); filtered by
+  area or dates, they are counted from the matching rows.
 """
 
 import math
@@ -45,8 +46,13 @@ BLOCK_BITS = 5
 CELL_LEVELS = range(6, 21)
 RAW_FROM_ZOOM = 12
 RAW_ALWAYS_ZOOM = 18
-RAW_MAX_POINTS = 1000
+# A raw point costs ~15-25 µs when its heap page is not cached (rows are not
+# stored in space order) plus its encoding: 600 points stay ~10-15 ms.
+RAW_MAX_POINTS = 600
 EDGE_DEG = 1e-9  # ~0.1 mm
+# The filters the grid per (category, status, priority) answers
+# (maps.models.HotspotTileFacet); any other filter counts the matching rows.
+GRID_FACETS = ("category", "status", "priority")
 # The number of version slots per layer (maps.models.LayerVersion).
 VERSION_SLOTS = 16
 
@@ -268,31 +274,50 @@ def point_sql(lon: str, lat: str, tile: Tile) -> tuple[str, list]:
     return POINT.format(lon=lon, lat=lat), [tile.scale, tile.x, tile.scale, tile.y]
 
 
-def cells_sql(table: str, tile: Tile) -> tuple[str, list]:
-    """Return SQL for (tile bytes, hotspot count) from the pre-counted grid."""
+def _grid(table: str, tile: Tile, facets: dict) -> tuple[str, list]:
     cells = cell_range(tile)
-    point, point_params = point_sql("c.sum_lon / c.n", "c.sum_lat / c.n", tile)
+    # Column names from GRID_FACETS (code), values bound.
+    names = [name for name in GRID_FACETS if name in facets]
+    wanted = "".join(f" AND c.{name} = %s" for name in names)
+    sql = f"""
+        FROM {table} c
+        WHERE c.level = %s AND c.cx BETWEEN %s AND %s
+          AND c.cy BETWEEN %s AND %s AND c.n > 0{wanted}
+    """
+    return sql, [cells.level, *cells.cx, *cells.cy, *(facets[n] for n in names)]
+
+
+def cells_sql(table: str, tile: Tile, facets: dict | None = None) -> tuple[str, list]:
+    """Return SQL for (tile bytes, hotspot count) from a pre-counted grid.
+
+    Without facets, from the plain grid (one row a block); with them, from the
+    grid per (category, status, priority), summed per block.
+    """
+    grid, grid_params = _grid(table, tile, facets or {})
+    if not facets:
+        point, point_params = point_sql("c.sum_lon / c.n", "c.sum_lat / c.n", tile)
+        inner = f'SELECT c.n AS "count", {point} AS geom {grid}'
+    else:
+        point, point_params = point_sql(
+            "sum(c.sum_lon) / sum(c.n)", "sum(c.sum_lat) / sum(c.n)", tile
+        )
+        inner = f"""
+            SELECT sum(c.n) AS "count", {point} AS geom {grid}
+            GROUP BY c.cx, c.cy HAVING sum(c.n) > 0
+        """
     sql = f"""
         SELECT ST_AsMVT(t, %s, 4096, 'geom'), coalesce(sum(t."count"), 0)
-        FROM (
-            SELECT c.n AS "count", {point} AS geom
-            FROM {table} c
-            WHERE c.level = %s AND c.cx BETWEEN %s AND %s
-              AND c.cy BETWEEN %s AND %s AND c.n > 0
-        ) AS t
+        FROM ({inner}) AS t
     """
-    return sql, [HOTSPOTS, *point_params, cells.level, *cells.cx, *cells.cy]
+    return sql, [HOTSPOTS, *point_params, *grid_params]
 
 
-def cells_count_sql(table: str, tile: Tile) -> tuple[str, list]:
-    """Return SQL for the number of public hotspots in the tile (from the grid)."""
-    cells = cell_range(tile)
-    sql = f"""
-        SELECT coalesce(sum(c.n), 0) FROM {table} c
-        WHERE c.level = %s AND c.cx BETWEEN %s AND %s
-          AND c.cy BETWEEN %s AND %s AND c.n > 0
-    """
-    return sql, [cells.level, *cells.cx, *cells.cy]
+def cells_count_sql(
+    table: str, tile: Tile, facets: dict | None = None
+) -> tuple[str, list]:
+    """Return SQL for the number of public hotspots in the tile (from a grid)."""
+    grid, grid_params = _grid(table, tile, facets or {})
+    return f"SELECT coalesce(sum(c.n), 0) {grid}", grid_params
 
 
 def rows_sql(

@@ -1,4 +1,4 @@
-"""Tile layer versions and the public hotspot grid, kept by database triggers.
+"""Tile layer versions and the public hotspot grids, kept by database triggers.
 
 Triggers rather than service code: the admin, bulk ORM updates, raw SQL and
 generate_data write these tables too, and a tile must never be cached under a
@@ -48,22 +48,44 @@ BEGIN
 END
 $$;
 
--- Add (sign +1) or take away (-1) points from the grid at every level.
-CREATE FUNCTION maps_cells_apply(lons float8[], lats float8[], signs int[])
+-- One public hotspot entering (s = 1) or leaving (s = -1) the grid.
+CREATE TYPE maps_cell_delta AS (
+    lon float8, lat float8, s int, category text, status text, priority boolean
+);
+
+-- Apply the deltas at every level: to the plain grid, and to the grid per
+-- (category, status, priority) that serves the public map's filters.
+CREATE FUNCTION maps_cells_apply(deltas maps_cell_delta[])
 RETURNS void LANGUAGE sql AS $$
     INSERT INTO maps_hotspottilecell AS c (level, cx, cy, n, sum_lon, sum_lat)
     SELECT l,
            least(greatest(floor(maps_merc_fx(d.lon) * 2 ^ l), 0), 2 ^ l - 1)::int,
            least(greatest(floor(maps_merc_fy(d.lat) * 2 ^ l), 0), 2 ^ l - 1)::int,
            sum(d.s), sum(d.s * d.lon), sum(d.s * d.lat)
-    FROM unnest(lons, lats, signs) AS d (lon, lat, s)
+    FROM unnest(deltas) AS d
     CROSS JOIN generate_series(6, 20) AS l
     GROUP BY 1, 2, 3
     ORDER BY 1, 2, 3
     ON CONFLICT (level, cx, cy) DO UPDATE
     SET n = c.n + excluded.n,
         sum_lon = c.sum_lon + excluded.sum_lon,
-        sum_lat = c.sum_lat + excluded.sum_lat
+        sum_lat = c.sum_lat + excluded.sum_lat;
+
+    INSERT INTO maps_hotspottilefacet AS c
+        (level, cx, cy, category, status, priority, n, sum_lon, sum_lat)
+    SELECT l,
+           least(greatest(floor(maps_merc_fx(d.lon) * 2 ^ l), 0), 2 ^ l - 1)::int,
+           least(greatest(floor(maps_merc_fy(d.lat) * 2 ^ l), 0), 2 ^ l - 1)::int,
+           d.category, d.status, d.priority,
+           sum(d.s), sum(d.s * d.lon), sum(d.s * d.lat)
+    FROM unnest(deltas) AS d
+    CROSS JOIN generate_series(6, 20) AS l
+    GROUP BY 1, 2, 3, 4, 5, 6
+    ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (level, cx, cy, category, status, priority) DO UPDATE
+    SET n = c.n + excluded.n,
+        sum_lon = c.sum_lon + excluded.sum_lon,
+        sum_lat = c.sum_lat + excluded.sum_lat;
 $$;
 
 CREATE FUNCTION maps_hotspots_inserted() RETURNS trigger
@@ -75,9 +97,9 @@ BEGIN
     SELECT bool_or(maps_public(status)), bool_or(maps_live(status))
     INTO pub, live FROM new_rows;
     IF pub THEN
-        PERFORM maps_cells_apply(
-            array_agg(ST_X(location)), array_agg(ST_Y(location)), array_agg(1)
-        ) FROM new_rows WHERE maps_public(status);
+        PERFORM maps_cells_apply(array_agg(ROW(
+            ST_X(location), ST_Y(location), 1, category, status, priority
+        )::maps_cell_delta)) FROM new_rows WHERE maps_public(status);
     END IF;
     PERFORM maps_layer_bump(array_remove(ARRAY[
         CASE WHEN pub THEN 'hotspots' END, CASE WHEN live THEN 'heat' END
@@ -95,9 +117,9 @@ BEGIN
     SELECT bool_or(maps_public(status)), bool_or(maps_live(status))
     INTO pub, live FROM old_rows;
     IF pub THEN
-        PERFORM maps_cells_apply(
-            array_agg(ST_X(location)), array_agg(ST_Y(location)), array_agg(-1)
-        ) FROM old_rows WHERE maps_public(status);
+        PERFORM maps_cells_apply(array_agg(ROW(
+            ST_X(location), ST_Y(location), -1, category, status, priority
+        )::maps_cell_delta)) FROM old_rows WHERE maps_public(status);
     END IF;
     PERFORM maps_layer_bump(array_remove(ARRAY[
         CASE WHEN pub THEN 'hotspots' END, CASE WHEN live THEN 'heat' END
@@ -113,25 +135,20 @@ LANGUAGE plpgsql AS $$
 DECLARE
     pub boolean;
     live boolean;
-    gone_x float8[];
-    gone_y float8[];
-    came_x float8[];
-    came_y float8[];
+    deltas maps_cell_delta[];
 BEGIN
-    SELECT bool_or((opub OR npub) AND (moved OR shown)),
-           bool_or((olive OR nlive) AND (moved OR weighed)),
-           coalesce(array_agg(ox) FILTER (WHERE opub AND (moved OR NOT npub)), '{}'),
-           coalesce(array_agg(oy) FILTER (WHERE opub AND (moved OR NOT npub)), '{}'),
-           coalesce(array_agg(nx) FILTER (WHERE npub AND (moved OR NOT opub)), '{}'),
-           coalesce(array_agg(ny) FILTER (WHERE npub AND (moved OR NOT opub)), '{}')
-    INTO pub, live, gone_x, gone_y, came_x, came_y
-    FROM (
-        SELECT ST_X(o.location) AS ox, ST_Y(o.location) AS oy,
-               ST_X(n.location) AS nx, ST_Y(n.location) AS ny,
+    WITH c AS (
+        SELECT ROW(ST_X(o.location), ST_Y(o.location), -1, o.category, o.status,
+                   o.priority)::maps_cell_delta AS o,
+               ROW(ST_X(n.location), ST_Y(n.location), 1, n.category, n.status,
+                   n.priority)::maps_cell_delta AS n,
                maps_public(o.status) AS opub, maps_public(n.status) AS npub,
                maps_live(o.status) AS olive, maps_live(n.status) AS nlive,
                (ST_X(o.location), ST_Y(o.location))
                    IS DISTINCT FROM (ST_X(n.location), ST_Y(n.location)) AS moved,
+               (o.category, o.status, o.priority)
+                   IS DISTINCT FROM (n.category, n.status, n.priority)
+                   AS regrouped,
                (o.status, o.category, o.score, o.priority, o.size_class_id,
                 o.created_at)
                    IS DISTINCT FROM
@@ -141,14 +158,17 @@ BEGIN
                    IS DISTINCT FROM (n.status, n.size_class_id, n.created_at)
                    AS weighed
         FROM old_rows o JOIN new_rows n ON n.id = o.id
-    ) AS c;
-    IF cardinality(gone_x) + cardinality(came_x) > 0 THEN
-        PERFORM maps_cells_apply(
-            gone_x || came_x,
-            gone_y || came_y,
-            array_fill(-1, ARRAY[cardinality(gone_x)])
-                || array_fill(1, ARRAY[cardinality(came_x)])
-        );
+    )
+    SELECT bool_or((opub OR npub) AND (moved OR shown)),
+           bool_or((olive OR nlive) AND (moved OR weighed)),
+           -- A row that moved, changed a filter value or its public-ness
+           -- leaves its old cells and enters its new ones.
+           array_agg(o) FILTER (WHERE opub AND (moved OR regrouped OR NOT npub))
+               || array_agg(n) FILTER (WHERE npub AND (moved OR regrouped OR NOT opub))
+    INTO pub, live, deltas
+    FROM c;
+    IF cardinality(deltas) > 0 THEN
+        PERFORM maps_cells_apply(deltas);
     END IF;
     PERFORM maps_layer_bump(array_remove(ARRAY[
         CASE WHEN pub THEN 'hotspots' END, CASE WHEN live THEN 'heat' END
@@ -161,6 +181,7 @@ CREATE FUNCTION maps_hotspots_truncated() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM maps_hotspottilecell;
+    DELETE FROM maps_hotspottilefacet;
     PERFORM maps_layer_bump('{hotspots,heat}');
     RETURN NULL;
 END
@@ -238,9 +259,9 @@ FOR EACH STATEMENT EXECUTE FUNCTION maps_bump_trigger('areas');
 
 # The grid of the hotspots already there (a no-op on an empty database).
 FILL = r"""
-SELECT maps_cells_apply(
-    array_agg(ST_X(location)), array_agg(ST_Y(location)), array_agg(1)
-)
+SELECT maps_cells_apply(array_agg(ROW(
+    ST_X(location), ST_Y(location), 1, category, status, priority
+)::maps_cell_delta))
 FROM hotspots_hotspot WHERE maps_public(status) HAVING count(*) > 0;
 """
 
@@ -261,7 +282,8 @@ DROP FUNCTION IF EXISTS maps_hotspots_truncated();
 DROP FUNCTION IF EXISTS maps_hotspots_updated();
 DROP FUNCTION IF EXISTS maps_hotspots_deleted();
 DROP FUNCTION IF EXISTS maps_hotspots_inserted();
-DROP FUNCTION IF EXISTS maps_cells_apply(float8[], float8[], int[]);
+DROP FUNCTION IF EXISTS maps_cells_apply(maps_cell_delta[]);
+DROP TYPE IF EXISTS maps_cell_delta;
 DROP FUNCTION IF EXISTS maps_bump_trigger();
 DROP FUNCTION IF EXISTS maps_layer_bump(text[]);
 DROP FUNCTION IF EXISTS maps_live(text);
@@ -307,6 +329,46 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(
                         fields=("level", "cx", "cy"),
                         name="maps_hotspottilecell_cell_unique",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HotspotTileFacet",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField(verbose_name="cấp")),
+                ("cx", models.IntegerField()),
+                ("cy", models.IntegerField()),
+                ("category", models.CharField(max_length=20, verbose_name="loại")),
+                ("status", models.CharField(max_length=20, verbose_name="trạng thái")),
+                ("priority", models.BooleanField(verbose_name="ưu tiên")),
+                ("n", models.IntegerField(default=0, verbose_name="số điểm nóng")),
+                ("sum_lon", models.FloatField(default=0)),
+                ("sum_lat", models.FloatField(default=0)),
+            ],
+            options={
+                "verbose_name": "ô lưới điểm nóng theo loại",
+                "verbose_name_plural": "ô lưới điểm nóng theo loại",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "level",
+                            "cx",
+                            "cy",
+                            "category",
+                            "status",
+                            "priority",
+                        ),
+                        name="maps_hotspottilefacet_cell_unique",
                     )
                 ],
             },

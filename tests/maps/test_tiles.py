@@ -40,23 +40,36 @@ def in_tile_count(z: int, x: int, y: int, where: str = "TRUE") -> int:
 
 
 def grid_differences() -> list[tuple]:
-    """Cells whose stored count differs from a recount of the public hotspots."""
+    """Grid cells (plain and per filter values) whose stored count differs from
+    a recount of the public hotspots."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH p AS (
                 SELECT maps_merc_fx(ST_X(location)) AS fx,
-                       maps_merc_fy(ST_Y(location)) AS fy
+                       maps_merc_fy(ST_Y(location)) AS fy,
+                       category, status, priority
                 FROM hotspots_hotspot WHERE maps_public(status)
             ),
             counted AS (
                 SELECT l AS level, floor(fx * 2 ^ l)::int AS cx,
-                       floor(fy * 2 ^ l)::int AS cy, count(*) AS n
-                FROM p CROSS JOIN generate_series(6, 20) AS l GROUP BY 1, 2, 3
+                       floor(fy * 2 ^ l)::int AS cy, category, status, priority,
+                       count(*) AS n
+                FROM p CROSS JOIN generate_series(6, 20) AS l
+                GROUP BY 1, 2, 3, 4, 5, 6
+            ),
+            plain AS (
+                SELECT level, cx, cy, sum(n) AS n FROM counted GROUP BY 1, 2, 3
             )
-            SELECT * FROM counted c
+            SELECT 'cell', level, cx, cy, c.n, s.n FROM plain c
             FULL JOIN (SELECT level, cx, cy, n FROM maps_hotspottilecell
                        WHERE n <> 0) s USING (level, cx, cy)
+            WHERE c.n IS DISTINCT FROM s.n
+            UNION ALL
+            SELECT 'facet', level, cx, cy, c.n, s.n FROM counted c
+            FULL JOIN (SELECT level, cx, cy, category, status, priority, n
+                       FROM maps_hotspottilefacet WHERE n <> 0) s
+                USING (level, cx, cy, category, status, priority)
             WHERE c.n IS DISTINCT FROM s.n
             """
         )
@@ -228,6 +241,9 @@ def test_grid_follows_every_kind_of_write(demo_areas, verified, organiser):
     services.hotspot_mark_cleaned(hotspot=b, actor=organiser)
     services.hotspot_reject(hotspot=d, actor=organiser, reason="không phải rác")
     services.hotspot_merge(duplicate=c, into=b, actor=organiser, reason="trùng")
+    assert grid_differences() == []
+    services.hotspot_correct(hotspot=b, actor=organiser, category="household")
+    services.hotspot_set_priority(hotspot=b, actor=organiser, priority=True)
     assert grid_differences() == []
     Hotspot.objects.filter(pk=d.pk).update(status=Status.VERIFIED)  # raw ORM
     Hotspot.objects.filter(pk=b.pk).update(location=Point(107.7, 16.5, srid=4326))
