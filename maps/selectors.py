@@ -988,3 +988,47 @@ def size_labels() -> dict[str, str]:
             "key", "label", "label_en"
         )
     }
+
+
+# The grids recounted from the public hotspots, level by level (the triggers'
+# arithmetic), beside what the triggers stored: the rows that disagree.
+GRID_DIFFERENCES_SQL = """
+    WITH p AS (
+        SELECT maps_merc_fx(ST_X(location)) AS fx,
+               maps_merc_fy(ST_Y(location)) AS fy, category, status, priority
+        FROM {hotspots} WHERE maps_public(status)
+    ),
+    counted AS (
+        SELECT l AS level, floor(fx * 2 ^ l)::int AS cx, floor(fy * 2 ^ l)::int AS cy,
+               category, status, priority, count(*) AS n
+        FROM p CROSS JOIN generate_series(%s, %s) AS l
+        GROUP BY 1, 2, 3, 4, 5, 6
+    ),
+    plain AS (SELECT level, cx, cy, sum(n) AS n FROM counted GROUP BY 1, 2, 3)
+    SELECT
+        (SELECT count(*) FROM plain c
+         FULL JOIN (SELECT level, cx, cy, n FROM {cells} WHERE n <> 0) s
+             USING (level, cx, cy)
+         WHERE c.n IS DISTINCT FROM s.n),
+        (SELECT count(*) FROM counted c
+         FULL JOIN (SELECT level, cx, cy, category, status, priority, n
+                    FROM {facets} WHERE n <> 0) s
+             USING (level, cx, cy, category, status, priority)
+         WHERE c.n IS DISTINCT FROM s.n)
+"""
+
+
+def tile_grid_differences() -> tuple[int, int]:
+    """Return how many plain and per-filter grid cells differ from a recount.
+
+    Reads every public hotspot (a command's check, never a request's work).
+    """
+    sql = GRID_DIFFERENCES_SQL.format(
+        hotspots=_table(Hotspot),
+        cells=_table(HotspotTileCell),
+        facets=_table(HotspotTileFacet),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tiles.CELL_LEVELS[0], tiles.CELL_LEVELS[-1]])
+        plain, faceted = cursor.fetchone()
+    return int(plain), int(faceted)
