@@ -36,6 +36,7 @@ urlpatterns = [
     path("certificates/", include("events.results.certificate_urls")),
     path("open311/v2/", include("hotspots.open311.urls")),
     path("maps/", include("maps.public_urls")),
+    path("tiles/", include("maps.tile_urls")),
     path("", include("maps.dashboard_urls")),
     path("", views.home, name="home"),
 ]

@@ -24,17 +24,10 @@ from config.errors import ClientError
 from geo.models import AdminArea
 from geo.selectors import area_list
 from geo.spatial import point_from_lonlat
-from maps import selectors as map_selectors
 from maps.assets import make_map, render_parts
-from maps.layers import category_colour, hotspot_layer, marker_bounds, point_layer
-from maps.markers import (
-    CONFIRMATIONS,
-    DESCRIPTION,
-    PRIORITY,
-    SIZE_STATUS,
-    confirmations_text,
-    hotspot_markers,
-)
+from maps.layers import category_colour, point_layer
+from maps.markers import confirmations_text
+from maps.public_map import tilemap_config
 
 from . import selectors, services
 from .filters import HotspotListFilter
@@ -51,11 +44,6 @@ from .services import HotspotError
 
 LIST_PAGE_SIZE = 30
 QUEUE_PAGE_SIZE = 50
-# Leaflet draws each circle marker as an SVG path; past ~2,000 of them panning
-# slows down (ENGINEERING-NOTES). The list map shows the current filter's
-# highest-scored MAP_MARKER_CAP hotspots and says so when there are more.
-MAP_MARKER_CAP = 1000
-MAP_TOOLTIP = (SIZE_STATUS, CONFIRMATIONS, PRIORITY, DESCRIPTION)
 NEARBY_SHOWN = 10
 # The level whose name a card shows and whose areas the list filters by (as home).
 DISTRICT_LEVEL = "district"
@@ -121,23 +109,16 @@ def hotspot_list_page(request):
     queryset = filters.qs
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     hotspots = _decorate(page.object_list)
-
-    rows = map_selectors.marker_rows(queryset, limit=MAP_MARKER_CAP)
-    markers = hotspot_markers(rows, lines=MAP_TOOLTIP)
-    fmap = make_map()
-    hotspot_layer(markers).add_to(fmap)
-    bounds = marker_bounds(markers)
-    if bounds:
-        fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
+    # The map shows the whole filter (not only the page) from vector tiles,
+    # filtered on the server by the valid parameters (maps.public_map).
+    active = filters.active()
     context = {
         "form": filters.form,
         "filtered": bool(filters.active()),
         "page_obj": page,
         "hotspots": hotspots,
         "total": page.paginator.count,
-        "map": render_parts(fmap),
-        "map_capped": page.paginator.count > MAP_MARKER_CAP,
-        "map_cap": MAP_MARKER_CAP,
+        "tilemap": tilemap_config({n: str(request.GET.get(n)) for n in active}),
         "legend": _legend(),
         "any_approximate": any(
             area.approximate for hotspot in hotspots for area in hotspot.area_list

@@ -154,27 +154,7 @@ def hotspot_layer(markers: Iterable[HotspotMarker]) -> folium.FeatureGroup:
     return group
 
 
-def marker_bounds(markers: Iterable[HotspotMarker]) -> list[list[float]] | None:
-    """Return [[south, west], [north, east]] around the markers (Leaflet order)."""
-    lats, lons = [], []
-    for marker in markers:
-        lats.append(marker.lat)
-        lons.append(marker.lon)
-    if not lats:
-        return None
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
-
-
 # --- public map, heat and team coverage (maps.public_views) --------------------
-
-# Outline dash per public status: verified solid, cleaned dotted (and paler),
-# reopened dashed. Together with the red priority outline and category fill.
-STATUS_DASH: dict[str, str | None] = {
-    "verified": None,
-    "cleaned": "2 4",
-    "reopened": "8 4",
-}
-STATUS_FILL_OPACITY: dict[str, float] = {"cleaned": 0.4}
 
 
 def popup_html(
@@ -198,43 +178,6 @@ def popup_html(
     if text:
         parts.append(text)
     return "".join(parts)
-
-
-def public_hotspot_layer(markers: Iterable[HotspotMarker], *, cluster: bool):
-    """Return the public hotspots layer, in a MarkerCluster when `cluster`.
-
-    Category colours the fill, the status the outline's dash, priority a thick red
-    outline, the score the radius. Text-only tooltips (see hotspot_layer).
-    """
-    from folium.plugins import MarkerCluster
-
-    name = _("Điểm nóng")
-    if cluster:
-        # Past zoom 16 every marker is shown on its own.
-        group = MarkerCluster(
-            name=name, options={"disableClusteringAtZoom": 16, "maxClusterRadius": 45}
-        )
-    else:
-        group = folium.FeatureGroup(name=name)
-    for marker in markers:
-        html = popup_html(
-            marker.lines,
-            thumbnail_url=marker.thumbnail_url,
-            thumbnail_alt=marker.thumbnail_alt,
-        )
-        folium.CircleMarker(
-            location=[marker.lat, marker.lon],
-            radius=marker_radius(marker.score),
-            color=PRIORITY_OUTLINE if marker.priority else MARKER_OUTLINE,
-            weight=4 if marker.priority else 2,
-            dash_array=STATUS_DASH.get(marker.status),
-            fill=True,
-            fill_color=category_colour(marker.category),
-            fill_opacity=STATUS_FILL_OPACITY.get(marker.status, 0.85),
-            class_name="hotspot-marker status-" + marker.status,
-            tooltip=folium.Tooltip(html) if html else None,
-        ).add_to(group)
-    return group
 
 
 def heat_layer(points: Iterable[tuple[float, float, float]], *, name: str):

@@ -1,54 +1,100 @@
 """The public hotspot map's content, shared by /maps/ and /embed/map/.
 
-The filter is hotspots.filters.PublicMapFilter (an invalid value is ignored,
-never a 500); maps.selectors reads, maps.markers and maps.layers draw.
+The map draws from vector tiles (maps.tile_views) with MapLibre GL JS served
+from our own static files (static/js/tilemap.js): every public hotspot, as
+points when zoomed in and as counted blocks when zoomed out, never a capped
+list of markers. The filter is hotspots.filters.PublicMapFilter: the page
+ignores an invalid value (never a 500) and hands the valid ones to the tiles,
+which filter on the server with the same definitions.
 """
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from hotspots.models import PUBLIC_STATUSES, Category, Status
 
 from . import selectors
-from .assets import make_map, render_parts
-from .layers import STATUS_DASH, category_colour, marker_bounds, public_hotspot_layer
-from .markers import DESCRIPTION, PRIORITY, REPORTED_ON, SIZE_STATUS, hotspot_markers
+from .layers import CATEGORY_COLOURS, DEFAULT_COLOUR, category_colour
 
-# Markers are clustered above this many (Leaflet draws each circle as an SVG
-# path); at most PUBLIC_MARKER_CAP are sent, highest score first, and the page
-# says so (ENGINEERING-NOTES: never more than a few thousand raw points).
-PUBLIC_CLUSTER_FROM = 150
-PUBLIC_MARKER_CAP = 1000
-TOOLTIP = (SIZE_STATUS, REPORTED_ON, PRIORITY, DESCRIPTION)
+# The ring of a hotspot point by status (a priority hotspot's ring is red).
+STATUS_COLOURS = {"verified": "#1d2b22", "cleaned": "#6b7a70", "reopened": "#b35c00"}
+PRIORITY_COLOUR = "#d00000"
+BLOCK_COLOUR = "#1b7f3b"
+AREA_LEVEL = "district"
 
 
 def legend() -> dict:
     statuses = dict(Status.choices)
     return {
         "categories": [(label, category_colour(v)) for v, label in Category.choices],
-        "statuses": [
-            (str(statuses[s]), "status-" + s, STATUS_DASH.get(s) or "")
-            for s in PUBLIC_STATUSES
+        "statuses": [(str(statuses[s]), STATUS_COLOURS[s]) for s in PUBLIC_STATUSES],
+        "priority": PRIORITY_COLOUR,
+        "block": BLOCK_COLOUR,
+    }
+
+
+def tilemap_config(filter_params: dict[str, str]) -> dict:
+    """Return what static/js/tilemap.js reads (the page puts it in json_script)."""
+    hotspots = reverse("tiles:tilejson", args=["hotspots"])
+    if filter_params:
+        hotspots += "?" + urlencode(sorted(filter_params.items()))
+    lat, lon = settings.MAP_CENTER
+    west, south, east, north = settings.SERVICE_ENVELOPE
+    margin = 0.5  # degrees of slack around the service area when panning
+    return {
+        "hotspots": hotspots,
+        "areas": reverse("tiles:tilejson", args=["areas"]),
+        "area_level": AREA_LEVEL,
+        "basemap": (
+            {
+                "tiles": settings.MAP_TILE_URL,
+                "attribution": settings.MAP_TILE_ATTRIBUTION,
+            }
+            if settings.MAP_TILE_URL
+            else None
+        ),
+        "center": [lon, lat],
+        # MapLibre's zoom counts 512-pixel tiles: one less than Leaflet's.
+        "zoom": settings.MAP_ZOOM - 1,
+        "max_bounds": [
+            [west - margin, south - margin],
+            [east + margin, north + margin],
         ],
+        "colours": dict(CATEGORY_COLOURS),
+        "default_colour": DEFAULT_COLOUR,
+        "status_colours": STATUS_COLOURS,
+        "detail_api": reverse("api:hotspots-api:detail", args=[0]),
+        "detail_page": reverse("hotspots:detail", args=[0]),
+        "language": get_language() or settings.LANGUAGE_CODE,
+        "time_zone": settings.TIME_ZONE,
+        "labels": {
+            "categories": {v: str(label) for v, label in Category.choices},
+            "statuses": {v: str(label) for v, label in Status.choices},
+            "sizes": selectors.size_labels(),
+            "priority": _("Ưu tiên"),
+            "details": _("Xem chi tiết"),
+            "reported_on": _("Báo cáo ngày %(day)s"),
+            "photo_alt": _("Ảnh điểm nóng #%(id)s"),
+            "block": _("%(n)s điểm nóng ở đây · phóng to để xem từng điểm"),
+        },
     }
 
 
 def public_map_context(query) -> dict:
     """Return what /maps/ and /embed/map/ show for the request's GET filters."""
     filters = selectors.public_map_filter(query)
-    found = selectors.public_hotspots(filters, limit=PUBLIC_MARKER_CAP)
-    markers = hotspot_markers(found.rows, lines=TOOLTIP)
-    clustered = len(markers) > PUBLIC_CLUSTER_FROM
-    fmap = make_map()
-    public_hotspot_layer(markers, cluster=clustered).add_to(fmap)
-    bounds = marker_bounds(markers)
-    if bounds:
-        fmap.fit_bounds(bounds, max_zoom=15, padding=(20, 20))
+    active = filters.active()
+    # The raw values of the valid parameters: the tiles parse them again.
+    params = {name: str(query.get(name)) for name in active}
     return {
         "form": filters.form,
-        "filtered": bool(filters.active()),
-        "map": render_parts(fmap),
-        "total": found.total,
-        "shown": len(markers),
-        "capped": found.total > len(markers),
-        "clustered": clustered,
+        "filtered": bool(active),
+        "total": selectors.public_hotspot_total(filters if active else None),
+        "tilemap": tilemap_config(params),
         "legend": legend(),
         "any_approximate": selectors.any_approximate_area(),
     }

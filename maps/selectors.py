@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.contrib.gis.geos import Polygon
 from django.db import connection
 from django.db.models import (
     Count,
@@ -34,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
+from django.utils.translation import get_language
 
 from accounts.access import can_see_private
 from events.cleanups.selectors import event_list, participant_count
@@ -51,18 +53,20 @@ from events.models import (
 )
 from geo.models import AdminArea
 from geo.selectors import area_list, area_outlines
+from geo.spatial import WGS84
 from hotspots.filters import PublicMapFilter
 from hotspots.models import (
     DISMISSED_STATUSES,
     OPEN_STATUSES,
     PUBLIC_STATUSES,
     Hotspot,
-    HotspotPhoto,
+    SizeClass,
     Status,
 )
 
+from . import tiles
 from .hexagons import Gap
-from .models import AnalysisResult
+from .models import AnalysisResult, HotspotTileCell, HotspotTileFacet, LayerVersion
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 HEAT_SOURCES = ("hotspots", "cleanups")
@@ -87,56 +91,6 @@ def _y(field: str) -> Func:
 # --- hotspot markers and the public hotspot map ----------------------------------
 
 DISTRICT_LEVEL = "district"
-# The fields a marker row reads (maps.rows.HotspotRow), beside lon/lat.
-MARKER_FIELDS = (
-    "id",
-    "category",
-    "status",
-    "score",
-    "priority",
-    "size_class__label",
-    "size_class__label_en",
-    "description",
-    "created_at",
-    "confirmation_count",
-)
-
-
-def marker_rows(
-    queryset: QuerySet[Hotspot], *, limit: int, thumbnails: bool = False
-) -> list[HotspotRow]:
-    """Return at most `limit` of the hotspots as marker rows, in the queryset's
-    order (one query; with the first photo's thumbnail when `thumbnails`)."""
-    queryset = queryset.prefetch_related(None).annotate(
-        lon=_x("location"), lat=_y("location")
-    )
-    fields = ["lon", "lat", *MARKER_FIELDS]
-    if thumbnails:
-        first_thumbnail = (
-            HotspotPhoto.objects.filter(hotspot=OuterRef("pk"))
-            .order_by("created_at", "id")
-            .values("thumbnail")[:1]
-        )
-        queryset = queryset.annotate(thumb=Subquery(first_thumbnail))
-        fields.append("thumb")
-    return [
-        HotspotRow(
-            id=row["id"],
-            lon=row["lon"],
-            lat=row["lat"],
-            category=row["category"],
-            status=row["status"],
-            score=row["score"],
-            priority=row["priority"],
-            size_label=row["size_class__label"],
-            size_label_en=row["size_class__label_en"],
-            description=row["description"],
-            created_at=row["created_at"],
-            confirmation_count=row["confirmation_count"],
-            thumbnail=row.get("thumb") or "",
-        )
-        for row in queryset.values(*fields)[:limit]
-    ]
 
 
 def hotspot_rows(hotspots: Iterable[Hotspot]) -> list[HotspotRow]:
@@ -169,24 +123,6 @@ def public_map_filter(query: Mapping[str, str] | None) -> PublicMapFilter:
     return PublicMapFilter(
         query or None, queryset=Hotspot.objects.public(), areas=district_choices()
     )
-
-
-@dataclass(frozen=True)
-class PublicHotspots:
-    total: int  # every match of the filter
-    rows: list[HotspotRow]  # at most the cap, highest score first
-
-
-def public_hotspots(filters: PublicMapFilter, *, limit: int) -> PublicHotspots:
-    """Return the filter's count and its first `limit` hotspots by score (2 queries).
-
-    Invalid filter values are left out (django-filter filters with the valid ones).
-    """
-    queryset = filters.qs
-    rows = marker_rows(
-        queryset.order_by("-score", "-created_at", "id"), limit=limit, thumbnails=True
-    )
-    return PublicHotspots(total=queryset.count(), rows=rows)
 
 
 def any_approximate_area() -> bool:
@@ -848,32 +784,21 @@ def analysis_result(**lookup) -> AnalysisResult | None:
 
 
 def analysis_version(campaign: Campaign) -> str:
-    """Return the version of the data the campaign's analyses read."""
-    return data_version(campaign)
+    """Return the version of the data the campaign's analyses read.
 
-
-def data_version(campaign: Campaign) -> str:
-    """Return a fingerprint of the rows the hexagon analyses read (for caching).
-
-    Counts and latest change times of hotspots, the campaign's events and their
-    decisions: any report, status change, event or decision changes it.
+    The layer versions the database triggers bump (maps.models.LayerVersion):
+    public hotspots ("hotspots"), events ("events") and decisions ("heat" moves
+    with every decision), plus the campaign's window end (which hotspots count).
+    One small indexed read, not a count over every row.
     """
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '')
-                      FROM hotspots_hotspot),
-                   (SELECT count(*) || ':' || coalesce(max(e.updated_at)::text, '')
-                      FROM events_cleanupevent e JOIN events_entrant t ON t.id = e.entrant_id
-                     WHERE t.campaign_id = %s),
-                   (SELECT count(*) FROM events_eventdecision d
-                      JOIN events_cleanupevent e ON e.id = d.event_id
-                      JOIN events_entrant t ON t.id = e.entrant_id
-                     WHERE t.campaign_id = %s)
-            """,
-            [campaign.pk, campaign.pk],
+            f"SELECT layer, coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
+            " WHERE layer = ANY(%s) GROUP BY layer ORDER BY layer",
+            [["events", "heat", "hotspots"]],
         )
-        return "|".join(str(part) for part in cursor.fetchone())
+        versions = ",".join(f"{layer}={v}" for layer, v in cursor.fetchall())
+    return f"{versions};end={campaign.activity_end.isoformat()}"
 
 
 # --- open-data exports (maps.exports) ------------------------------------------------
@@ -965,3 +890,210 @@ def campaign_event_export(campaign: Campaign) -> list[dict]:
             }
         )
     return rows
+
+
+# --- vector tiles (maps.tiles builds the SQL, maps.tile_views serves it) -------------
+#
+# Raw SQL: a tile is one ST_AsMVT aggregate over a subquery (see maps.tiles).
+# Where the rows come from a queryset (public hotspots through the public map's
+# filter, events, heat), the ORM compiles that subquery, so the filters stay
+# the ones of hotspots.filters and selectors' own vocabulary.
+
+TILE_HOTSPOT_PROPERTIES = (
+    "id",
+    "category",
+    "status",
+    "round(score)::int AS score",
+    "priority",
+    "size",
+)
+TILE_EVENT_PROPERTIES = (
+    "id",
+    "title",
+    "status",
+    "started::text AS started",
+    "weight_kg::float8 AS weight_kg",
+)
+
+
+def layer_version(layer: str) -> int:
+    """Return the layer's data version (maps.models.LayerVersion: sum of slots)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
+            " WHERE layer = %s",
+            [layer],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _tile_query(sql: str, params: list) -> tuple[bytes, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        data, count = cursor.fetchone()
+    return bytes(data or b""), int(count or 0)
+
+
+def _in_tile(queryset: QuerySet, tile: tiles.Tile) -> QuerySet:
+    """The rows whose location is in the tile (the 4326 GiST index), unordered."""
+    box = Polygon.from_bbox(tiles.envelope_lonlat(tile))
+    box.srid = WGS84
+    return (
+        queryset.filter(location__bboverlaps=box)
+        .order_by()
+        .annotate(lon=_x("location"), lat=_y("location"))
+    )
+
+
+def _compiled(queryset: QuerySet) -> tuple[str, list]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _grid_facets(filters: PublicMapFilter | None) -> dict | None:
+    """Return the filter as grid facets ({} unfiltered), None if the grid cannot."""
+    if filters is None:
+        return {}
+    active = filters.active()
+    if set(active) <= set(tiles.GRID_FACETS):
+        return {name: active[name] for name in tiles.GRID_FACETS if name in active}
+    return None
+
+
+def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> bytes:
+    """Return the public hotspots' tile (filters: the public map's, valid ones).
+
+    Blocks come from the pre-counted grids when the filter allows (1 or 2
+    queries), else from the matching rows (1 query). See maps.tiles for zooms.
+    """
+    facets = _grid_facets(filters)
+    if facets is not None and tile.z < tiles.RAW_ALWAYS_ZOOM:
+        table = _table(HotspotTileFacet if facets else HotspotTileCell)
+        if tile.z < tiles.RAW_FROM_ZOOM:
+            return _tile_query(*tiles.cells_sql(table, tile, facets))[0]
+        with connection.cursor() as cursor:
+            cursor.execute(*tiles.cells_count_sql(table, tile, facets))
+            count = int(cursor.fetchone()[0])
+        if count == 0:
+            return b""
+        if not tiles.uses_raw_points(tile, count):
+            return _tile_query(*tiles.cells_sql(table, tile, facets))[0]
+    queryset = Hotspot.objects.public() if filters is None else filters.qs
+    rows = (
+        _in_tile(queryset, tile)
+        .annotate(size=F("size_class__key"))
+        .values("id", "category", "status", "score", "priority", "size", "lon", "lat")
+    )
+    sql, params = tiles.rows_sql(
+        tiles.HOTSPOTS,
+        _compiled(rows),
+        tile,
+        properties=TILE_HOTSPOT_PROPERTIES,
+        limit=tiles.raw_limit(tile),
+    )
+    return _tile_query(sql, params)[0]
+
+
+def event_tile(tile: tiles.Tile) -> bytes:
+    """Return the cleanup events' tile: public fields, rejected events left out."""
+    rows = (
+        _in_tile(CleanupEvent.objects.exclude(status=EventStatus.REJECTED), tile)
+        .annotate(started=TruncDate("started_at", tzinfo=CONTEST_TZ))
+        .values("id", "title", "status", "started", "weight_kg", "lon", "lat")
+    )
+    sql, params = tiles.rows_sql(
+        tiles.EVENTS,
+        _compiled(rows),
+        tile,
+        properties=TILE_EVENT_PROPERTIES,
+        limit=tiles.raw_limit(tile),
+    )
+    return _tile_query(sql, params)[0]
+
+
+def area_tile(tile: tiles.Tile) -> bytes:
+    """Return the administrative areas' outlines in the tile, simplified."""
+    return _tile_query(*tiles.areas_sql(_table(AdminArea), tile))[0]
+
+
+def heat_tile(
+    tile: tiles.Tile,
+    *,
+    source: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> bytes:
+    """Return the heat tile: kg (and count) per block, as `heat` counts them."""
+    queryset, weight = _heat_queryset(source, start, end)
+    rows = _in_tile(queryset, tile).annotate(kg=weight).values("lon", "lat", "kg")
+    sql, params = tiles.rows_sql(
+        tiles.HEAT, _compiled(rows), tile, properties=("kg",), limit=-1, weight="kg"
+    )
+    return _tile_query(sql, params)[0]
+
+
+def public_hotspot_total(filters: PublicMapFilter | None = None) -> int:
+    """Return how many public hotspots the map shows (all of them: no cap).
+
+    Unfiltered, from the pre-counted grid's coarsest level (a few rows, kept
+    by triggers); filtered, a count of the filter's rows.
+    """
+    if filters is not None:
+        return filters.qs.count()
+    cells = HotspotTileCell.objects.filter(level=tiles.CELL_LEVELS[0], n__gt=0)
+    return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+
+
+def size_labels() -> dict[str, str]:
+    """Return {size class key: label in the page's language} (Vietnamese first)."""
+    english = (get_language() or "").startswith("en")
+    return {
+        key: (label_en if english and label_en else label)
+        for key, label, label_en in SizeClass.objects.values_list(
+            "key", "label", "label_en"
+        )
+    }
+
+
+# The grids recounted from the public hotspots, level by level (the triggers'
+# arithmetic), beside what the triggers stored: the rows that disagree.
+GRID_DIFFERENCES_SQL = """
+    WITH p AS (
+        SELECT maps_merc_fx(ST_X(location)) AS fx,
+               maps_merc_fy(ST_Y(location)) AS fy, category, status, priority
+        FROM {hotspots} WHERE maps_public(status)
+    ),
+    counted AS (
+        SELECT l AS level, floor(fx * 2 ^ l)::int AS cx, floor(fy * 2 ^ l)::int AS cy,
+               category, status, priority, count(*) AS n
+        FROM p CROSS JOIN generate_series(%s, %s) AS l
+        GROUP BY 1, 2, 3, 4, 5, 6
+    ),
+    plain AS (SELECT level, cx, cy, sum(n) AS n FROM counted GROUP BY 1, 2, 3)
+    SELECT
+        (SELECT count(*) FROM plain c
+         FULL JOIN (SELECT level, cx, cy, n FROM {cells} WHERE n <> 0) s
+             USING (level, cx, cy)
+         WHERE c.n IS DISTINCT FROM s.n),
+        (SELECT count(*) FROM counted c
+         FULL JOIN (SELECT level, cx, cy, category, status, priority, n
+                    FROM {facets} WHERE n <> 0) s
+             USING (level, cx, cy, category, status, priority)
+         WHERE c.n IS DISTINCT FROM s.n)
+"""
+
+
+def tile_grid_differences() -> tuple[int, int]:
+    """Return how many plain and per-filter grid cells differ from a recount.
+
+    Reads every public hotspot (a command's check, never a request's work).
+    """
+    sql = GRID_DIFFERENCES_SQL.format(
+        hotspots=_table(Hotspot),
+        cells=_table(HotspotTileCell),
+        facets=_table(HotspotTileFacet),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tiles.CELL_LEVELS[0], tiles.CELL_LEVELS[-1]])
+        plain, faceted = cursor.fetchone()
+    return int(plain), int(faceted)

@@ -64,12 +64,14 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 # Only the files the pages use are served (var/vendor -> /static/vendor/).
 if [ ! -f var/vendor/.stamp ] || ! cmp -s package-lock.json var/vendor/.stamp; then
-  rm -rf var/vendor && mkdir -p var/vendor/{leaflet,leaflet.markercluster,leaflet.heat,ol}
+  rm -rf var/vendor && mkdir -p var/vendor/{leaflet,leaflet.markercluster,leaflet.heat,ol,maplibre-gl}
   cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.js.map,leaflet.css,images} var/vendor/leaflet/
   cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
     var/vendor/leaflet.markercluster/
   cp node_modules/leaflet.heat/dist/leaflet-heat.js var/vendor/leaflet.heat/
   cp node_modules/ol/dist/{ol.js,ol.js.map} node_modules/ol/ol.css var/vendor/ol/
+  cp node_modules/maplibre-gl/dist/{maplibre-gl.js,maplibre-gl.js.map,maplibre-gl.css,LICENSE.txt} \
+    var/vendor/maplibre-gl/
   # Source maps too: the manifest storage follows their references.
   for js in var/vendor/*/*.js; do
     src=$(find node_modules -path "*/$(basename "$(dirname "$js")")/*" -name "$(basename "$js").map" | head -1)

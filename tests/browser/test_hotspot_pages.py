@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from hotspots import services
 from hotspots.models import Hotspot, SizeClass, Status
+from tests.browser.tilemap import click_at, look_at, rendered, wait_for_map
 from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -33,7 +34,7 @@ def no_sideways_scroll(page) -> None:
     assert width <= page.viewport_size["width"]
 
 
-def test_list_page_shows_markers_cards_and_legend(page, demo_areas_tx, bag, organiser):
+def test_list_page_shows_tile_map_cards_and_legend(page, demo_areas_tx, bag, organiser):
     categories = ["plastic", "water_hyacinth", "household"]
     hotspots = [
         services.hotspot_verify(
@@ -49,19 +50,23 @@ def test_list_page_shows_markers_cards_and_legend(page, demo_areas_tx, bag, orga
 
     page.goto("/hotspots/")
     expect(page.locator("h1")).to_have_text("Điểm nóng rác thải")
-    expect(page.locator(".leaflet-container")).to_be_visible()
-    expect(page.locator("path.leaflet-interactive")).to_have_count(3)
-    expect(page.locator("path.hotspot-marker-priority")).to_have_count(1)
+    expect(page.get_by_test_id("public-map")).to_be_visible()
     expect(page.get_by_test_id("hotspot-card")).to_have_count(3)
     expect(page.get_by_test_id("legend")).to_contain_text("Bèo lục bình")
     expect(page.get_by_test_id("approximate-note")).to_be_visible()
     expect(page.get_by_test_id("report-button")).to_be_visible()
 
-    # A tap (or hover) on a marker shows its text, as text: nothing ran.
-    page.locator("path.hotspot-marker-priority").dispatch_event("click")
-    tooltip = page.locator(".leaflet-tooltip")
-    expect(tooltip).to_contain_text(f"#{hotspots[0].pk}")
-    expect(tooltip).to_contain_text("`${alert(1)}`")
+    wait_for_map(page)
+    look_at(page, 107.592, 16.46, 15)
+    drawn = rendered(page, "hotspot-points")
+    assert sorted(f["id"] for f in drawn) == sorted(h.pk for h in hotspots)
+    assert [f["id"] for f in drawn if f["priority"]] == [hotspots[0].pk]
+    # A tap on a hotspot shows its text, as text: nothing ran.
+    click_at(page, hotspots[0].location.x, hotspots[0].location.y)
+    popup = page.get_by_test_id("map-popup")
+    expect(popup).to_contain_text(f"#{hotspots[0].pk}")
+    expect(popup).to_contain_text("Ưu tiên")
+    expect(popup).to_contain_text("`${alert(1)}`")
     assert dialogs == []
     assert page.outside_requests == []
     no_sideways_scroll(page)

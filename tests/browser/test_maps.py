@@ -5,6 +5,7 @@ from django.contrib.gis.geos import Point
 from playwright.sync_api import expect
 
 from tests import builders
+from tests.browser.tilemap import click_at, look_at, rendered, wait_for_map
 from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -27,30 +28,53 @@ def no_sideways_scroll(page) -> None:
     assert width <= page.viewport_size["width"]
 
 
-def test_public_map_shows_markers_legend_and_inert_hostile_text(
+def test_public_map_draws_every_hotspot_from_tiles_and_opens_text_popups(
     page, demo_areas_tx, organiser
 ):
-    verified(0, organiser, description=DANGEROUS)
+    if page.viewport_size["width"] < 500:
+        page.set_viewport_size({"width": 390, "height": 844})
+    hostile = verified(0, organiser, description=DANGEROUS)
     verified(1, organiser, category="household")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 
     page.goto("/maps/")
     expect(page.locator("h1")).to_have_text("Bản đồ điểm nóng")
-    expect(page.locator(".leaflet-container")).to_be_visible()
-    expect(page.locator("path.hotspot-marker")).to_have_count(2)
+    expect(page.get_by_test_id("map-count")).to_contain_text("2 điểm nóng")
     expect(page.get_by_test_id("legend")).to_contain_text("Rác thải nhựa")
     expect(page.get_by_test_id("legend-status")).to_contain_text("Đã thu gom")
-    # Open the tooltip of the hostile hotspot: its text shows as text.
-    page.locator("path.hotspot-marker").first.dispatch_event("mouseover")
-    tooltip = page.locator(".leaflet-tooltip")
-    expect(tooltip).to_contain_text("`${alert(2)}`")
-    expect(tooltip).to_contain_text("<img src=x onerror=alert(1)>")
-    assert tooltip.locator("img").count() == 0
+    wait_for_map(page)
+    # Zoomed out: one block counting both; zoomed in: both hotspots, from tiles.
+    look_at(page, 107.591, 16.46, 9)
+    assert sum(f["count"] for f in rendered(page, "hotspot-blocks")) == 2
+    look_at(page, 107.591, 16.46, 16)
+    drawn = rendered(page, "hotspot-points")
+    assert sorted(f["category"] for f in drawn) == ["household", "plastic"]
+    # Tap the hostile hotspot: its description shows as text, nothing runs.
+    click_at(page, hostile.location.x, hostile.location.y)
+    popup = page.get_by_test_id("map-popup")
+    expect(popup).to_contain_text(f"#{hostile.pk} · Rác thải nhựa")
+    expect(popup).to_contain_text("Đã xác minh")
+    expect(popup).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(popup).to_contain_text("Báo cáo ngày")
+    assert popup.locator("img").count() == 0 and popup.locator("script").count() == 0
+    expect(popup.get_by_role("link", name="Xem chi tiết")).to_have_attribute(
+        "href", f"/hotspots/{hostile.pk}/"
+    )
     page.wait_for_timeout(300)
     assert dialogs == []
     no_sideways_scroll(page)
     assert page.outside_requests == []
+
+
+def test_public_map_filters_reach_the_tiles(page, demo_areas_tx, organiser):
+    verified(0, organiser)
+    verified(1, organiser, category="household")
+    page.goto("/maps/?category=household")
+    expect(page.get_by_test_id("map-count")).to_contain_text("1 điểm nóng")
+    wait_for_map(page)
+    look_at(page, 107.591, 16.46, 16)
+    assert [f["category"] for f in rendered(page, "hotspot-points")] == ["household"]
 
 
 def test_dashboard_shows_figures_and_charts_without_sideways_scroll(
@@ -99,7 +123,9 @@ def test_embed_map_has_no_site_chrome(page, demo_areas_tx, organiser):
     verified(0, organiser)
     page.goto("/embed/map/")
     expect(page.get_by_test_id("public-map")).to_be_visible()
-    expect(page.locator("path.hotspot-marker")).to_have_count(1)
+    wait_for_map(page)
+    look_at(page, 107.59, 16.46, 16)
+    assert len(rendered(page, "hotspot-points")) == 1
     assert page.locator("nav.site-nav").count() == 0
     no_sideways_scroll(page)
     assert page.outside_requests == []

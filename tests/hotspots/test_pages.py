@@ -27,6 +27,7 @@ from hotspots.views import LIST_PAGE_SIZE
 from maps.assets import make_map, render_parts
 from maps.layers import HotspotMarker, hotspot_layer, marker_radius, safe_popup_text
 from tests import builders
+from tests.tiles import page_map_features, tilemap_config
 
 # Inside the demo "Thành phố Huế" district; 0.002° is ~210 m, well apart from
 # one another for the 50 m duplicate radius.
@@ -145,9 +146,10 @@ def test_list_shows_verified_hotspots_but_not_reported_ones(
     assert detail(hidden) not in html
     assert html.count(CARD) == 1
     assert reverse("hotspots:report") in html and "Báo cáo điểm nóng" in html
-    assert "/static/vendor/leaflet/leaflet.js" in html
-    # One circle marker on the map, and the demo areas are approximate.
-    assert html.count("L.circleMarker(") == 1
+    assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
+    # One hotspot in the map's tiles, and the demo areas are approximate.
+    drawn = page_map_features(client, html, 18, [at(0), at(1)])
+    assert [f["id"] for f in drawn] == [shown.pk]
     assert 'data-testid="approximate-note"' in html
     assert "Thành phố Huế" in html
 
@@ -165,7 +167,8 @@ def test_list_shows_only_public_statuses_even_to_organisers_and_reporters(
         assert detail(shown) in html
         assert detail(own_reported) not in html
         assert detail(rejected) not in html
-        assert html.count("L.circleMarker(") == 1
+        drawn = page_map_features(client, html, 18, [at(0), at(1), at(2)])
+        assert [f["id"] for f in drawn] == [shown.pk]
 
 
 def test_list_is_highest_score_first(demo_areas, client, organiser):
@@ -234,7 +237,9 @@ def test_list_has_thirty_cards_a_page_and_keeps_filters_in_page_links(
     second = html_of(client.get(url, {"category": "plastic", "page": 2}))
     assert second.count(CARD) == 1
     # The map shows the whole filter, not only the page.
-    assert second.count("L.circleMarker(") == LIST_PAGE_SIZE + 1
+    assert tilemap_config(second)["hotspots"].endswith("?category=plastic")
+    drawn = page_map_features(client, second, 12, [at(i) for i in range(31)])
+    assert len(drawn) == LIST_PAGE_SIZE + 1
 
 
 def test_list_page_query_count_is_bounded(
@@ -261,8 +266,10 @@ def test_list_and_detail_escape_user_text(demo_areas, client, organiser):
         assert "<script>alert(1)" not in html
         assert "${" not in scripts_of(html)
     list_html = html_of(client.get(reverse("hotspots:list")))
-    # The tooltip carries the description, made inert for the template literal.
-    assert "&#96;&#36;{alert(1)}&#96;" in scripts_of(list_html)
+    # The map's scripts and configuration carry no user text: its popups read
+    # it from the API into text nodes (tests/browser/test_hotspot_pages.py).
+    assert "alert" not in scripts_of(list_html)
+    assert "alert" not in str(tilemap_config(list_html))
     assert "&lt;script&gt;alert(1)" in html_of(client.get(detail(hotspot)))
 
 

@@ -139,7 +139,8 @@ def test_embed_map_may_be_framed_by_configured_origins_only(
         response["Content-Security-Policy"]
         == "frame-ancestors 'self' https://news.example.vn"
     )
-    assert "L.circleMarker(" in html and 'class="site-nav"' not in html
+    assert 'id="tilemap-config"' in html and "/tiles/hotspots.json" in html
+    assert 'class="site-nav"' not in html
     other = client.get(reverse("maps:public"))
     assert other["X-Frame-Options"] == "DENY"
     assert "frame-ancestors" not in other.get("Content-Security-Policy", "")

@@ -1,7 +1,7 @@
 """The public hotspot map, the IOC heatmap and a team's coverage map.
 
-Request -> response on the real PostGIS test database; the folium script in the
-page is read as text (what the browser would run).
+Request -> response on the real PostGIS test database; the folium script (heatmap,
+team map) and the public map's tile configuration are read as the browser would.
 """
 
 import datetime as dt
@@ -12,9 +12,10 @@ import pytest
 from django.urls import reverse
 
 from hotspots import services
-from hotspots.models import Hotspot, HotspotPhoto, SizeClass, Status
-from maps import public_map, selectors
+from hotspots.models import Hotspot, SizeClass, Status
+from maps import selectors
 from maps.layers import popup_html
+from tests.tiles import tilemap_config
 
 from .conftest import (
     DANGEROUS,
@@ -30,10 +31,6 @@ from .conftest import (
 
 PUBLIC = reverse("maps:public")
 HEATMAP = reverse("maps:heatmap")
-
-
-def markers_in(html: str) -> int:
-    return html.count("L.circleMarker(")
 
 
 def heat_points(html: str) -> list:
@@ -60,45 +57,51 @@ def test_popup_html_keeps_only_our_own_image_paths(url, kept):
     assert "evil" not in html and "javascript" not in html
 
 
-def test_public_map_shows_hostile_description_only_as_escaped_text(
-    demo_areas, client, verified, settings, tmp_path
+def shown_total(html: str) -> int:
+    match = re.search(r'data-testid="map-count">([\d.,]+) điểm nóng', html)
+    return int(match.group(1).replace(".", "").replace(",", ""))
+
+
+def test_public_map_sends_no_hotspot_text_only_tile_sources(
+    demo_areas, client, verified
 ):
-    settings.MEDIA_ROOT = tmp_path
-    hotspot = verified(0, description=DANGEROUS)
-    HotspotPhoto.objects.create(
-        hotspot=hotspot,
-        image="photos/abc.jpg",
-        thumbnail="photos/abc-thumb.jpg",
-        width=80,
-        height=60,
-    )
+    verified(0, description=DANGEROUS)
     response = client.get(PUBLIC)
     html = response.content.decode()
     assert response.status_code == 200
-    assert markers_in(html) == 1
-    # None of the raw hostile forms; only their escaped forms.
-    assert "${alert(1)}" not in html and "${x}" not in html
-    assert "<script>alert(1)" not in html and "\\u{zz}" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&#96;&#36;{alert(1)}&#96;" in html
-    # Category, size, status, date and our own thumbnail in the tooltip.
-    assert "Rác thải nhựa" in html and "Một túi / bao" in html
-    assert "Đã xác minh" in html and "Báo cáo ngày" in html
-    assert 'class="map-thumb" src="/media/photos/abc-thumb.jpg"' in html
+    # Descriptions reach a popup through the detail API, as text nodes; the
+    # page itself carries none (and no markers, no cap).
+    assert "alert(1)" not in html and "L.circleMarker(" not in html
+    config = tilemap_config(html)
+    assert config["hotspots"] == reverse("tiles:tilejson", args=["hotspots"])
+    assert config["areas"] == reverse("tiles:tilejson", args=["areas"])
+    assert config["detail_api"] == "/api/v1/hotspots/0/"
+    assert config["detail_page"] == "/hotspots/0/"
+    assert config["labels"]["categories"]["plastic"] == "Rác thải nhựa"
+    assert config["labels"]["sizes"]["bag"] == "Một túi / bao"
+    assert config["basemap"]["tiles"] == "/static/tiles/{z}/{x}/{y}.png"
+    assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
+    assert "/static/js/tilemap.js" in html
+    assert "cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
 
 
-def test_public_map_shows_public_statuses_only(demo_areas, client, verified):
+def test_public_map_works_without_a_base_map(demo_areas, client, settings):
+    settings.MAP_TILE_URL = ""
+    assert tilemap_config(client.get(PUBLIC).content.decode())["basemap"] is None
+
+
+def test_public_map_counts_public_statuses_only(demo_areas, client, verified):
     verified(0)
     report(1)  # reported, not verified: not public
     rejected = report(2)
     Hotspot.objects.filter(pk=rejected.pk).update(status=Status.REJECTED)
     html = client.get(PUBLIC).content.decode()
-    assert markers_in(html) == 1
+    assert shown_total(html) == 1
     assert 'data-testid="legend"' in html and 'data-testid="legend-status"' in html
     assert 'data-testid="approximate-note"' in html  # demo boundaries
 
 
-def test_public_map_filters_by_category_status_priority_area_and_period(
+def test_public_map_filters_reach_its_count_and_its_tiles(
     demo_areas, client, verified, organiser
 ):
     verified(0, category="plastic")
@@ -117,7 +120,7 @@ def test_public_map_filters_by_category_status_priority_area_and_period(
     def count(**params) -> int:
         response = client.get(PUBLIC, params)
         assert response.status_code == 200
-        return markers_in(response.content.decode())
+        return shown_total(response.content.decode())
 
     assert count() == 5
     assert count(category="plastic") == 4
@@ -129,31 +132,28 @@ def test_public_map_filters_by_category_status_priority_area_and_period(
     assert count(since="2021-01-01") == 4
     assert count(until="2020-01-05") == 1
     assert count(since="2020-01-06", until="2020-12-31") == 0
-    # Nonsense is ignored, never a 500.
-    assert count(category="<b>", area="x", since="yesterday", status="rejected") == 5
+    # Nonsense is ignored, never a 500, and never passed on to the tiles.
+    nonsense = {"category": "<b>", "area": "x", "since": "yesterday"}
+    assert count(**nonsense, status="rejected") == 5
+    html = client.get(PUBLIC, {**nonsense, "status": "cleaned"}).content.decode()
+    tilejson = tilemap_config(html)["hotspots"]
+    assert tilejson.endswith("/tiles/hotspots.json?status=cleaned")
+    body = client.get(tilejson).json()
+    assert body["tiles"][0].endswith("{y}.mvt?status=cleaned")
 
 
-def test_public_map_clusters_dense_markers_from_local_assets(
-    demo_areas, client, verified, monkeypatch
+def test_public_map_page_costs_the_same_at_any_size(
+    demo_areas, client, verified, django_assert_max_num_queries
 ):
     verified(0)
-    verified(1)
-    html = client.get(PUBLIC).content.decode()
-    assert "L.markerClusterGroup(" not in html
-    monkeypatch.setattr(public_map, "PUBLIC_CLUSTER_FROM", 1)
-    html = client.get(PUBLIC).content.decode()
-    assert "L.markerClusterGroup(" in html and markers_in(html) == 2
-    assert "/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
-    assert "cdnjs" not in html and "jsdelivr" not in html
-
-
-def test_public_map_caps_markers_and_says_so(demo_areas, client, verified, monkeypatch):
-    for i in range(3):
+    with django_assert_max_num_queries(8) as few:
+        small = client.get(PUBLIC)
+    for i in range(1, 30):
         verified(i)
-    monkeypatch.setattr(public_map, "PUBLIC_MARKER_CAP", 2)
-    html = client.get(PUBLIC).content.decode()
-    assert markers_in(html) == 2
-    assert 'data-testid="map-capped"' in html and "3 điểm nóng" in html
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        large = client.get(PUBLIC)
+    assert shown_total(large.content.decode()) == 30
+    assert abs(len(large.content) - len(small.content)) < 50
 
 
 # --- heatmap ------------------------------------------------------------------------
