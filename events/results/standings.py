@@ -5,6 +5,7 @@ functions of events/scoring.py.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -45,22 +46,22 @@ def weights_for(campaign: Campaign) -> dict:
     return merged
 
 
-def event_inputs(campaign: Campaign) -> dict[int, list[scoring.EventInput]]:
-    """Return each approved entrant's events as scoring inputs, keyed by entrant id."""
-    events = (
-        CleanupEvent.objects.filter(
-            entrant__campaign=campaign, entrant__status="approved"
-        )
-        .select_related("current_decision")
-        .prefetch_related(
-            Prefetch("hotspots", queryset=Hotspot.objects.only("id", "priority")),
-            Prefetch(
-                "areas",
-                queryset=AdminArea.objects.filter(level=campaign.coverage_level).only(
-                    "id"
-                ),
-            ),
-        )
+def event_inputs(
+    campaign: Campaign, entrant_ids: Collection[int] | None = None
+) -> dict[int, list[scoring.EventInput]]:
+    """Return each approved entrant's events as scoring inputs, keyed by entrant id
+    (only those of `entrant_ids` when given)."""
+    events = CleanupEvent.objects.filter(
+        entrant__campaign=campaign, entrant__status="approved"
+    )
+    if entrant_ids is not None:
+        events = events.filter(entrant_id__in=list(entrant_ids))
+    events = events.select_related("current_decision").prefetch_related(
+        Prefetch("hotspots", queryset=Hotspot.objects.only("id", "priority")),
+        Prefetch(
+            "areas",
+            queryset=AdminArea.objects.filter(level=campaign.coverage_level).only("id"),
+        ),
     )
     out: dict[int, list[scoring.EventInput]] = defaultdict(list)
     for event in events:
