@@ -29,15 +29,9 @@ from events.models import (
     WeightMethod,
 )
 from events.results.explain import shown
-from events.results.presenters import (
-    PAGE_SIZE,
-    BoardRow,
-    allocations,
-    board_rows,
-    breakdown,
-)
+from events.results.presenters import PAGE_SIZE, BoardRow, board_rows, breakdown
 from events.results.scoring import Line
-from events.results.selectors import ranking, standing_get
+from events.results.selectors import Board, prize_slots, standing_get
 from events.results.serializers import (
     EntrantBreakdownSerializer,
     LeaderboardSerializer,
@@ -158,12 +152,6 @@ def _result(row: BoardRow, url: str) -> dict:
     }
 
 
-def _breakdown_url(request, slug: str, entrant_id: int) -> str:
-    return request.build_absolute_uri(
-        reverse("api:events-api:leaderboard-entrant", args=[slug, entrant_id])
-    )
-
-
 CATEGORY_PARAMETER = OpenApiParameter(
     "category",
     OpenApiTypes.STR,
@@ -199,11 +187,13 @@ class LeaderboardApi(APIView):
         paginator = BoardPagination()
         if not IsJury().has_permission(request, self):
             return Response(_published_board(campaign, categories, paginator, request))
-        page = paginator.paginate_queryset(
-            ranking(campaign, category), request, view=self
-        )
-        rows = board_rows(
-            page, allocations(campaign, sorted({r.category for r in page}))
+        board = Board(campaign, category, prize_slots(campaign))
+        page = paginator.paginate_queryset(board, request, view=self)
+        rows = board_rows(page, board.allocations)  # set by the page's query
+        # An entrant's breakdown is at <this board>/<entrant id>/ (api_urls):
+        # one reverse() for the page, not one per row.
+        board = request.build_absolute_uri(
+            reverse("api:events-api:leaderboard", args=[campaign.slug])
         )
         return Response(
             {
@@ -211,10 +201,7 @@ class LeaderboardApi(APIView):
                 "note": str(NOTE),
                 **_paged(
                     paginator,
-                    [
-                        _result(row, _breakdown_url(request, slug, row.entrant.pk))
-                        for row in rows
-                    ],
+                    [_result(row, f"{board}{row.entrant.pk}/") for row in rows],
                 ),
             }
         )

@@ -38,8 +38,8 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
-from events.results.presenters import PAGE_SIZE, allocations, board_rows, breakdown
-from events.results.selectors import ranking, standing_get
+from events.results.presenters import PAGE_SIZE, board_rows, breakdown
+from events.results.selectors import Board, prize_slots, standing_get
 from hotspots.models import Hotspot
 from maps.assets import make_map, render_parts
 from maps.layers import hotspot_layer, point_layer
@@ -326,17 +326,18 @@ def leaderboard_page(request, slug: str):
     each a page at a time (?collective_page=, ?individual_page=); an entrant's
     breakdown opens on its own page (in place, with the page's script)."""
     campaign = get_object_or_404(Campaign, slug=slug)
+    prizes = prize_slots(campaign)
     tables = []
     for key, title in (("collective", _("Tập thể")), ("individual", _("Cá nhân"))):
         param = f"{key}_page"
-        page = Paginator(ranking(campaign, key), PAGE_SIZE).get_page(
-            request.GET.get(param)
-        )
+        board = Board(campaign, key, prizes)
+        page = Paginator(board, PAGE_SIZE).get_page(request.GET.get(param))
         tables.append(
             {
                 "key": key,
                 "title": title,
                 "page": page,
+                "rows": board_rows(page.object_list, board.allocations),
                 "previous": _page_url(request, param, page.number - 1)
                 if page.has_previous()
                 else "",
@@ -345,9 +346,6 @@ def leaderboard_page(request, slug: str):
                 else "",
             }
         )
-    allocation = allocations(campaign, [table["key"] for table in tables])
-    for table in tables:
-        table["rows"] = board_rows(table["page"].object_list, allocation)
     context = {
         "campaign": campaign,
         "tables": tables,

@@ -8,7 +8,7 @@ entrant and words every line: it is the reference those are tested against (and
 the benchmark's baseline), not a request path.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -120,21 +120,6 @@ def leaderboard(campaign: Campaign) -> dict[str, list[BoardRow]]:
 # --- the stored board: a page of rows, one breakdown on demand --------------------
 
 
-def allocations(
-    campaign: Campaign, categories: Sequence[str]
-) -> dict[str, scoring.Allocation]:
-    """Return each category's prize allocation, from the top of the stored ranking.
-
-    Without the jury's tie orders, as the live board always was: a tie at a prize
-    boundary shows until the results desk settles it (events.results.views).
-    """
-    prizes = selectors.prize_slots(campaign)
-    return {
-        category: selectors.allocation(campaign, category, prizes.get(category, []))
-        for category in categories
-    }
-
-
 def _shown(lines: Iterable[dict]) -> tuple[ShownLine, ...]:
     return tuple(shown(Line.from_json(line)) for line in lines)
 
@@ -142,7 +127,8 @@ def _shown(lines: Iterable[dict]) -> tuple[ShownLine, ...]:
 def board_rows(
     rows: Iterable[EntrantStanding], allocation: dict[str, scoring.Allocation]
 ) -> list[BoardRow]:
-    """Return stored standings (from selectors.ranking) as rows to show."""
+    """Return a page of the stored board (selectors.Board) as rows to show, with
+    the prizes of its allocation."""
     awards = {
         award.entrant_id: award for each in allocation.values() for award in each.awards
     }

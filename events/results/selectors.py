@@ -1,6 +1,7 @@
 """Read paths of the stored standings (events.results.points writes them): the
-ranking as one SQL query, the prize allocation from the top of it, and one
-entrant's breakdown.
+ranking as one SQL query (ranking(): the whole of it, for the check and the
+results desk; Board: a page of the leaderboard with the top its prizes need),
+the prize allocation from the top of it, and one entrant's breakdown.
 
 The ranking is the ORDER BY of events.results.scoring.rank: points, then
 priority-weighted kilograms, then distinct areas (all descending), then the
@@ -8,13 +9,21 @@ earlier final event (none: last), entrant id last; RANK() gives equal keys one
 rank. The index events_standing_rank matches it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import Rank
 
-from events.models import Campaign, EntrantStanding, EventPoints, Prize
+from events.models import (
+    Campaign,
+    Entrant,
+    EntrantStanding,
+    EventPoints,
+    Prize,
+    PrizeCategory,
+)
 from events.results import scoring
 
 RANK_ORDER = (
@@ -33,14 +42,15 @@ def ranking(campaign: Campaign, category: str | None = None) -> QuerySet:
     each row annotated with `rank` and `tied` (the ids of the entrants with the
     same keys, itself included; EntrantStanding.tied_with leaves it out).
 
-    Filter the result only on `rank`: a filter on a column would also narrow the
-    window the ranks are computed over.
+    Only the totals are loaded (the window sorts narrow rows: no lines, no
+    entrant); rows() loads them whole. Filter the result only on `rank`: a
+    filter on a column would also narrow the window the ranks are computed over.
     """
     rows = EntrantStanding.objects.filter(campaign=campaign)
     if category:
         rows = rows.filter(category=category)
     return (
-        rows.select_related("entrant")
+        rows.only("entrant_id", *TIE_KEYS, "event_points", "coverage_bonus")
         .annotate(
             rank=Window(Rank(), partition_by=[F("category")], order_by=RANK_ORDER),
             tied=Window(
@@ -49,6 +59,125 @@ def ranking(campaign: Campaign, category: str | None = None) -> QuerySet:
         )
         .order_by("category", *RANK_ORDER, "entrant_id")
     )
+
+
+def rows(ranked: Iterable[EntrantStanding]) -> list[EntrantStanding]:
+    """Return rows of ranking() whole, with their entrant, in order and with
+    their rank and ties (one query)."""
+    ranked = list(ranked)
+    full = EntrantStanding.objects.select_related("entrant").in_bulk(
+        [row.entrant_id for row in ranked]
+    )
+    out = []
+    for row in ranked:
+        whole = full[row.entrant_id]
+        whole.rank, whole.tied = row.rank, row.tied
+        out.append(whole)
+    return out
+
+
+class Board:
+    """A campaign's stored ranking (one category, or both: collective first) as a
+    sequence Django's Paginator can page.
+
+    count() counts the rows; a slice is one query: it ranks the narrow rows once
+    (RANK() and the tie groups, as ranking() does), keeps the page's rows and the
+    top of each category, and loads those whole with their entrant's name and
+    kind. The prizes are allocated from that top (`allocations`, set by the
+    slice: scoring.allocate without the jury's tie orders, as the live
+    leaderboard always showed it). Raw SQL because the ORM cannot select "this
+    page, or within the prize ranks" over one window and join the rows back;
+    ranking()'s order, parameters bound, names from the models.
+    """
+
+    SQL = """
+        WITH ranked AS (
+            SELECT entrant_id, category, points,
+                   RANK() OVER (PARTITION BY category ORDER BY {order}) AS rank,
+                   ARRAY_AGG(entrant_id) OVER (PARTITION BY {ties}) AS tied,
+                   ROW_NUMBER() OVER (ORDER BY category, {order}, entrant_id)
+                       AS position
+            FROM {standing}
+            WHERE campaign_id = %(campaign)s
+              AND (%(category)s::text IS NULL OR category = %(category)s)
+        )
+        SELECT s.*, r.rank, r.tied, r.position,
+               e.name AS entrant_name, e.kind AS entrant_kind
+        FROM ranked r
+        JOIN {standing} s ON s.entrant_id = r.entrant_id
+        JOIN {entrant} e ON e.id = r.entrant_id
+        WHERE (r.position > %(start)s AND r.position <= %(stop)s)
+           OR (r.points > 0 AND r.rank <= CASE r.category
+                   WHEN 'collective' THEN %(collective)s
+                   ELSE %(individual)s END)
+        ORDER BY r.position
+    """
+    ORDER = (
+        "points DESC, priority_weighted_kg DESC, areas DESC, "
+        "last_event_end ASC NULLS LAST"
+    )
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        category: str | None,
+        prizes: dict[str, list[scoring.PrizeSlot]],
+    ):
+        self.campaign, self.category, self.prizes = campaign, category, prizes
+        self.allocations: dict[str, scoring.Allocation] = {}
+
+    def count(self) -> int:
+        rows = EntrantStanding.objects.filter(campaign=self.campaign)
+        if self.category:
+            rows = rows.filter(category=self.category)
+        return rows.count()
+
+    def __getitem__(self, index: slice) -> list[EntrantStanding]:
+        quote = connection.ops.quote_name
+        sql = self.SQL.format(
+            order=self.ORDER,
+            ties=", ".join(TIE_KEYS),
+            standing=quote(EntrantStanding._meta.db_table),
+            entrant=quote(Entrant._meta.db_table),
+        )
+        slots = {
+            category: sum(p.count for p in self.prizes.get(category, []))
+            for category in PrizeCategory.values
+        }
+        start, stop = index.start or 0, index.stop
+        params = {
+            "campaign": self.campaign.pk,
+            "category": self.category,
+            "start": start,
+            "stop": stop,
+            **slots,
+        }
+        page, top = [], {category: [] for category in slots}
+        for row in EntrantStanding.objects.raw(sql, params):
+            row.entrant = _entrant(
+                id=row.entrant_id,
+                campaign_id=row.campaign_id,
+                name=row.entrant_name,
+                kind=row.entrant_kind,
+            )
+            if start < row.position <= stop:
+                page.append(row)
+            if row.points > 0 and row.rank <= slots[row.category]:
+                top[row.category].append(
+                    scoring.Ranked(row.rank, _score(row), row.tied_with)
+                )
+        self.allocations = {
+            category: scoring.allocate(ranked, self.prizes.get(category, []))
+            for category, ranked in top.items()
+        }
+        return page
+
+
+def _entrant(**values) -> Entrant:
+    """An entrant with only these fields loaded (any other loads on access)."""
+    # from_db takes the values in the model's field order.
+    names = [f.attname for f in Entrant._meta.concrete_fields if f.attname in values]
+    return Entrant.from_db(None, names, [values[name] for name in names])
 
 
 def prize_slots(campaign: Campaign) -> dict[str, list[scoring.PrizeSlot]]:

@@ -35,6 +35,7 @@ from events.models import (
     EventPoints,
     ResultFreeze,
 )
+from events.results import selectors
 from events.results.points import (
     entrants_refresh,
     standings_differences,
@@ -294,9 +295,9 @@ class World:
         and most often reopen at once."""
         if self.frozen is None:
             self.frozen = campaign_freeze(campaign=self.campaign, actor=self.organiser)
-            self.snapshots[self.frozen.pk] = ResultFreeze.objects.get(
-                pk=self.frozen.pk
-            ).snapshot
+            snapshot = ResultFreeze.objects.get(pk=self.frozen.pk).snapshot
+            self.snapshots[self.frozen.pk] = snapshot
+            assert_stored_equals_snapshot(self.campaign, snapshot)
             self.decide()  # refused: the results are frozen
         if self.rng.random() < 0.7:
             self.reopen()
@@ -335,6 +336,28 @@ class World:
         return name
 
 
+def assert_stored_equals_snapshot(campaign, snapshot: dict) -> None:
+    """The SQL ranking and the allocation from its top (with the jury's tie
+    orders, as the results desk shows it) say what the freeze computed."""
+    prizes = selectors.prize_slots(campaign)
+    for category, frozen in snapshot["results"].items():
+        stored = selectors.rows(selectors.ranking(campaign, category))
+        assert [
+            (r.entrant_id, r.rank, list(r.tied_with), str(r.points)) for r in stored
+        ] == [
+            (r["entrant_id"], r["rank"], r["tied_with"], r["points"])
+            for r in frozen["ranking"]
+        ]
+        allocation = selectors.allocation(
+            campaign,
+            category,
+            prizes.get(category, []),
+            snapshot["inputs"]["tie_orders"][category],
+        )
+        assert [a.__dict__ for a in allocation.awards] == frozen["awards"]
+        assert [list(t) for t in allocation.boundary_ties] == frozen["boundary_ties"]
+
+
 def api_rows(api_client, campaign, page_size=7) -> list[dict]:
     """Every row of the jury's API, page after page (collective, then individual)."""
     rows, url = [], board_url(campaign) + f"?page_size={page_size}"
@@ -352,6 +375,11 @@ def assert_api_equals_recomputation(api_client, campaign):
     got = api_rows(api_client, campaign)
     assert [r["entrant"]["id"] for r in got] == [r.entrant.pk for r in expected]
     for row, want in zip(got, expected, strict=True):
+        assert row["entrant"] == {
+            "id": want.entrant.pk,
+            "name": want.entrant.name,
+            "kind": want.entrant.kind,
+        }
         assert row["rank"] == want.rank
         assert row["category"] == want.category
         assert Decimal(row["score"]) == want.points
@@ -543,7 +571,8 @@ def big_board(db, demo_areas):
         "3",
         stdout=StringIO(),
     )
-    return Campaign.objects.get(slug="synthetic")
+    campaign = Campaign.objects.get(slug="synthetic")
+    return campaign_update(campaign=campaign, prizes=PRIZES)  # weights unchanged
 
 
 def test_the_api_pages_the_board_with_links(big_board, api_client):
