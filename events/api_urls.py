@@ -43,6 +43,11 @@ urlpatterns = [
         name="leaderboard",
     ),
     path(
+        "campaigns/<slug:slug>/leaderboard/<int:entrant_id>/",
+        review_apis.LeaderboardEntrantApi.as_view(),
+        name="leaderboard-entrant",
+    ),
+    path(
         "campaigns/<slug:slug>/freeze/",
         results_apis.CampaignFreezeApi.as_view(),
         name="campaign-freeze",

@@ -12,3 +12,11 @@ class EventsConfig(AppConfig):
         from . import privacy
 
         register("events", export=privacy.account_export, erase=privacy.account_erase)
+
+        from hotspots.signals import priority_changed
+
+        from .results import points
+
+        priority_changed.connect(
+            points.on_priority_changed, dispatch_uid="events.results.points"
+        )

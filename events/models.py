@@ -634,6 +634,90 @@ class TieBreak(models.Model):
         return f"{self.campaign} {self.category} {self.order}"
 
 
+POINTS = {"max_digits": 30, "decimal_places": 2}  # scoring rounds points to the cent
+
+
+class EventPoints(models.Model):
+    """An event's points as scoring computed them from its current inputs.
+
+    Derived data: written by events.results.points in the transaction of every
+    change to a scoring input (the decision, the event, a claimed hotspot's
+    priority flag, the campaign's weights); `manage.py standings --check` proves
+    it equals a full recomputation. Only events of approved entrants are scored.
+    """
+
+    event = models.OneToOneField(
+        CleanupEvent, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    entrant = models.ForeignKey(Entrant, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(_("điểm"), **POINTS)
+    priority_weighted_kg = models.DecimalField(**POINTS)
+    # The breakdown: scoring.Line JSON (code, params, value), worded on display.
+    lines = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("điểm của sự kiện")
+        verbose_name_plural = _("điểm của sự kiện")
+
+    def __str__(self) -> str:
+        return f"#{self.event_id}: {self.points}"
+
+
+class EntrantStanding(models.Model):
+    """An approved entrant's totals and tie-break keys, so ranking is an ORDER BY.
+
+    Derived data like EventPoints (same writer, same check); the rank itself is
+    computed by the query (a window over the category), never stored.
+    """
+
+    entrant = models.OneToOneField(
+        Entrant, on_delete=models.CASCADE, primary_key=True, related_name="standing"
+    )
+    # Indexed first in events_standing_rank, so no index of its own.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    category = models.CharField(max_length=20, choices=PrizeCategory.choices)
+    points = models.DecimalField(_("điểm"), **POINTS)
+    event_points = models.DecimalField(**POINTS)
+    coverage_bonus = models.DecimalField(**POINTS)
+    areas = models.PositiveIntegerField()
+    priority_weighted_kg = models.DecimalField(**POINTS)
+    # The end of the latest scoring event (an earlier one ranks first); None
+    # without any, and then last on this key.
+    last_event_end = models.DateTimeField(null=True, blank=True)
+    events = models.PositiveIntegerField()
+    # The entrant's own lines (events, coverage): scoring.Line JSON.
+    lines = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thứ hạng của đội thi")
+        verbose_name_plural = _("thứ hạng của đội thi")
+        indexes = [
+            # The ranking's order (events.results.scoring.rank), entrant id last.
+            models.Index(
+                "campaign",
+                "category",
+                models.F("points").desc(),
+                models.F("priority_weighted_kg").desc(),
+                models.F("areas").desc(),
+                models.F("last_event_end").asc(nulls_last=True),
+                "entrant",
+                name="events_standing_rank",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entrant_id}: {self.points}"
+
+    @property
+    def tied_with(self) -> tuple[int, ...]:
+        """The other entrants with the same keys, ascending (from the `tied`
+        annotation of events.results.selectors.ranking)."""
+        return tuple(sorted(i for i in self.tied if i != self.entrant_id))
+
+
 class ResultFreeze(models.Model):
     """A frozen snapshot of a campaign's inputs and results.
 

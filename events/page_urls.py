@@ -46,6 +46,11 @@ urlpatterns = [
         name="leaderboard",
     ),
     path(
+        "<slug:slug>/leaderboard/<int:entrant_id>/",
+        review_views.leaderboard_entrant_page,
+        name="leaderboard-entrant",
+    ),
+    path(
         "<slug:slug>/export/<slug:kind>.<slug:fmt>",
         views.export,
         name="export",

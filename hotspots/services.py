@@ -33,6 +33,7 @@ from .models import (
     SizeClass,
     Status,
 )
+from .signals import priority_changed
 
 
 class HotspotError(ClientError):
@@ -467,6 +468,7 @@ def hotspot_set_priority(
             details={"priority": priority},
         )
         hotspot_rescore(hotspot)
+        priority_changed.send(sender=Hotspot, hotspot_ids=[hotspot.pk])
     return hotspot
 
 

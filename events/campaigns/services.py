@@ -30,6 +30,7 @@ from events.models import (
     Prize,
     RepresentativeContact,
 )
+from events.results.points import campaign_refresh, entrants_refresh
 
 # Under this age a person's data needs a parent's or guardian's consent (Law 91/2025).
 GUARDIAN_CONSENT_BELOW_AGE = 16
@@ -372,6 +373,7 @@ def _decide(entrant: Entrant, *, to: str, actor, reason: str) -> Entrant:
 @transaction.atomic
 def entrant_approve(*, entrant: Entrant, actor, reason: str = "") -> Entrant:
     entrant = _decide(entrant, to=EntrantStatus.APPROVED, actor=actor, reason=reason)
+    entrants_refresh([entrant.pk])  # it enters the standings, with 0 points
     _notify(
         entrant,
         _("Đăng ký dự thi đã được duyệt"),
@@ -387,6 +389,7 @@ def entrant_reject(*, entrant: Entrant, actor, reason: str) -> Entrant:
     if not reason.strip():
         raise ContestError("reason_required", _("Cần ghi lý do từ chối."), "reason")
     entrant = _decide(entrant, to=EntrantStatus.REJECTED, actor=actor, reason=reason)
+    entrants_refresh([entrant.pk])
     _notify(
         entrant,
         _("Đăng ký dự thi chưa được chấp nhận"),
@@ -429,6 +432,12 @@ def campaign_update(
     campaign = campaign_validate(campaign=locked, **values)
     _check_prizes(prizes)
     campaign.save(update_fields=sorted(values))
+    if (campaign.scoring, campaign.coverage_level) != (
+        locked.scoring,
+        locked.coverage_level,
+    ):
+        # Every stored point depends on them: all recomputed in this transaction.
+        campaign_refresh(campaign)
     campaign.prizes.all().delete()
     rows = [Prize(campaign=campaign, **line.__dict__) for line in prizes]
     for row in rows:

@@ -39,6 +39,7 @@ from events.models import (
     PhotoKind,
     WeightMethod,
 )
+from events.results.points import entrants_refresh
 from geo.selectors import areas_containing
 from hotspots import photos as photo_pipeline
 from hotspots.models import Hotspot
@@ -256,6 +257,8 @@ def event_log(
             % {"id": event.pk},
             details={"event": event.pk},
         )
+    # A new event counts in its entrant's standing (not reviewed yet: 0 points).
+    entrants_refresh([entrant.pk])
     # Files last: storage does not roll back, so write them once nothing can fail.
     _store_photos(event, before_images, PhotoKind.BEFORE)
     _store_photos(event, after_images, PhotoKind.AFTER)

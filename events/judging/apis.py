@@ -1,13 +1,16 @@
 """The jury's API: a judge's decision on an event (POST .../review/), the event's
-audit trail (GET .../decisions/) and the leaderboards. Thin views: the judging
+audit trail (GET .../decisions/), the leaderboards (a page at a time) and one
+entrant's breakdown (GET .../leaderboard/<entrant id>/). Thin views: the judging
 service decides and raises ContestError, which config.api renders in the one
 error shape.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,14 +24,19 @@ from events.models import (
     CleanupEvent,
     EventDecision,
     PrizeCategory,
+    ResultFreeze,
     Verdict,
     WeightMethod,
 )
 from events.results.explain import shown
-from events.results.presenters import BoardRow, leaderboard
+from events.results.presenters import PAGE_SIZE, BoardRow, board_rows, breakdown
 from events.results.scoring import Line
-from events.results.serializers import LeaderboardSerializer
-from events.results.services import current_freeze, public_name
+from events.results.selectors import Board, prize_slots, standing_get
+from events.results.serializers import (
+    EntrantBreakdownSerializer,
+    LeaderboardSerializer,
+)
+from events.results.services import CATEGORIES, current_freeze, public_name
 
 
 class DecisionSerializer(serializers.ModelSerializer):
@@ -86,7 +94,31 @@ class EventDecisionsApi(APIView):
         return Response(DecisionSerializer(decisions, many=True).data)
 
 
-def _result(row: BoardRow) -> dict:
+class BoardPagination(PageNumberPagination):
+    """Pages of a leaderboard: ?page=N (from 1), ?page_size up to 200."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _campaign(slug: str) -> Campaign:
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise ApiError(_("Không tìm thấy chiến dịch."), code="not_found", status=404)
+    return campaign
+
+
+def _paged(paginator: BoardPagination, results: list) -> dict:
+    return {
+        "count": paginator.page.paginator.count,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": results,
+    }
+
+
+def _result(row: BoardRow, url: str) -> dict:
     prize = None
     if row.prize_label:
         prize = {
@@ -114,65 +146,68 @@ def _result(row: BoardRow) -> dict:
         "prize": prize,
         "boundary_tie": row.boundary_tie,
         "tied_with": list(row.tied_with),
-        "breakdown": {
-            "lines": [line.as_json() for line in row.lines],
-            "events": [
-                {
-                    "event": event.event_id,
-                    "title": event.title,
-                    "points": str(event.points),
-                    "priority_weighted_kg": str(event.priority_weighted_kg),
-                    "lines": [line.as_json() for line in event.lines],
-                }
-                for event in row.events
-            ],
-        },
+        # The events' lines: one entrant at a time, from breakdown_url.
+        "breakdown": {"lines": [line.as_json() for line in row.lines]},
+        "breakdown_url": url,
     }
 
 
+CATEGORY_PARAMETER = OpenApiParameter(
+    "category",
+    OpenApiTypes.STR,
+    enum=PrizeCategory.values,
+    description="collective | individual (default: both, collective first)",
+)
+NOTE = _(
+    "Chỉ sự kiện đã được duyệt hoặc điều chỉnh được tính điểm; "
+    "sự kiện chưa chấm và sự kiện bị loại tính 0 điểm."
+)
+
+
 class LeaderboardApi(APIView):
-    """The leaderboards: live for the jury roles; for everyone else the published
-    results (from the frozen snapshot, names only with consent), else 403."""
+    """The leaderboards, a page at a time: live for the jury roles (the stored
+    standings; each entrant's events' breakdown at its breakdown_url); for
+    everyone else the published results (from the frozen snapshot, names only
+    with consent), else 403."""
 
     @extend_schema(
         parameters=[
+            CATEGORY_PARAMETER,
+            OpenApiParameter("page", OpenApiTypes.INT, description="From 1."),
             OpenApiParameter(
-                "category",
-                OpenApiTypes.STR,
-                enum=PrizeCategory.values,
-                description="collective | individual (default: both)",
-            )
+                "page_size", OpenApiTypes.INT, description="Default 50, at most 200."
+            ),
         ],
         responses=LeaderboardSerializer,
     )
     def get(self, request, slug: str):
         category = query_choice(request.query_params, "category", PrizeCategory.values)
-        campaign = Campaign.objects.filter(slug=slug).first()
-        if campaign is None:
-            raise ApiError(
-                _("Không tìm thấy chiến dịch."), code="not_found", status=404
-            )
+        campaign = _campaign(slug)
         categories = [category] if category else list(PrizeCategory.values)
+        paginator = BoardPagination()
         if not IsJury().has_permission(request, self):
-            return Response(_published_board(campaign, categories))
-        tables = leaderboard(campaign)
+            return Response(_published_board(campaign, categories, paginator, request))
+        board = Board(campaign, category, prize_slots(campaign))
+        page = paginator.paginate_queryset(board, request, view=self)
+        rows = board_rows(page, board.allocations)  # set by the page's query
+        # An entrant's breakdown is at <this board>/<entrant id>/ (api_urls):
+        # one reverse() for the page, not one per row.
+        board = request.build_absolute_uri(
+            reverse("api:events-api:leaderboard", args=[campaign.slug])
+        )
         return Response(
             {
                 "campaign": campaign.slug,
-                "note": str(
-                    _(
-                        "Chỉ sự kiện đã được duyệt hoặc điều chỉnh được tính điểm; "
-                        "sự kiện chưa chấm và sự kiện bị loại tính 0 điểm."
-                    )
+                "note": str(NOTE),
+                **_paged(
+                    paginator,
+                    [_result(row, f"{board}{row.entrant.pk}/") for row in rows],
                 ),
-                "results": [
-                    _result(row) for name in categories for row in tables[name]
-                ],
             }
         )
 
 
-def _published_board(campaign: Campaign, categories: list[str]) -> dict:
+def _published(campaign: Campaign) -> ResultFreeze:
     freeze = current_freeze(campaign)
     if freeze is None or freeze.published_at is None:
         raise ApiError(
@@ -180,55 +215,140 @@ def _published_board(campaign: Campaign, categories: list[str]) -> dict:
             code="not_published",
             status=403,
         )
+    return freeze
+
+
+def _published_board(
+    campaign: Campaign, categories: list[str], paginator: BoardPagination, request
+) -> dict:
+    freeze = _published(campaign)
+    results = freeze.snapshot["results"]
+    ranked = [
+        (category, row)
+        for category in categories
+        for row in results[category]["ranking"]
+    ]
+    page = paginator.paginate_queryset(ranked, request)
+    awards = {
+        category: {a["entrant_id"]: a for a in results[category]["awards"]}
+        for category in categories
+    }
     rows = []
-    for category in categories:
-        data = freeze.snapshot["results"][category]
-        awards = {a["entrant_id"]: a for a in data["awards"]}
-        for row in data["ranking"]:
-            award = awards.get(row["entrant_id"])
-            rows.append(
-                {
-                    "rank": row["rank"],
-                    "category": category,
-                    "entrant": {
-                        "id": row["entrant_id"],
-                        "name": public_name(freeze, row["entrant_id"]),
-                    },
-                    "score": row["points"],
-                    "event_points": row["event_points"],
-                    "coverage_bonus": row["coverage_bonus"],
-                    "areas": row["areas"],
-                    "priority_weighted_kg": row["priority_weighted_kg"],
-                    "prize": {
-                        "rank": award["prize_rank"],
-                        "label": award["label"],
-                        "amount_vnd": award["amount_vnd"],
-                    }
-                    if award
-                    else None,
-                    "breakdown": {
-                        "lines": _shown_json(row["lines"]),
-                        "events": [
-                            {
-                                "event": event["event_id"],
-                                "points": event["points"],
-                                "lines": _shown_json(event["lines"]),
-                            }
-                            for event in row["events"]
-                        ],
-                    },
+    for category, row in page:
+        award = awards[category].get(row["entrant_id"])
+        rows.append(
+            {
+                "rank": row["rank"],
+                "category": category,
+                "entrant": {
+                    "id": row["entrant_id"],
+                    "name": public_name(freeze, row["entrant_id"]),
+                },
+                "score": row["points"],
+                "event_points": row["event_points"],
+                "coverage_bonus": row["coverage_bonus"],
+                "areas": row["areas"],
+                "priority_weighted_kg": row["priority_weighted_kg"],
+                "prize": {
+                    "rank": award["prize_rank"],
+                    "label": award["label"],
+                    "amount_vnd": award["amount_vnd"],
                 }
-            )
+                if award
+                else None,
+                "breakdown": _frozen_breakdown(row),
+            }
+        )
     return {
         "campaign": campaign.slug,
         "published_at": freeze.published_at,
-        "results": rows,
+        **_paged(paginator, rows),
+    }
+
+
+def _frozen_breakdown(row: dict) -> dict:
+    """A frozen ranking row's breakdown in the one JSON shape."""
+    return {
+        "lines": _shown_json(row["lines"]),
+        "events": [
+            {
+                "event": event["event_id"],
+                "points": event["points"],
+                "lines": _shown_json(event["lines"]),
+            }
+            for event in row["events"]
+        ],
     }
 
 
 def _shown_json(lines: list[dict]) -> list[dict]:
     """Frozen breakdown lines in the one JSON shape, worded in the request's language."""
     return [shown(Line.from_json(line)).as_json() for line in lines]
+
+
+class LeaderboardEntrantApi(APIView):
+    """One entrant's breakdown (its lines and each event's), on demand: live for
+    the jury roles, from the stored points; for everyone else from the published
+    results, else 403 — the leaderboard's own rules."""
+
+    @extend_schema(responses=EntrantBreakdownSerializer)
+    def get(self, request, slug: str, entrant_id: int):
+        campaign = _campaign(slug)
+        if not IsJury().has_permission(request, self):
+            return Response(_published_breakdown(campaign, entrant_id))
+        standing = standing_get(campaign, entrant_id)
+        if standing is None:
+            raise _not_on_board()
+        shown_ = breakdown(standing)
+        return Response(
+            {
+                "campaign": campaign.slug,
+                "category": shown_.category,
+                "entrant": {
+                    "id": shown_.entrant.pk,
+                    "name": shown_.entrant.name,
+                    "kind": shown_.entrant.kind,
+                },
+                "score": str(shown_.points),
+                "breakdown": {
+                    "lines": [line.as_json() for line in shown_.lines],
+                    "events": [
+                        {
+                            "event": event.event_id,
+                            "title": event.title,
+                            "points": str(event.points),
+                            "priority_weighted_kg": str(event.priority_weighted_kg),
+                            "lines": [line.as_json() for line in event.lines],
+                        }
+                        for event in shown_.events
+                    ],
+                },
+            }
+        )
+
+
+def _not_on_board() -> ApiError:
+    return ApiError(
+        _("Đội thi này không có trong bảng xếp hạng."), code="not_found", status=404
+    )
+
+
+def _published_breakdown(campaign: Campaign, entrant_id: int) -> dict:
+    freeze = _published(campaign)
+    for category in CATEGORIES:
+        for row in freeze.snapshot["results"][category]["ranking"]:
+            if row["entrant_id"] == entrant_id:
+                return {
+                    "campaign": campaign.slug,
+                    "category": category,
+                    "entrant": {
+                        "id": entrant_id,
+                        "name": public_name(freeze, entrant_id),
+                    },
+                    "score": row["points"],
+                    "breakdown": _frozen_breakdown(row),
+                }
+    raise _not_on_board()
 
 
 class BreakdownInputSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
+from events.results.points import entrants_refresh
 from hotspots.services import hotspot_revert_clean
 
 STATUS_FOR = {
@@ -170,6 +171,8 @@ def event_decide(
                 % {"id": event.pk},
                 details={"event": event.pk},
             )
+    # The event's points and its entrant's standing, in this transaction.
+    entrants_refresh([event.entrant_id])
     return decision
 
 

@@ -5,7 +5,8 @@ Thin views: reads through selectors (events.cleanups.selectors, events.results.s
 writes through the judging service (events.judging.services.event_decide), whose
 ContestError comes back beside the form it concerns. The decision forms live here,
 beside the only page that uses them; they check the shape of input, the service the
-rules. The leaderboard's rows come from events.results.presenters.
+rules. The leaderboard's rows and breakdowns come from events.results.presenters
+(stored standings, events.results.selectors).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,7 @@ import folium
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +38,8 @@ from events.models import (
     Verdict,
     WeightMethod,
 )
-from events.results.presenters import leaderboard
+from events.results.presenters import PAGE_SIZE, board_rows, breakdown
+from events.results.selectors import Board, prize_slots, standing_get
 from hotspots.models import Hotspot
 from maps.assets import make_map, render_parts
 from maps.layers import hotspot_layer, point_layer
@@ -310,20 +313,64 @@ def event_review_one(request, pk: int):
     return no_store(render(request, "events/review_event.html", context, status=status))
 
 
+def _page_url(request, name: str, number: int) -> str:
+    query = request.GET.copy()
+    query[name] = str(number)
+    return "?" + query.urlencode()
+
+
 @require_http_methods(["GET", "HEAD"])
 @roles_required(*JURY_ROLES)
 def leaderboard_page(request, slug: str):
-    """The collective and individual leaderboards (jury roles, before publication)."""
+    """The collective and individual leaderboards (jury roles, before publication),
+    each a page at a time (?collective_page=, ?individual_page=); an entrant's
+    breakdown opens on its own page (in place, with the page's script)."""
     campaign = get_object_or_404(Campaign, slug=slug)
-    tables = leaderboard(campaign)
+    prizes = prize_slots(campaign)
+    tables = []
+    for key, title in (("collective", _("Tập thể")), ("individual", _("Cá nhân"))):
+        param = f"{key}_page"
+        board = Board(campaign, key, prizes)
+        page = Paginator(board, PAGE_SIZE).get_page(request.GET.get(param))
+        tables.append(
+            {
+                "key": key,
+                "title": title,
+                "page": page,
+                "rows": board_rows(page.object_list, board.allocations),
+                "previous": _page_url(request, param, page.number - 1)
+                if page.has_previous()
+                else "",
+                "next": _page_url(request, param, page.number + 1)
+                if page.has_next()
+                else "",
+            }
+        )
     context = {
         "campaign": campaign,
-        "tables": [
-            ("collective", _("Tập thể"), tables["collective"]),
-            ("individual", _("Cá nhân"), tables["individual"]),
-        ],
+        "tables": tables,
         "review_url": reverse("events:event-review", args=[campaign.slug]),
         "contest_tz": CONTEST_TZ,
     }
     # Unpublished results.
     return no_store(render(request, "events/leaderboard.html", context))
+
+
+@require_http_methods(["GET", "HEAD"])
+@roles_required(*JURY_ROLES)
+def leaderboard_entrant_page(request, slug: str, entrant_id: int):
+    """One entrant's score breakdown (jury roles): a page of its own, or with
+    ?fragment=1 only the part the leaderboard's script shows in place."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    standing = standing_get(campaign, entrant_id)
+    if standing is None:
+        raise Http404
+    context = {
+        "campaign": campaign,
+        "breakdown": breakdown(standing),
+        "board_url": reverse("events:leaderboard", args=[campaign.slug]),
+    }
+    template = "events/leaderboard_entrant.html"
+    if request.GET.get("fragment"):
+        template = "events/_score_breakdown.html"
+    return no_store(render(request, template, context))

@@ -53,7 +53,12 @@ class ScoreEventSerializer(serializers.Serializer):
 
 class ScoreBreakdownSerializer(serializers.Serializer):
     lines = BreakdownLineSerializer(many=True, help_text="The entrant's total.")
-    events = ScoreEventSerializer(many=True)
+    events = ScoreEventSerializer(
+        many=True,
+        required=False,
+        help_text="In the public leaderboard's rows and in an entrant's breakdown; "
+        "the live leaderboard's rows link to theirs (breakdown_url).",
+    )
 
 
 class BoardEntrantSerializer(serializers.Serializer):
@@ -89,6 +94,10 @@ class BoardRowSerializer(serializers.Serializer):
         child=serializers.IntegerField(), required=False, help_text=JURY_ONLY
     )
     breakdown = ScoreBreakdownSerializer()
+    breakdown_url = serializers.URLField(
+        required=False,
+        help_text=JURY_ONLY + " The entrant's breakdown with its events' lines.",
+    )
 
 
 class LeaderboardSerializer(serializers.Serializer):
@@ -97,4 +106,20 @@ class LeaderboardSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(
         required=False, help_text="Public leaderboard (published results) only."
     )
+    count = serializers.IntegerField(help_text="Rows in all pages.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page, or null."
+    )
     results = BoardRowSerializer(many=True)
+
+
+class EntrantBreakdownSerializer(serializers.Serializer):
+    """One entrant's breakdown: live for the jury roles, else from the published
+    results."""
+
+    campaign = serializers.SlugField()
+    category = serializers.CharField()
+    entrant = BoardEntrantSerializer()
+    score = _decimal()
+    breakdown = ScoreBreakdownSerializer()

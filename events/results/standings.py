@@ -1,13 +1,12 @@
 """Standings of a campaign: the scoring inputs read from the database, then ranked.
 
 One pass over the campaign's events (a fixed number of queries), then the pure
-functions of events/scoring.py.
+functions of events/results/scoring.py.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-
-from django.db.models import Prefetch
 
 from events.defaults import scoring_defaults
 from events.models import (
@@ -18,8 +17,6 @@ from events.models import (
     PrizeCategory,
 )
 from events.results import scoring
-from geo.models import AdminArea
-from hotspots.models import Hotspot
 
 
 @dataclass(frozen=True)
@@ -45,45 +42,73 @@ def weights_for(campaign: Campaign) -> dict:
     return merged
 
 
-def event_inputs(campaign: Campaign) -> dict[int, list[scoring.EventInput]]:
-    """Return each approved entrant's events as scoring inputs, keyed by entrant id."""
-    events = (
-        CleanupEvent.objects.filter(
-            entrant__campaign=campaign, entrant__status="approved"
-        )
-        .select_related("current_decision")
-        .prefetch_related(
-            Prefetch("hotspots", queryset=Hotspot.objects.only("id", "priority")),
-            Prefetch(
-                "areas",
-                queryset=AdminArea.objects.filter(level=campaign.coverage_level).only(
-                    "id"
-                ),
-            ),
-        )
+EVENT_COLUMNS = (
+    "pk",
+    "entrant_id",
+    "ended_at",
+    "weight_kg",
+    "plastic_kg",
+    "water_hyacinth_kg",
+    "other_kg",
+    "weight_method",
+    "current_decision_id",
+    "current_decision__verdict",
+    "current_decision__verified_weight_kg",
+    "current_decision__verified_plastic_kg",
+    "current_decision__verified_water_hyacinth_kg",
+    "current_decision__verified_other_kg",
+    "current_decision__verified_method",
+)
+
+
+def event_inputs(
+    campaign: Campaign, entrant_ids: Collection[int] | None = None
+) -> dict[int, list[scoring.EventInput]]:
+    """Return each approved entrant's events as scoring inputs, keyed by entrant id
+    (only those of `entrant_ids` when given).
+
+    Three flat queries (the events with their current decision; which claimed a
+    priority hotspot; their areas at the coverage level) and no model instances:
+    a whole campaign of 20,000 events is read in well under the time the
+    instances and prefetches took.
+    """
+    events = CleanupEvent.objects.filter(
+        entrant__campaign=campaign, entrant__status="approved"
     )
+    if entrant_ids is not None:
+        events = events.filter(entrant_id__in=list(entrant_ids))
+    ids = events.values("pk")
+    priority = set(
+        CleanupEvent.hotspots.through.objects.filter(
+            cleanupevent__in=ids, hotspot__priority=True
+        ).values_list("cleanupevent_id", flat=True)
+    )
+    areas: dict[int, set[int]] = defaultdict(set)
+    for event_id, area_id in CleanupEvent.areas.through.objects.filter(
+        cleanupevent__in=ids, adminarea__level=campaign.coverage_level
+    ).values_list("cleanupevent_id", "adminarea_id"):
+        areas[event_id].add(area_id)
     out: dict[int, list[scoring.EventInput]] = defaultdict(list)
-    for event in events:
-        decision = event.current_decision
-        out[event.entrant_id].append(
+    for row in events.values_list(*EVENT_COLUMNS):
+        (pk, entrant_id, ended_at, *reported, method, decision_id, verdict) = row[:10]
+        verified = row[10:]
+        if decision_id is not None:  # the latest decision's figures are the verified
+            weight, plastic, hyacinth, other, method = verified
+        else:
+            weight, plastic, hyacinth, other = reported
+        out[entrant_id].append(
             scoring.EventInput(
-                event_id=event.pk,
-                entrant_id=event.entrant_id,
-                verdict=decision.verdict if decision else None,
-                weight_kg=decision.verified_weight_kg if decision else event.weight_kg,
-                plastic_kg=decision.verified_plastic_kg
-                if decision
-                else event.plastic_kg,
-                water_hyacinth_kg=(
-                    decision.verified_water_hyacinth_kg
-                    if decision
-                    else event.water_hyacinth_kg
-                ),
-                other_kg=decision.verified_other_kg if decision else event.other_kg,
-                method=decision.verified_method if decision else event.weight_method,
-                priority=any(h.priority for h in event.hotspots.all()),
-                area_ids=frozenset(a.id for a in event.areas.all()),
-                ended_at=event.ended_at,
+                event_id=pk,
+                entrant_id=entrant_id,
+                verdict=verdict,
+                weight_kg=weight,
+                plastic_kg=plastic,
+                water_hyacinth_kg=hyacinth,
+                other_kg=other,
+                method=method,
+                priority=pk in priority,
+                area_ids=frozenset(areas.get(pk, ())),
+                ended_at=ended_at,
             )
         )
     return out

@@ -35,7 +35,7 @@ from accounts.roles import Role, has_role
 from events.errors import ContestError
 from events.formatting import CONTEST_TZ, format_vnd
 from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
-from events.results import scoring
+from events.results import selectors
 from events.results.certificates import certificate_pdf
 from events.results.explain import shown
 from events.results.exports import result_rows, results_pdf, results_table, staff_names
@@ -48,7 +48,6 @@ from events.results.services import (
     results_publish,
     tie_decide,
 )
-from events.results.standings import campaign_standings
 from events.tables import FORMATS
 
 RESULT_FORMATS = {**FORMATS, "pdf": ("application/pdf", None)}
@@ -66,37 +65,30 @@ def _category_label(category: str) -> str:
 
 
 def _live_tables(campaign: Campaign) -> list[dict]:
-    """Both categories ranked now, with the prizes they would get and open ties.
+    """Both categories ranked now (the stored standings), with the prizes they
+    would get and open ties.
 
-    events.results.standings allocates without the jury's tie orders; the tie orders
+    The live leaderboard allocates without the jury's tie orders; the tie orders
     already recorded are applied here (the same pure scoring.allocate that the
     freeze uses), so a settled tie no longer shows as open.
     """
-    standings = campaign_standings(campaign)
-    prizes: dict[str, list[scoring.PrizeSlot]] = defaultdict(list)
-    for prize in campaign.prizes.all():
-        prizes[prize.category].append(
-            scoring.PrizeSlot(prize.rank, prize.label, prize.count, prize.amount_vnd)
-        )
+    prizes = selectors.prize_slots(campaign)
     orders: dict[str, list[list[int]]] = defaultdict(list)
     for tie in TieBreak.objects.filter(campaign=campaign):
         orders[tie.category].append(tie.order)
     tables = []
-    for category, rows in (
-        (PrizeCategory.COLLECTIVE, standings.collective),
-        (PrizeCategory.INDIVIDUAL, standings.individual),
-    ):
-        allocation = scoring.allocate(
-            [row.ranked for row in rows], prizes[category], orders[category]
+    for category in (PrizeCategory.COLLECTIVE, PrizeCategory.INDIVIDUAL):
+        rows = selectors.rows(selectors.ranking(campaign, category))
+        allocation = selectors.allocation(
+            campaign, category, prizes.get(category, []), orders[category]
         )
         awards = {award.entrant_id: award for award in allocation.awards}
         tied = {i for group in allocation.boundary_ties for i in group}
-        entrants = {row.entrant.pk: row.entrant for row in rows}
+        entrants = {row.entrant_id: row.entrant for row in rows}
         # Within a shared rank, the jury's order (the order of the awards) first.
         position = {a.entrant_id: i for i, a in enumerate(allocation.awards)}
         rows = sorted(
-            rows,
-            key=lambda r: (r.ranked.rank, position.get(r.entrant.pk, len(position))),
+            rows, key=lambda r: (r.rank, position.get(r.entrant_id, len(position)))
         )
         tables.append(
             {
@@ -104,14 +96,14 @@ def _live_tables(campaign: Campaign) -> list[dict]:
                 "label": category.label,
                 "rows": [
                     {
-                        "rank": row.ranked.rank,
+                        "rank": row.rank,
                         "entrant": row.entrant,
-                        "points": row.ranked.score.points,
-                        "tied": bool(row.ranked.tied_with),
-                        "boundary_tie": row.entrant.pk in tied,
-                        "award": awards.get(row.entrant.pk),
-                        "amount": format_vnd(awards[row.entrant.pk].amount_vnd)
-                        if row.entrant.pk in awards
+                        "points": row.points,
+                        "tied": bool(row.tied_with),
+                        "boundary_tie": row.entrant_id in tied,
+                        "award": awards.get(row.entrant_id),
+                        "amount": format_vnd(awards[row.entrant_id].amount_vnd)
+                        if row.entrant_id in awards
                         else "",
                     }
                     for row in rows

@@ -78,3 +78,55 @@ def test_judge_approves_an_event_and_the_leaderboard_changes(page, demo_areas_tx
     expect(row.get_by_test_id("prize")).to_contain_text("3.000.000 ₫")
     no_sideways_scroll(page)
     assert page.outside_requests == []
+
+
+def test_an_entrants_breakdown_opens_in_place_or_on_its_own_page(
+    page, browser, live_server, demo_areas_tx
+):
+    from events.judging.services import event_decide
+
+    campaign = make_campaign()
+    organiser = person("btc", "organiser")
+    judge = person("bgk", "judge")
+    entrant, rep = enter(campaign, organiser, "lan", TEAM)
+    event = log(entrant, rep, kg="42.5", title="Vớt rác ven sông Hương")
+    event_decide(event=event, judge=judge, verdict="approve")
+
+    page.goto(f"/contest/{SLUG}/leaderboard/")
+    log_in(page, "bgk")
+    expect(page.locator("h1")).to_have_text("Bảng xếp hạng")
+    board = page.url
+    link = page.locator('[data-testid="board-row"]', has_text=TEAM).get_by_test_id(
+        "breakdown-link"
+    )
+    breakdown = page.locator(f"#breakdown-{entrant.pk}")
+    expect(breakdown).to_be_hidden()
+    # With the page's script: loaded into the row below, the page stays.
+    link.click()
+    expect(breakdown).to_be_visible()
+    expect(breakdown).to_contain_text("Rác khác và chưa phân loại 42,50 kg")
+    expect(breakdown).to_contain_text(f"#{event.pk} Vớt rác ven sông Hương")
+    expect(link).to_have_attribute("aria-expanded", "true")
+    assert page.url == board
+    no_sideways_scroll(page)
+    link.click()
+    expect(breakdown).to_be_hidden()
+    assert page.outside_requests == []
+
+    # Without script, the same link is the entrant's own breakdown page.
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, locale="vi-VN"
+    )
+    plain = context.new_page()
+    plain.goto(f"/contest/{SLUG}/leaderboard/")
+    log_in(plain, "bgk")
+    expect(plain.locator("h1")).to_have_text("Bảng xếp hạng")
+    plain.locator('[data-testid="board-row"]', has_text=TEAM).get_by_test_id(
+        "breakdown-link"
+    ).click()
+    expect(plain).to_have_url(
+        re.compile(rf"/contest/{SLUG}/leaderboard/{entrant.pk}/$")
+    )
+    expect(plain.locator("h1")).to_contain_text(TEAM)
+    expect(plain.get_by_test_id("score-breakdown")).to_contain_text("42,50 kg")
+    context.close()

@@ -2,7 +2,8 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from events.models import CleanupEvent
+from events.models import CleanupEvent, EventPoints
+from events.results.points import standings_differences
 from hotspots.models import Hotspot
 
 
@@ -29,6 +30,9 @@ def test_generate_data_labels_and_derives_everything(demo_areas):
     events = CleanupEvent.objects.filter(title__contains="synthetic")
     assert events.count() == 40
     assert not events.filter(current_decision__isnull=True).exists()
+    # Written past the services, yet scored: the stored standings are current.
+    assert EventPoints.objects.filter(event__in=events).count() == 40
+    assert standings_differences() == []
     # Same seed, same data shape.
     first = sorted(hotspots.values_list("category", flat=True))
     call_command(

@@ -27,6 +27,7 @@ from events.models import (
     EventStatus,
     RepresentativeContact,
 )
+from events.results.points import campaign_refresh
 from geo.services import areas_assign_bulk
 from hotspots import scoring
 from hotspots.defaults import seed_size_classes
@@ -251,6 +252,8 @@ class Command(BaseCommand):
                 [min(ids), max(ids)],
             )
         areas_assign_bulk(CleanupEvent.objects.filter(pk__range=(min(ids), max(ids))))
+        # Rows written past the services: their stored points, in one pass.
+        campaign_refresh(campaign)
         return len(decisions)
 
 

@@ -20,6 +20,7 @@ from events.judging.services import STATUS_FOR, event_decide
 from events.models import (
     CleanupEvent,
     ConflictDeclaration,
+    Entrant,
     EventDecision,
     EventStatus,
 )
@@ -567,15 +568,15 @@ def test_leaderboard_ranks_priority_first_and_weighed_above_estimated(
         "amount_vnd": 3_000_000,
         "amount": "3.000.000 ₫",
     }
-    assert any(
-        "điểm nóng ưu tiên" in line["text"]
-        for line in first["breakdown"]["events"][0]["lines"]
-    )
+    # The events' lines come one entrant at a time, from its breakdown_url.
+    first_events = api_client.get(first["breakdown_url"]).json()["breakdown"]["events"]
+    assert any("điểm nóng ưu tiên" in line["text"] for line in first_events[0]["lines"])
     # A rejected event counts nothing: 500 kg, zero points, no prize.
     assert Decimal(rejected["score"]) == 0 and rejected["prize"] is None
-    assert rejected["breakdown"]["events"][0]["lines"][0]["text"].startswith(
-        "Bị Ban Giám khảo loại"
-    )
+    rejected_events = api_client.get(rejected["breakdown_url"]).json()["breakdown"][
+        "events"
+    ]
+    assert rejected_events[0]["lines"][0]["text"].startswith("Bị Ban Giám khảo loại")
     assert [r["entrant"]["name"] for r in individual] == [
         "Cá nhân Cân",
         "Cá nhân Đoán",
@@ -595,9 +596,8 @@ def test_unreviewed_events_count_zero(contest, api_client):
     assert [(r["entrant"]["name"], Decimal(r["score"])) for r in results] == [
         ("Đội Sông Hương", Decimal(0))
     ]
-    assert results[0]["breakdown"]["events"][0]["lines"][0]["text"] == (
-        "Chưa được chấm: 0 điểm"
-    )
+    events = api_client.get(results[0]["breakdown_url"]).json()["breakdown"]["events"]
+    assert events[0]["lines"][0]["text"] == "Chưa được chấm: 0 điểm"
 
 
 def test_leaderboard_api_query_count_is_bounded(
@@ -633,9 +633,16 @@ def test_leaderboard_page_shows_ranks_prizes_and_breakdowns(ranked, client):
     )
     assert "Giải Nhất" in html and "3.000.000 ₫" in html
     assert "chưa chấm" in html  # the note on what counts
-    assert html.count("<details") == 5  # one breakdown per entrant
-    assert "Làm sạch điểm nóng ưu tiên: nhân 1,5" in html
+    assert html.count('data-testid="breakdown-link"') == 5  # one per entrant
     assert "Đồng hạng tại ranh giới giải" not in html
+    # The breakdown opens on demand: its own page, linked from the row.
+    leader = Entrant.objects.get(name="Đội Vỹ Dạ")
+    url = reverse(
+        "events:leaderboard-entrant", args=[ranked["campaign"].slug, leader.pk]
+    )
+    assert f'href="{url}"' in html
+    detail = client.get(url).content.decode()
+    assert "Làm sạch điểm nóng ưu tiên: nhân 1,5" in detail
 
 
 def test_tie_at_a_prize_boundary_is_highlighted(contest, client, api_client):

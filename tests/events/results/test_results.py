@@ -280,10 +280,21 @@ def test_breakdown_lines_have_one_documented_shape_in_both_leaderboards(
     url = reverse("api:events-api:leaderboard", args=[campaign.slug])
     api_client.force_authenticate(judge)
     jury = api_client.get(url).json()
+    # The jury's rows carry the entrant's own lines; the events' come on demand.
+    for row in jury["results"]:
+        detail = api_client.get(row["breakdown_url"]).json()
+        assert detail["breakdown"]["lines"] == row["breakdown"]["lines"]
+        row["breakdown"] = detail["breakdown"]
     campaign_freeze(campaign=campaign, actor=organiser)
     results_publish(campaign=campaign, actor=secretary)
     api_client.force_authenticate(None)
     public = api_client.get(url).json()
+    # The public's breakdown on demand is the one in its row.
+    entrant = public["results"][0]["entrant"]["id"]
+    public_detail = api_client.get(
+        reverse("api:events-api:leaderboard-entrant", args=[campaign.slug, entrant])
+    ).json()
+    assert public_detail["breakdown"] == public["results"][0]["breakdown"]
     documented = set(BreakdownLineSerializer().fields)
     assert documented == {"code", "params", "value", "kind", "text"}
     assert line_keys(jury) and all(keys == documented for keys in line_keys(jury))
