@@ -70,7 +70,7 @@ def count_param(params) -> bool:
 def refuse_page_numbers(params) -> None:
     if "page" in params:
         raise ApiError(
-            _("Danh sách không còn đánh số trang: hãy theo liên kết next (cursor)."),
+            _("page: không còn số trang, hãy theo liên kết next (cursor)."),
             code="unsupported",
             field="page",
         )
