@@ -133,6 +133,7 @@ class HotspotListCreateApi(APIView):
         return super().get_throttles()
 
     @extend_schema(
+        operation_id="api_v1_hotspots_list",
         parameters=[*LIST_PARAMETERS, LINK_HEADER],
         responses={(200, "application/geo+json"): HotspotPageSerializer},
     )

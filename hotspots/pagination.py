@@ -4,9 +4,11 @@ A cursor is the last row's sort key (selectors.ListKey), signed with the
 project's secret: it cannot be forged or edited into another position, and
 anything that is not one of ours is a 400 naming `cursor`. Pages go forward
 only (`previous` is always null); a client keeps the cursors it wants to
-return to. There is no page number: `page` is refused with a 400 rather than
-ignored, so an old client looping over ?page=N stops at once instead of
-reading page 1 for ever.
+return to. A row added or rescored before the cursor does not shift the next
+page (no OFFSET); a row whose score changes between two requests may be met
+twice or not at all, as with any order on a value that changes. There is no
+page number: `page` is refused with a 400 rather than ignored, so an old
+client looping over ?page=N stops at once instead of reading page 1 for ever.
 """
 
 import datetime as dt
