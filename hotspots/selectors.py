@@ -2,14 +2,13 @@
 
 import datetime as dt
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.db.models import BooleanField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -142,33 +141,59 @@ def _after(key: ListKey) -> tuple[RawSQL, Q]:
     return rows_from, ~tied_before
 
 
-def _page_rows(queryset: QuerySet[Hotspot], after: ListKey | None, size: int):
-    """Return the page's rows as (score, created_at, id): `size` + 1 of them (the
-    one more says whether there is a next page)."""
+# What a page's query reads: the sort key (the cursor), then the public feature's
+# columns (its geometries come out as EWKB, as GeoDjango selects them).
+KEY_COLUMNS = ("score", "created_at", "id")
+FEATURE_COLUMNS = (
+    *KEY_COLUMNS,
+    "location",
+    "outline",
+    "category",
+    "size_class_id",
+    "description",
+    "status",
+    "priority",
+    "confirmation_count",
+    "recurrence_count",
+    "accuracy_m",
+    "location_source",
+    "duplicate_of_id",
+    "updated_at",
+)
+
+
+def _page_rows(
+    queryset: QuerySet[Hotspot],
+    after: ListKey | None,
+    size: int,
+    columns: tuple[str, ...] = KEY_COLUMNS,
+):
+    """Return the page's rows (`columns`, the sort key first): `size` + 1 of them
+    (the one more says whether there is a next page)."""
     queryset = queryset.prefetch_related(None).order_by(*LIST_ORDER)
     if after is not None:
         queryset = queryset.filter(*_after(after))
-    return queryset.values_list("score", "created_at", "id")[: size + 1]
+    return queryset.values_list(*columns)[: size + 1]
 
 
-@contextmanager
-def _serial_cursor(alias: str):
-    """Yield a cursor in a transaction that plans without parallel workers.
+def _fetch_serial(alias: str, sql: str, params) -> list[tuple]:
+    """Return the query's rows, planned without parallel workers.
 
     A page stops after a few hundred index entries; on 2 cores starting the
     workers a parallel plan asks for took 20-45 ms of a 5 ms scan (1M rows).
-    SET LOCAL ends with the transaction (no savepoint: nothing here writes).
+    SET LOCAL and the query go as one statement string: PostgreSQL runs them in
+    one implicit transaction, which the setting ends with (no round trip for
+    BEGIN/COMMIT; inside an atomic block it lasts to the block's end).
     """
-    atomic = transaction.atomic(using=alias, savepoint=False)
-    with atomic, connections[alias].cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield cursor
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}", params)
+        return cursor.fetchall()
 
 
 def _next_key(rows: list[tuple], size: int) -> ListKey | None:
     if len(rows) <= size:
         return None
-    return ListKey(*rows[size - 1][-3:])
+    return ListKey(*rows[size - 1][-3:])  # the query's last three columns
 
 
 def hotspot_list_page(
@@ -176,15 +201,18 @@ def hotspot_list_page(
 ) -> ListPage:
     """Return one page of the (filtered) list's ids, in list order."""
     page = _page_rows(queryset, after, size)
-    with _serial_cursor(page.db):
-        rows = list(page)
+    try:
+        sql, params = page.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (queryset.none())
+        return ListPage(ids=[], next_key=None)
+    rows = _fetch_serial(page.db, sql, params)  # KEY_COLUMNS: score, created_at, id
     return ListPage(ids=[row[2] for row in rows[:size]], next_key=_next_key(rows, size))
 
 
 def _iso(column: str) -> str:
     """Return SQL writing a timestamptz as DRF does (datetime.isoformat() in the
     current time zone, microseconds only when not zero, "Z" for UTC)."""
-    local = f"({column} AT TIME ZONE zone.name)"
+    local = f"({column} AT TIME ZONE consts.zone)"
     offset = f"extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC'))::int"
     return (
         f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
@@ -198,60 +226,71 @@ def _iso(column: str) -> str:
 
 # The public feature (hotspots.serializers.HotspotFeatureSerializer's fields, in
 # its order), plus the RFC 7946 feature id. Areas largest first, as the
-# serializer sorts them; photos in HotspotPhoto's order.
+# serializer sorts them; photos in HotspotPhoto's order. The page's rows are read
+# once (MATERIALIZED); areas and photos are gathered for the whole page in one
+# join each (~20 % faster than a subquery per feature).
 FEATURE_SQL = f"""
+WITH consts AS (
+    SELECT %s::jsonb AS category_labels, %s::jsonb AS status_labels,
+        %s::text AS zone, %s::text AS media,
+        %s::text AS detail_start, %s::text AS detail_end
+),
+page AS MATERIALIZED ({{page}}),
+areas AS (
+    SELECT ha.hotspot_id, json_agg(json_build_object(
+        'id', a.id, 'name', a.name, 'code', a.code, 'level', a.level
+    ) ORDER BY a.area_km2 DESC, a.id) AS list
+    FROM hotspots_hotspot_areas AS ha
+    JOIN geo_adminarea AS a ON a.id = ha.adminarea_id
+    WHERE ha.hotspot_id IN (SELECT id FROM page)
+    GROUP BY ha.hotspot_id
+),
+photos AS (
+    SELECT p.hotspot_id, json_agg(json_build_object(
+        'url', consts.media || p.image,
+        'thumbnail_url', consts.media || p.thumbnail,
+        'width', p.width,
+        'height', p.height
+    ) ORDER BY p.created_at, p.id) AS list
+    FROM hotspots_hotspotphoto AS p, consts
+    WHERE p.hotspot_id IN (SELECT id FROM page)
+    GROUP BY p.hotspot_id
+)
 SELECT json_build_object(
     'type', 'Feature',
     'id', h.id,
-    'geometry', ST_AsGeoJSON(h.location, 6)::json,
+    'geometry', ST_AsGeoJSON(ST_GeomFromEWKB(h.location), 6)::json,
     'properties', json_build_object(
         'id', h.id,
         'category', h.category,
-        'category_label', COALESCE(labels.category ->> h.category, h.category),
+        'category_label', COALESCE(consts.category_labels ->> h.category, h.category),
         'size_class', s.key,
         'size_label', s.label,
         'estimated_kg_min', s.min_kg,
         'estimated_kg_max', s.max_kg,
         'description', h.description,
         'status', h.status,
-        'status_label', COALESCE(labels.status ->> h.status, h.status),
+        'status_label', COALESCE(consts.status_labels ->> h.status, h.status),
         'priority', h.priority,
         'score', h.score,
         'confirmation_count', h.confirmation_count,
         'recurrence_count', h.recurrence_count,
         'accuracy_m', h.accuracy_m,
         'location_source', h.location_source,
-        'outline', ST_AsGeoJSON(h.outline, 6)::json,
-        'areas', (
-            SELECT COALESCE(json_agg(json_build_object(
-                'id', a.id, 'name', a.name, 'code', a.code, 'level', a.level
-            ) ORDER BY a.area_km2 DESC, a.id), '[]'::json)
-            FROM hotspots_hotspot_areas AS ha
-            JOIN geo_adminarea AS a ON a.id = ha.adminarea_id
-            WHERE ha.hotspot_id = h.id
-        ),
-        'photos', (
-            SELECT COALESCE(json_agg(json_build_object(
-                'url', urls.media || p.image,
-                'thumbnail_url', urls.media || p.thumbnail,
-                'width', p.width,
-                'height', p.height
-            ) ORDER BY p.created_at, p.id), '[]'::json)
-            FROM hotspots_hotspotphoto AS p
-            WHERE p.hotspot_id = h.id
-        ),
+        'outline', ST_AsGeoJSON(ST_GeomFromEWKB(h.outline), 6)::json,
+        'areas', COALESCE(areas.list, '[]'::json),
+        'photos', COALESCE(photos.list, '[]'::json),
         'duplicate_of', h.duplicate_of_id,
         'created_at', {_iso("h.created_at")},
         'updated_at', {_iso("h.updated_at")},
-        'url', urls.detail_start || h.id || urls.detail_end
+        'url', consts.detail_start || h.id || consts.detail_end
     )
 )::text, h.score, h.created_at, h.id
-FROM (SELECT %s::jsonb AS category, %s::jsonb AS status) AS labels,
-    (SELECT %s::text AS name) AS zone,
-    (SELECT %s::text AS media, %s::text AS detail_start, %s::text AS detail_end) AS urls,
-    ({{page}}) AS page
-JOIN hotspots_hotspot AS h ON h.id = page.id
+FROM page AS h
+CROSS JOIN consts
 JOIN hotspots_sizeclass AS s ON s.id = h.size_class_id
+LEFT JOIN areas ON areas.hotspot_id = h.id
+LEFT JOIN photos ON photos.hotspot_id = h.id
 ORDER BY h.score DESC, h.created_at DESC, h.id
 """
 
@@ -265,7 +304,7 @@ def hotspot_feature_page(
 ) -> FeaturePage:
     """Return one page of the (filtered) list as public GeoJSON features, written
     by PostGIS in one query (labels in the active language)."""
-    page = _page_rows(queryset, after, size)
+    page = _page_rows(queryset, after, size, FEATURE_COLUMNS)
     try:
         sql, params = page.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (queryset.none())
@@ -276,11 +315,9 @@ def hotspot_feature_page(
     ]
     zone = timezone.get_current_timezone_name()
     outer = [*labels, zone, urls.media, *urls.detail]
-    with _serial_cursor(page.db) as cursor:
-        # The page's SQL and parameters come from the ORM; only the page query's
-        # text is placed in the statement, every value stays a bound parameter.
-        cursor.execute(FEATURE_SQL.format(page=sql), [*outer, *params])
-        rows = cursor.fetchall()
+    # The page's SQL and parameters come from the ORM; only the page query's text
+    # is placed in the statement, every value stays a bound parameter.
+    rows = _fetch_serial(page.db, FEATURE_SQL.format(page=sql), [*outer, *params])
     return FeaturePage(
         features=[row[0] for row in rows[:size]], next_key=_next_key(rows, size)
     )
