@@ -992,7 +992,7 @@ def public_hotspot_export_file(path: str, *, driver: str, layer: str) -> None:
     )
     source, env = _gdal_connection(database)
     command = ["ogr2ogr", "-f", driver, path, source, "-sql", sql]
-    command += ["-nln", layer, "-a_srs", "EPSG:4326"]
+    command += ["-nln", layer, "-nlt", "POINT", "-a_srs", "EPSG:4326"]
     result = subprocess.run(
         command,
         env={**os.environ, **env},

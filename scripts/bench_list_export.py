@@ -139,7 +139,18 @@ def bench_list(n: int, with_baseline: bool) -> None:
     row("province box, 500, count=true", stats, body, ids)
 
 
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def one_export(fmt: str) -> None:
+    import maps.exports  # noqa: F401 — its libraries (geopandas...) count as before
+
+    before = _rss_mb()
     t0, cpu0 = time.perf_counter(), time.process_time()
     response = Client().get(f"/exports/hotspots.{fmt}")
     size = 0
@@ -152,6 +163,7 @@ def one_export(fmt: str) -> None:
                 "seconds": time.perf_counter() - t0,
                 "python_cpu": time.process_time() - cpu0,
                 "bytes": size,
+                "rss_before_mb": before,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 / 1024,
             }
@@ -173,6 +185,7 @@ def bench_exports() -> None:
         line += f"  {result['bytes'] / 1e6:7.1f} MB  Python CPU"
         line += (
             f" {result['python_cpu']:5.1f} s  peak RSS {result['peak_rss_mb']:5.0f} MB"
+            f" ({result['rss_before_mb']:.0f} MB before the request)"
         )
         print(line, flush=True)
 

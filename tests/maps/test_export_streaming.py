@@ -147,7 +147,7 @@ def test_geopackage_holds_every_row_past_the_old_cap(many_committed, client, tmp
     info = pyogrio.read_info(path, layer="hotspots")
     assert info["features"] == PAST_THE_OLD_CAP
     assert list(info["fields"]) == list(selectors.HOTSPOT_EXPORT_KEYS)
-    assert info["crs"] == "EPSG:4326"
+    assert info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
     frame = pyogrio.read_dataframe(path, max_features=3)
     assert frame["created_at"].str.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d$").all()
     assert (frame.geometry.x == frame["lon"]).all()
