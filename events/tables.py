@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -54,11 +54,23 @@ def _csv_cell(value: Value) -> str:
 def to_csv(table: Table) -> bytes:
     """Return the table as UTF-8 CSV with a byte-order mark (Excel then reads
     Vietnamese correctly)."""
+    return b"".join(csv_chunks(table.header, [table.rows]))
+
+
+def csv_chunks(
+    header: list[str], chunks: Iterable[Iterable[Iterable[Value]]]
+) -> Iterator[bytes]:
+    """Yield to_csv's bytes for rows that come in chunks (an export streamed
+    from a database cursor): the header first, then one piece per chunk."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.header)
-    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    writer.writerow(header)
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")
+    for rows in chunks:
+        out.seek(0)
+        out.truncate()
+        writer.writerows([_csv_cell(value) for value in row] for row in rows)
+        yield out.getvalue().encode("utf-8")
 
 
 def _widths(table: Table) -> Iterable[int]:

@@ -1,6 +1,10 @@
 """The hotspot API (/api/v1/hotspots/): thin views over selectors and services."""
 
+import json
+
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,15 +12,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
 from config.api import ApiError, ReasonSerializer
 from geo.spatial import point_from_lonlat
 
-from . import selectors, services
+from . import pagination, selectors, services
 from .filters import HotspotFilter
 from .models import Category, Hotspot, Status
 from .reporting import submit_report
@@ -24,18 +28,13 @@ from .serializers import (
     CorrectSerializer,
     HotspotCreateSerializer,
     HotspotFeatureSerializer,
+    HotspotPageSerializer,
     HotspotStaffFeatureSerializer,
     MergeSerializer,
     PrioritySerializer,
     RejectSerializer,
 )
 from .throttles import ReportAnonThrottle, ReportUserThrottle
-
-
-class HotspotPagination(GeoJsonPagination):
-    page_size = 100
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def feature_serializer(user):
@@ -59,7 +58,70 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "until", OpenApiTypes.DATE, description="reported on or before (Huế days)"
     ),
+    OpenApiParameter(
+        "cursor",
+        OpenApiTypes.STR,
+        description="opaque; take it from the previous page's `next` link",
+    ),
+    OpenApiParameter(
+        "page_size",
+        OpenApiTypes.INT,
+        description=f"default {pagination.PAGE_SIZE}, at most "
+        f"{pagination.MAX_PAGE_SIZE}",
+    ),
+    OpenApiParameter(
+        "count",
+        OpenApiTypes.BOOL,
+        description="true: the exact number of matches in `count` (a slower "
+        "query); otherwise `count` is null",
+    ),
 ]
+LINK_HEADER = OpenApiParameter(
+    "Link",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    response=[200],
+    description='RFC 8288: `<next page URL>; rel="next"`, absent on the last page',
+)
+# An id no hotspot has, to cut the detail page's URL around (reverse needs one).
+DETAIL_SENTINEL = 987654321012
+
+
+def feature_urls(request) -> selectors.FeatureUrls:
+    detail = request.build_absolute_uri(
+        reverse("hotspots:detail", args=[DETAIL_SENTINEL])
+    )
+    start, end = detail.split(str(DETAIL_SENTINEL))
+    media = request.build_absolute_uri(default_storage.url(""))
+    return selectors.FeatureUrls(detail=(start, end), media=media)
+
+
+def _staff_features(request, ids: list[int]) -> list[str]:
+    """Return the organisers' features of a page (DRF's staff serializer: they
+    carry contacts and history, and organisers are few)."""
+    by_id = selectors.hotspot_list(user=request.user).in_bulk(ids)
+    hotspots = [by_id[pk] for pk in ids if pk in by_id]
+    data = HotspotStaffFeatureSerializer(
+        hotspots, many=True, context={"request": request}
+    ).data
+    return [
+        json.dumps(
+            {"type": "Feature", "id": feature["properties"]["id"], **feature},
+            cls=JSONEncoder,
+            ensure_ascii=False,
+        )
+        for feature in data["features"]
+    ]
+
+
+def feature_collection(features: list[str], *, count, next_url) -> bytes:
+    """Return the page's body: the features' text between the collection's keys."""
+    head = json.dumps(
+        {"type": "FeatureCollection", "count": count, "next": next_url},
+        ensure_ascii=False,
+    )
+    body = f'{head[:-1]}, "previous": null, "features": [{",".join(features)}]}}'
+    return body.encode()
 
 
 class HotspotListCreateApi(APIView):
@@ -71,19 +133,42 @@ class HotspotListCreateApi(APIView):
         return super().get_throttles()
 
     @extend_schema(
-        parameters=LIST_PARAMETERS, responses=HotspotFeatureSerializer(many=True)
+        operation_id="api_v1_hotspots_list",
+        parameters=[*LIST_PARAMETERS, LINK_HEADER],
+        responses={(200, "application/geo+json"): HotspotPageSerializer},
     )
     def get(self, request):
+        """List hotspots, highest score first, as pages of GeoJSON features.
+
+        Follow `next` (or the `Link` header) for the next page; `count` is
+        null unless `count=true`.
+        """
+        params = request.query_params
+        pagination.refuse_page_numbers(params)
+        after = pagination.cursor_param(params)
+        size = pagination.page_size_param(params)
+        want_count = pagination.count_param(params)
         filters = HotspotFilter(
-            request.query_params, queryset=selectors.hotspot_list(user=request.user)
+            params, queryset=selectors.hotspot_list(user=request.user)
         )
         queryset = filters.api_queryset()
-        paginator = HotspotPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        serializer = feature_serializer(request.user)(
-            page, many=True, context={"request": request}
+        if has_role(request.user, Role.ORGANISER):
+            page = selectors.hotspot_list_page(queryset, after=after, size=size)
+            features = _staff_features(request, page.ids)
+        else:
+            page = selectors.hotspot_feature_page(
+                queryset, after=after, size=size, urls=feature_urls(request)
+            )
+            features = page.features
+        next_url = pagination.next_url(request, page.next_key)
+        count = queryset.count() if want_count else None
+        response = HttpResponse(
+            feature_collection(features, count=count, next_url=next_url),
+            content_type="application/geo+json",
         )
-        return paginator.get_paginated_response(serializer.data)
+        if next_url:
+            response["Link"] = f'<{next_url}>; rel="next"'
+        return response
 
     @extend_schema(
         request=HotspotCreateSerializer, responses={201: OpenApiTypes.OBJECT}

@@ -149,9 +149,17 @@ class HotspotFilter(django_filters.FilterSet):
             field.name = name
 
     def within(self, queryset: QuerySet, name: str, box) -> QuerySet:
+        """Keep the points inside the box, its edges included.
+
+        The box is axis-aligned, so for a point `&&` (bboverlaps) is exact, and
+        it is the one operator PostGIS estimates from the column's statistics:
+        with ST_Within the planner guessed 0.1 % of the rows for any box, and a
+        city-sized box (a third of 1M rows) was read whole and sorted (0.7 s)
+        instead of walking the list's index (ms).
+        """
         if box is OUTSIDE:
             return queryset.none()
-        return queryset.filter(**{f"{name}__within": box})
+        return queryset.filter(**{f"{name}__bboverlaps": box})
 
     def on_or_after(self, queryset: QuerySet, name: str, day: dt.date) -> QuerySet:
         return queryset.filter(**{f"{name}__gte": day_start(day)})

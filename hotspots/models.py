@@ -153,7 +153,15 @@ class Hotspot(models.Model):
                 name="hotspots_hotspot_accuracy_nonnegative",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-score"])]
+        indexes = [
+            models.Index(fields=["status", "-score"]),
+            # The list's order (selectors.LIST_ORDER) exactly: the API's keyset
+            # pages are range scans of it. Not partial: organisers and reporters
+            # list more than the public statuses, and the status filter is cheap.
+            models.Index(
+                fields=["-score", "-created_at", "id"], name="hotspots_list_keyset_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_category_display()}"

@@ -1,13 +1,25 @@
 """Read paths for hotspots."""
 
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
+from django.db.models import BooleanField, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from geo.models import AdminArea
 
 from . import scoring
-from .models import Hotspot, SizeClass
+from .models import Category, Hotspot, SizeClass, Status
+
+# The list's order; hotspots_list_keyset_idx matches it (the API's pages).
+LIST_ORDER = ("-score", "-created_at", "id")
 
 
 def hotspot_list(*, user) -> QuerySet[Hotspot]:
@@ -15,9 +27,7 @@ def hotspot_list(*, user) -> QuerySet[Hotspot]:
 
     Filter them with hotspots.filters.HotspotFilter (the public parameters).
     """
-    return _with_relations(Hotspot.objects.visible_to(user), user).order_by(
-        "-score", "-created_at", "id"
-    )
+    return _with_relations(Hotspot.objects.visible_to(user), user).order_by(*LIST_ORDER)
 
 
 def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:
@@ -72,3 +82,242 @@ def size_classes() -> list[SizeClass]:
 def hotspot_open_get(pk: int) -> Hotspot | None:
     """Return an open hotspot by id (anyone may confirm an open hotspot)."""
     return Hotspot.objects.open().select_related("size_class").filter(pk=pk).first()
+
+
+# --- the list API's pages: keyset pagination, features written by PostGIS ------------
+#
+# GET /api/v1/hotspots/ pages through `hotspot_list` in its order, (score desc,
+# created_at desc, id), which the btree index hotspots_list_keyset_idx matches
+# exactly: a page is an index range scan that stops after `size` matches, with no
+# OFFSET and no COUNT. The public features are written as GeoJSON text by PostGIS
+# (json_build_object, ST_AsGeoJSON) in the page's one query: the ORM and DRF-gis
+# would build ~20 Python objects per feature (~1.7 ms each) to write the same text.
+
+
+class ListKey(NamedTuple):
+    """Where a row sits in the list order: the last row of a page."""
+
+    score: float
+    created_at: dt.datetime
+    id: int
+
+
+@dataclass(frozen=True)
+class ListPage:
+    ids: list[int]
+    next_key: ListKey | None  # None on the last page
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    features: list[str]  # one GeoJSON Feature (text) per row, in list order
+    next_key: ListKey | None
+
+
+@dataclass(frozen=True)
+class FeatureUrls:
+    """Absolute URL parts of a feature: detail page `detail[0] + id + detail[1]`,
+    and the media root photo names are joined to (FileSystemStorage's URLs)."""
+
+    detail: tuple[str, str]
+    media: str
+
+
+def _after(key: ListKey) -> tuple[RawSQL, Q]:
+    """Return the conditions for the rows after `key` in the list order.
+
+    (score, created_at) <= (s, c) is a row comparison, which PostgreSQL turns
+    into one index range condition (the ORM cannot write one); the rows tied on
+    both keep only the ids after the key's, as the order's last column is
+    ascending.
+    """
+    table = connection.ops.quote_name(Hotspot._meta.db_table)
+    rows_from = RawSQL(
+        f"({table}.score, {table}.created_at) <= (%s, %s)",
+        (key.score, key.created_at),
+        output_field=BooleanField(),
+    )
+    tied_before = Q(score=key.score, created_at=key.created_at, id__lte=key.id)
+    return rows_from, ~tied_before
+
+
+# What a page's query reads: the sort key (the cursor), then the public feature's
+# columns (its geometries come out as EWKB, as GeoDjango selects them).
+KEY_COLUMNS = ("score", "created_at", "id")
+FEATURE_COLUMNS = (
+    *KEY_COLUMNS,
+    "location",
+    "outline",
+    "category",
+    "size_class_id",
+    "description",
+    "status",
+    "priority",
+    "confirmation_count",
+    "recurrence_count",
+    "accuracy_m",
+    "location_source",
+    "duplicate_of_id",
+    "updated_at",
+)
+
+
+def _page_rows(
+    queryset: QuerySet[Hotspot],
+    after: ListKey | None,
+    size: int,
+    columns: tuple[str, ...] = KEY_COLUMNS,
+):
+    """Return the page's rows (`columns`, the sort key first): `size` + 1 of them
+    (the one more says whether there is a next page)."""
+    queryset = queryset.prefetch_related(None).order_by(*LIST_ORDER)
+    if after is not None:
+        queryset = queryset.filter(*_after(after))
+    return queryset.values_list(*columns)[: size + 1]
+
+
+def _fetch_serial(alias: str, sql: str, params) -> list[tuple]:
+    """Return the query's rows, planned without parallel workers.
+
+    A page stops after a few hundred index entries; on 2 cores starting the
+    workers a parallel plan asks for took 20-45 ms of a 5 ms scan (1M rows).
+    SET LOCAL and the query go as one statement string: PostgreSQL runs them in
+    one implicit transaction, which the setting ends with (no round trip for
+    BEGIN/COMMIT; inside an atomic block it lasts to the block's end).
+    """
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}", params)
+        return cursor.fetchall()
+
+
+def _next_key(rows: list[tuple], size: int) -> ListKey | None:
+    if len(rows) <= size:
+        return None
+    return ListKey(*rows[size - 1][-3:])  # the query's last three columns
+
+
+def hotspot_list_page(
+    queryset: QuerySet[Hotspot], *, after: ListKey | None, size: int
+) -> ListPage:
+    """Return one page of the (filtered) list's ids, in list order."""
+    page = _page_rows(queryset, after, size)
+    try:
+        sql, params = page.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (queryset.none())
+        return ListPage(ids=[], next_key=None)
+    rows = _fetch_serial(page.db, sql, params)  # KEY_COLUMNS: score, created_at, id
+    return ListPage(ids=[row[2] for row in rows[:size]], next_key=_next_key(rows, size))
+
+
+def _iso(column: str) -> str:
+    """Return SQL writing a timestamptz as DRF does (datetime.isoformat() in the
+    current time zone, microseconds only when not zero, "Z" for UTC)."""
+    local = f"({column} AT TIME ZONE consts.zone)"
+    offset = f"extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC'))::int"
+    return (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE to_char({local}, 'US') WHEN '000000' THEN ''"
+        f" ELSE '.' || to_char({local}, 'US') END"
+        f" || CASE WHEN {offset} = 0 THEN 'Z'"
+        f" ELSE CASE WHEN {offset} < 0 THEN '-' ELSE '+' END"
+        f" || to_char(make_interval(secs => abs({offset})), 'HH24:MI') END"
+    )
+
+
+# The public feature (hotspots.serializers.HotspotFeatureSerializer's fields, in
+# its order), plus the RFC 7946 feature id. Areas largest first, as the
+# serializer sorts them; photos in HotspotPhoto's order. The page's rows are read
+# once (MATERIALIZED); areas and photos are gathered for the whole page in one
+# join each (~20 % faster than a subquery per feature).
+FEATURE_SQL = f"""
+WITH consts AS (
+    SELECT %s::jsonb AS category_labels, %s::jsonb AS status_labels,
+        %s::text AS zone, %s::text AS media,
+        %s::text AS detail_start, %s::text AS detail_end
+),
+page AS MATERIALIZED ({{page}}),
+areas AS (
+    SELECT ha.hotspot_id, json_agg(json_build_object(
+        'id', a.id, 'name', a.name, 'code', a.code, 'level', a.level
+    ) ORDER BY a.area_km2 DESC, a.id) AS list
+    FROM hotspots_hotspot_areas AS ha
+    JOIN geo_adminarea AS a ON a.id = ha.adminarea_id
+    WHERE ha.hotspot_id IN (SELECT id FROM page)
+    GROUP BY ha.hotspot_id
+),
+photos AS (
+    SELECT p.hotspot_id, json_agg(json_build_object(
+        'url', consts.media || p.image,
+        'thumbnail_url', consts.media || p.thumbnail,
+        'width', p.width,
+        'height', p.height
+    ) ORDER BY p.created_at, p.id) AS list
+    FROM hotspots_hotspotphoto AS p, consts
+    WHERE p.hotspot_id IN (SELECT id FROM page)
+    GROUP BY p.hotspot_id
+)
+SELECT json_build_object(
+    'type', 'Feature',
+    'id', h.id,
+    'geometry', ST_AsGeoJSON(ST_GeomFromEWKB(h.location), 6)::json,
+    'properties', json_build_object(
+        'id', h.id,
+        'category', h.category,
+        'category_label', COALESCE(consts.category_labels ->> h.category, h.category),
+        'size_class', s.key,
+        'size_label', s.label,
+        'estimated_kg_min', s.min_kg,
+        'estimated_kg_max', s.max_kg,
+        'description', h.description,
+        'status', h.status,
+        'status_label', COALESCE(consts.status_labels ->> h.status, h.status),
+        'priority', h.priority,
+        'score', h.score,
+        'confirmation_count', h.confirmation_count,
+        'recurrence_count', h.recurrence_count,
+        'accuracy_m', h.accuracy_m,
+        'location_source', h.location_source,
+        'outline', ST_AsGeoJSON(ST_GeomFromEWKB(h.outline), 6)::json,
+        'areas', COALESCE(areas.list, '[]'::json),
+        'photos', COALESCE(photos.list, '[]'::json),
+        'duplicate_of', h.duplicate_of_id,
+        'created_at', {_iso("h.created_at")},
+        'updated_at', {_iso("h.updated_at")},
+        'url', consts.detail_start || h.id || consts.detail_end
+    )
+)::text, h.score, h.created_at, h.id
+FROM page AS h
+CROSS JOIN consts
+JOIN hotspots_sizeclass AS s ON s.id = h.size_class_id
+LEFT JOIN areas ON areas.hotspot_id = h.id
+LEFT JOIN photos ON photos.hotspot_id = h.id
+ORDER BY h.score DESC, h.created_at DESC, h.id
+"""
+
+
+def hotspot_feature_page(
+    queryset: QuerySet[Hotspot],
+    *,
+    after: ListKey | None,
+    size: int,
+    urls: FeatureUrls,
+) -> FeaturePage:
+    """Return one page of the (filtered) list as public GeoJSON features, written
+    by PostGIS in one query (labels in the active language)."""
+    page = _page_rows(queryset, after, size, FEATURE_COLUMNS)
+    try:
+        sql, params = page.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (queryset.none())
+        return FeaturePage(features=[], next_key=None)
+    labels = [
+        json.dumps({value: str(label) for value, label in choices.choices})
+        for choices in (Category, Status)
+    ]
+    zone = timezone.get_current_timezone_name()
+    outer = [*labels, zone, urls.media, *urls.detail]
+    # The page's SQL and parameters come from the ORM; only the page query's text
+    # is placed in the statement, every value stays a bound parameter.
+    rows = _fetch_serial(page.db, FEATURE_SQL.format(page=sql), [*outer, *params])
+    return FeaturePage(
+        features=[row[0] for row in rows[:size]], next_key=_next_key(rows, size)
+    )

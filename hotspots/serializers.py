@@ -101,6 +101,25 @@ class HotspotFeatureSerializer(GeoFeatureModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+class HotspotPageSerializer(serializers.Serializer):
+    """A page of GET /api/v1/hotspots/ (the schema only: PostGIS writes the page).
+
+    Each feature also carries its id at the top level (RFC 7946).
+    """
+
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    count = serializers.IntegerField(
+        allow_null=True, help_text="the number of matches with count=true, else null"
+    )
+    next = serializers.URLField(
+        allow_null=True, help_text="the next page (its cursor), null on the last page"
+    )
+    previous = serializers.URLField(
+        allow_null=True, help_text="always null: pages go forward only"
+    )
+    features = serializers.ListField(child=HotspotFeatureSerializer())
+
+
 class HistorySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 

@@ -13,28 +13,30 @@ latitude 0.01° is about 1.07 km east-west and 1.11 km north-south).
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+import logging
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
-from django.db import connection
+from django.db import connection, connections, router, transaction
 from django.db.models import (
     Count,
     DecimalField,
     F,
     FloatField,
     Func,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Floor, TruncDate
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.access import can_see_private
@@ -68,6 +70,8 @@ from . import tiles
 from .hexagons import Gap
 from .models import AnalysisResult, HotspotTileCell, HotspotTileFacet, LayerVersion
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
+
+logger = logging.getLogger(__name__)
 
 HEAT_SOURCES = ("hotspots", "cleanups")
 # The first heat grid tried when there are too many points (~530 m at Huế);
@@ -803,49 +807,207 @@ def analysis_version(campaign: Campaign) -> str:
 
 # --- open-data exports (maps.exports) ------------------------------------------------
 #
-# Shaped by the exports' columns: ST_X/ST_Y and the district name are computed in
-# SQL, so a 100,000-row export is one query, not 100,000 model instances.
+# The hotspot export is one SQL query (below: the exports' columns, nothing
+# else), read in chunks through a server-side cursor or by GDAL itself, so a
+# million rows never sit in Python's memory. Events are few per campaign and
+# carry the entrants' publish consent, so they stay Python rows, read in chunks.
 
 EXPORT_AREA_LEVEL = "district"
+EXPORT_CHUNK_ROWS = 5000
+# What GDAL may take to write a GeoPackage or KML of every public hotspot.
+EXPORT_GDAL_TIMEOUT_S = 600
+
+# The public hotspots' export columns (their names are the exports' keys): public
+# fields only, no reporter, contact or description. Times are local to Huế
+# (naive, to the second), coordinates rounded to 6 decimals (~0.1 m), the score
+# to 2 (in float8: through numeric the rounding took ~40 % of the query); the
+# district is the lowest-id district-level area linked (or "").
+# Raw SQL: the ORM cannot name an annotation after a model field (created_at),
+# and GDAL reads this very text. Newest report first (ids follow report order;
+# sorting 700,000 rows on created_at held the first byte back by seconds).
+HOTSPOT_EXPORT_SQL = """
+SELECT h.id AS id,
+    h.category AS category,
+    s.key AS size,
+    h.status AS status,
+    h.priority AS priority,
+    round(h.score * 100.0::float8) / 100.0::float8 AS score,
+    h.confirmation_count AS confirmations,
+    h.recurrence_count AS recurrence,
+    date_trunc('second', h.created_at AT TIME ZONE %(zone)s) AS created_at,
+    COALESCE((
+        SELECT a.name FROM hotspots_hotspot_areas AS ha
+        JOIN geo_adminarea AS a ON a.id = ha.adminarea_id
+        WHERE ha.hotspot_id = h.id AND a.level = %(level)s
+        ORDER BY a.id LIMIT 1
+    ), '') AS district,
+    round(ST_X(h.location) * 1e6::float8) / 1e6::float8 AS lon,
+    round(ST_Y(h.location) * 1e6::float8) / 1e6::float8 AS lat
+FROM hotspots_hotspot AS h
+JOIN hotspots_sizeclass AS s ON s.id = h.size_class_id
+WHERE h.status = ANY(%(statuses)s)
+ORDER BY h.id DESC
+"""
+HOTSPOT_EXPORT_KEYS = (
+    "id",
+    "category",
+    "size",
+    "status",
+    "priority",
+    "score",
+    "confirmations",
+    "recurrence",
+    "created_at",
+    "district",
+    "lon",
+    "lat",
+)
+# Files with a time column type of their own get the time as text, as the
+# exports always wrote it (events.tables.DATETIME_FORMAT).
+_TIME_TEXT = "to_char(t.created_at, 'YYYY-MM-DD HH24:MI')"
+
+
+def _export_params() -> dict:
+    return {
+        "zone": timezone.get_current_timezone_name(),
+        "level": EXPORT_AREA_LEVEL,
+        "statuses": [str(status) for status in PUBLIC_STATUSES],
+    }
+
+
+def _export_alias() -> str:
+    return router.db_for_read(Hotspot)
+
+
+def _chunks(sql: str, params) -> Iterator[list[tuple]]:
+    """Yield the query's rows, EXPORT_CHUNK_ROWS at a time, from a server-side
+    cursor in a read-only transaction (memory stays flat whatever the count).
+
+    Without parallel workers or JIT: the rows are consumed as they come, and
+    JIT compiled this query for ~2 s at a million rows. (With the database
+    setting DISABLE_SERVER_SIDE_CURSORS, for a transaction pooler, psycopg2
+    would fetch the whole result at once: exports need a session connection.)
+    """
+    alias = _export_alias()
+    with transaction.atomic(using=alias, savepoint=False):
+        database = connections[alias]
+        with database.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        with database.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(EXPORT_CHUNK_ROWS):
+                yield rows
 
 
 def public_hotspot_count() -> int:
     return Hotspot.objects.public().count()
 
 
-def public_hotspot_export() -> list[dict]:
-    """Return the public hotspots' public fields, newest first (one query).
+def public_hotspot_export() -> Iterator[list[tuple]]:
+    """Yield the public hotspots' export rows (HOTSPOT_EXPORT_KEYS), in chunks."""
+    return _chunks(HOTSPOT_EXPORT_SQL, _export_params())
 
-    Keys: id, category, size, status, priority, score, confirmation_count,
-    recurrence_count, created_at, district (its name, or None), lon, lat.
-    """
-    district = AdminArea.objects.filter(
-        hotspots=OuterRef("pk"), level=EXPORT_AREA_LEVEL
-    ).order_by("id")
-    return list(
-        Hotspot.objects.public()
-        .annotate(
-            size=F("size_class__key"),
-            district=Subquery(district.values("name")[:1]),
-            lon=_x("location"),
-            lat=_y("location"),
-        )
-        .order_by("-created_at", "-id")
-        .values(
-            "id",
-            "category",
-            "size",
-            "status",
-            "priority",
-            "score",
-            "confirmation_count",
-            "recurrence_count",
-            "created_at",
-            "district",
-            "lon",
-            "lat",
-        )
+
+def _gis_columns() -> str:
+    """Return the export's columns with the time as text (HOTSPOT_EXPORT_SQL is `t`)."""
+    return ", ".join(
+        f"{_TIME_TEXT} AS created_at" if key == "created_at" else f"t.{key}"
+        for key in HOTSPOT_EXPORT_KEYS
     )
+
+
+def public_hotspot_features() -> Iterator[list[str]]:
+    """Yield the public hotspots as GeoJSON Feature texts written by PostGIS, in
+    chunks: the export's columns as properties, the rounded lon/lat as a Point.
+
+    row_to_json names the properties after the columns; it wrote 700,000
+    features ~25 % faster than json_build_object with the keys spelled out.
+    """
+    sql = (
+        """SELECT '{"type": "Feature", "properties": ' || row_to_json(p)::text"""
+        """ || ', "geometry": {"type": "Point", "coordinates": ['"""
+        """ || p.lon || ', ' || p.lat || ']}}'"""
+        f" FROM (SELECT {_gis_columns()} FROM ({HOTSPOT_EXPORT_SQL}) AS t) AS p"
+    )
+    for rows in _chunks(sql, _export_params()):
+        yield [row[0] for row in rows]
+
+
+# The libpq connection keywords GDAL is given from Django's own connection
+# parameters; the password goes in the child's environment instead (out of its
+# command line, `ps` and any log); anything else (cursor factory...) is Django's.
+LIBPQ_KEYWORDS = (
+    "dbname",
+    "host",
+    "hostaddr",
+    "port",
+    "user",
+    "passfile",
+    "service",
+    "connect_timeout",
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslcrl",
+    "target_session_attrs",
+)
+
+
+def _libpq_value(value) -> str:
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def _gdal_connection(database) -> tuple[str, dict[str, str]]:
+    """Return GDAL's PG: connection string for a Django database, and the
+    environment variables that carry the rest (password, session options)."""
+    params = database.get_connection_params()
+    dsn = " ".join(
+        f"{key}={_libpq_value(params[key])}"
+        for key in LIBPQ_KEYWORDS
+        if params.get(key) not in (None, "")
+    )
+    env = {"PGOPTIONS": "-c jit=off -c max_parallel_workers_per_gather=0"}
+    if params.get("password"):
+        env["PGPASSWORD"] = str(params["password"])
+    return f"PG:{dsn}", env
+
+
+def public_hotspot_export_file(path: str, *, driver: str, layer: str) -> None:
+    """Write the public hotspot export to `path` as a GDAL vector file (GPKG, KML).
+
+    ogr2ogr (Debian's gdal-bin) reads the export query from PostGIS through its
+    own cursor and writes the file: no row passes through Python. The query
+    text is composed by the database driver (Django's compose_sql: the values
+    quoted as psycopg binds them; they are ours, never a request's).
+    """
+    database = connections[_export_alias()]
+    sql = database.ops.compose_sql(
+        f"SELECT {_gis_columns()}, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326)"
+        " AS geom"
+        f" FROM ({HOTSPOT_EXPORT_SQL}) AS t",
+        _export_params(),
+    )
+    source, env = _gdal_connection(database)
+    command = ["ogr2ogr", "-f", driver, path, source, "-sql", sql]
+    command += ["-nln", layer, "-nlt", "POINT", "-a_srs", "EPSG:4326"]
+    result = subprocess.run(
+        command,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=EXPORT_GDAL_TIMEOUT_S,
+        check=False,
+    )
+    if result.returncode != 0:
+        # GDAL's message, not the command: nothing secret is in either, but the
+        # message is what helps.
+        logger.error(
+            "ogr2ogr failed (%s): %s", result.returncode, result.stderr[-2000:]
+        )
+        raise RuntimeError("ogr2ogr could not write the hotspot export")
 
 
 def _campaign_event_list(campaign: Campaign) -> QuerySet[CleanupEvent]:
@@ -856,40 +1018,36 @@ def campaign_event_count(campaign: Campaign) -> int:
     return _campaign_event_list(campaign).count()
 
 
-def campaign_event_export(campaign: Campaign) -> list[dict]:
-    """Return the campaign's events with their public fields only, oldest first.
+def campaign_event_export(campaign: Campaign) -> Iterator[dict]:
+    """Yield the campaign's events with their public fields only, oldest first
+    (read in chunks, with their areas).
 
     The entrant's name only with its publish consent; `places` are the names of
     the areas at the campaign's coverage level, sorted. Coordinates unrounded.
     """
-    rows = []
-    for event in _campaign_event_list(campaign):
-        rows.append(
-            {
-                "id": event.pk,
-                "title": event.title,
-                "entrant_id": event.entrant_id,
-                "entrant": public_entrant_name(event.entrant, event.publish_granted),
-                "status": event.status,
-                "started_at": event.started_at,
-                "ended_at": event.ended_at,
-                "participants": event.participant_count,
-                "weight_kg": event.weight_kg,
-                "weight_method": event.weight_method,
-                "plastic_kg": event.plastic_kg,
-                "water_hyacinth_kg": event.water_hyacinth_kg,
-                "other_kg": event.other_kg,
-                "bags": event.bags,
-                "places": sorted(
-                    a.name
-                    for a in event.areas.all()
-                    if a.level == campaign.coverage_level
-                ),
-                "lon": event.location.x,
-                "lat": event.location.y,
-            }
-        )
-    return rows
+    events = _campaign_event_list(campaign).iterator(chunk_size=EXPORT_CHUNK_ROWS)
+    for event in events:
+        yield {
+            "id": event.pk,
+            "title": event.title,
+            "entrant_id": event.entrant_id,
+            "entrant": public_entrant_name(event.entrant, event.publish_granted),
+            "status": event.status,
+            "started_at": event.started_at,
+            "ended_at": event.ended_at,
+            "participants": event.participant_count,
+            "weight_kg": event.weight_kg,
+            "weight_method": event.weight_method,
+            "plastic_kg": event.plastic_kg,
+            "water_hyacinth_kg": event.water_hyacinth_kg,
+            "other_kg": event.other_kg,
+            "bags": event.bags,
+            "places": sorted(
+                a.name for a in event.areas.all() if a.level == campaign.coverage_level
+            ),
+            "lon": event.location.x,
+            "lat": event.location.y,
+        }
 
 
 # --- vector tiles (maps.tiles builds the SQL, maps.tile_views serves it) -------------

@@ -26,6 +26,7 @@ for v in $servers; do
 done
 "$LDCONFIG" -p | grep -q 'libgdal\.so' || missing+=(gdal-bin)
 "$LDCONFIG" -p | grep -q 'libgeos_c\.so' || missing+=(gdal-bin)
+have_cmd ogr2ogr || missing+=(gdal-bin)  # the GeoPackage/KML exports run it
 fc-list 2>/dev/null | grep -qi 'DejaVuSans\|NotoSans' || missing+=(fonts-dejavu-core fontconfig)
 have_cmd msgfmt || missing+=(gettext)
 have_cmd chromium || missing+=(chromium)
