@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.access import can_see_private
+from config.routers import read_connection
 from events.cleanups.selectors import event_list, participant_count
 from events.cleanups.serializers import public_entrant_name
 from events.cleanups.services import activity_end_at
@@ -1076,7 +1077,7 @@ TILE_EVENT_PROPERTIES = (
 
 def layer_version(layer: str) -> int:
     """Return the layer's data version (maps.models.LayerVersion: sum of slots)."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
             " WHERE layer = %s",
@@ -1086,7 +1087,7 @@ def layer_version(layer: str) -> int:
 
 
 def _tile_query(sql: str, params: list) -> tuple[bytes, int]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         data, count = cursor.fetchone()
     return bytes(data or b""), int(count or 0)
@@ -1129,7 +1130,7 @@ def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> by
         table = _table(HotspotTileFacet if facets else HotspotTileCell)
         if tile.z < tiles.RAW_FROM_ZOOM:
             return _tile_query(*tiles.cells_sql(table, tile, facets))[0]
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(*tiles.cells_count_sql(table, tile, facets))
             count = int(cursor.fetchone()[0])
         if count == 0:
