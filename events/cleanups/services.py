@@ -39,6 +39,7 @@ from events.models import (
     PhotoKind,
     WeightMethod,
 )
+from geo.cells import set_cells
 from geo.selectors import areas_containing
 from hotspots import photos as photo_pipeline
 from hotspots.models import Hotspot
@@ -237,6 +238,7 @@ def event_log(
         notes=notes,
         **parts,
     )
+    set_cells(event, location)
     _full_clean(event)
     event.save()
     if client_uuid is not None:
