@@ -1,9 +1,12 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import Sum
 
 from events.models import CleanupEvent
 from hotspots.models import Hotspot
+from maps import rollups
+from maps.models import PLATFORM, HotspotAreaCount
 
 
 def test_generate_data_labels_and_derives_everything(demo_areas):
@@ -29,6 +32,16 @@ def test_generate_data_labels_and_derives_everything(demo_areas):
     events = CleanupEvent.objects.filter(title__contains="synthetic")
     assert events.count() == 40
     assert not events.filter(current_decision__isnull=True).exists()
+    # H3 cells stored, and the rollups rebuilt after the bulk load.
+    assert not hotspots.filter(h3_8__isnull=True).exists()
+    assert not events.filter(h3_9__isnull=True).exists()
+    assert (
+        HotspotAreaCount.objects.filter(area_id=PLATFORM).aggregate(n=Sum("hotspots"))[
+            "n"
+        ]
+        == 300
+    )
+    assert rollups.differences() == []
     # Same seed, same data shape.
     first = sorted(hotspots.values_list("category", flat=True))
     call_command(
