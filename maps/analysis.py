@@ -1,7 +1,8 @@
-"""Cached hexagon analyses: counts per cell, coverage gaps and Gi* clusters.
+"""Hexagon analyses: counts per cell, coverage gaps and Gi* clusters (cached).
 
-The hexagon page and the analysis APIs share these. maps.selectors reads the
-points; maps.hexagons and maps.clusters compute from them.
+The hexagon page and the analysis APIs share these. The counts are summed from
+the cell rollups by maps.selectors; for the gaps and Gi*, maps.selectors reads
+the points and maps.hexagons and maps.clusters compute from them.
 """
 
 import functools
@@ -19,8 +20,8 @@ CLUSTER_CACHE_SECONDS = 600
 def _points(campaign_pk: int, version: str) -> tuple[list, list]:
     """Return (hotspot points, event points), read once per data version.
 
-    The counts, the gaps and Gi* all start from the same points: one read serves
-    all three (and later requests, until the data changes).
+    The gaps and Gi* start from the same points: one read serves both (and
+    later requests, until the data changes).
     """
     return selectors.analysis_points(campaign_pk)
 
@@ -45,15 +46,9 @@ def _cached(kind: str, params: AnalysisParams, compute):
     return result
 
 
-def cached_counts(params: AnalysisParams):
-    """Return the hexagon counts (cached)."""
-    return _cached(
-        "counts",
-        params,
-        lambda spots, events: hexagons.cell_counts(
-            spots, events, resolution=params.resolution
-        ),
-    )
+def hexagon_counts(params: AnalysisParams) -> list[hexagons.CellCounts]:
+    """Return the hexagon counts, from the cell rollups (a GROUP BY: no cache)."""
+    return selectors.hexagon_cells(params.campaign, resolution=params.resolution)
 
 
 def cached_gaps(params: AnalysisParams):

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from config.api import ApiError
 
 from . import clusters, hexagons
-from .analysis import cached_counts, cached_gaps, cached_gi_star
+from .analysis import cached_gaps, cached_gi_star, hexagon_counts
 from .params import AnalysisParams, analysis_params
 
 
@@ -46,7 +46,7 @@ class HexagonCoverageApi(APIView):
     @extend_schema(parameters=[CAMPAIGN, RESOLUTION])
     def get(self, request):
         params = analysis_params(request.query_params)
-        counts = cached_counts(params)
+        counts = hexagon_counts(params)
         body = hexagons.cells_geojson(counts, resolution=params.resolution)
         body["campaign"] = params.campaign.slug
         return Response(body)
