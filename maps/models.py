@@ -6,7 +6,7 @@ row, a heat cell or a hexagon is a GROUP BY over rollup rows whose number is
 bounded by areas × days × categories (or cells), not by the number of hotspots.
 
 They are kept current by PostgreSQL row triggers (maps/migrations/
-0001_rollups.py) in the transaction of every write, and checked and rebuilt
+0001_rollups.sql) in the transaction of every write, and checked and rebuilt
 from the raw rows by maps.rollups (``manage.py rollups --check/--rebuild``).
 Nothing else writes them. Which rows count where is decided by the readers in
 maps.selectors; the tables only count by attribute, except where a comment says

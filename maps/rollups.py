@@ -1,11 +1,12 @@
 """Derived tables kept at write time: rebuild them, or prove them right.
 
 The rollups (maps.models) are kept current by the triggers of
-maps/migrations/0001_rollups.sql. This module recomputes them from the raw rows
-in SQL, independently of the triggers: `rebuild()` replaces them (TRUNCATE,
-then INSERT ... SELECT, in one transaction) and `differences()` compares the
-stored rows with the recomputation (FULL OUTER JOIN) and describes every row
-that differs. `manage.py rollups --check / --rebuild` call them.
+maps/migrations/0001_rollups.sql (queued by each write, added at its commit).
+This module recomputes them from the raw rows in SQL, independently of the
+triggers: `rebuild()` replaces them (TRUNCATE, then INSERT ... SELECT, in one
+transaction) and `differences()` compares the stored rows with the
+recomputation (FULL OUTER JOIN) and describes every row that differs.
+`manage.py rollups --check / --rebuild` call them.
 
 Other derived tables register their own pair in DERIVED (see Derived), and the
 command checks and rebuilds them too.
@@ -296,6 +297,8 @@ def rebuild_maps() -> dict[str, int]:
     """Replace every maps rollup by its recomputation from the raw rows."""
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
+        # This transaction's queued facts are in the raw rows recounted below.
+        cursor.execute("SELECT maps_rollups_discard()")
         cursor.execute("TRUNCATE " + ", ".join(_q(r.table) for r in ROLLUPS))
         for rollup in ROLLUPS:
             columns = ", ".join(_q(c) for c in (*rollup.keys, *rollup.values))
@@ -315,6 +318,8 @@ def differences_maps() -> list[str]:
     """
     lines = []
     with connection.cursor() as cursor:
+        # This transaction's own writes are queued until its commit: add them.
+        cursor.execute("SELECT maps_rollups_fold()")
         for rollup in ROLLUPS:
             cursor.execute(_difference_sql(rollup), _params())
             rows = cursor.fetchall()

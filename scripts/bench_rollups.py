@@ -10,6 +10,12 @@ database, on this branch and on a checkout of the baseline, same rows:
 The hexagon page's Gi* and gaps still read every point (cached by a data
 version): --hexagons also times it with the cache cleared before each call, and
 each of its three analyses alone (--calls of them, at most 3 for the slow ones).
+
+--ingest N times N reports (hotspot_report, each committed) from --clients C
+threads at once, with the rollup triggers on, then with them suspended; the
+reports are deleted afterwards. --category mixed spreads them over the
+categories; by default they all add to the same platform rollup rows (the
+worst case for those rows' locks).
 """
 
 import argparse
@@ -51,7 +57,13 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--campaign", default="synthetic")
     parser.add_argument("--hexagons", action="store_true")
+    parser.add_argument("--ingest", type=int, default=0)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--category", default="plastic", help="or: mixed")
     args = parser.parse_args()
+    if args.ingest:
+        _ingest(args.ingest, args.clients, args.category)
+        return
     campaign = Campaign.objects.get(slug=args.campaign)
     ioc, _ = user_upsert(username="bench-ioc", role="ioc", password=None)
     client = Client()
@@ -110,6 +122,81 @@ def _hexagon_parts(campaign, calls: int) -> None:
 
         p50, p99 = _timed(call, n)
         print(f"{name:62} {p50:9.1f} {p99:9.1f}   ({n} calls)")
+
+
+def _free_point(rng):
+    """Return a point in Huế with no cleaned hotspot within the duplicate radius
+    (a report there would reopen that hotspot instead of making a new one)."""
+    from django.conf import settings
+    from django.contrib.gis.geos import Point
+
+    from hotspots.models import Hotspot
+
+    while True:
+        point = Point(107.55 + rng.random() * 0.1, 16.42 + rng.random() * 0.08)
+        point.srid = 4326
+        cleaned = Hotspot.objects.filter(status="cleaned").near(
+            point, settings.HOTSPOT_DUPLICATE_RADIUS_M
+        )
+        if not cleaned.exists():
+            return point
+
+
+def _ingest(n: int, clients: int, category: str = "plastic") -> None:
+    import random
+    import threading
+
+    from django.db import connection, transaction
+
+    from hotspots.models import Category, Hotspot, SizeClass
+    from hotspots.services import hotspot_report
+
+    size = SizeClass.objects.order_by("id").first()
+    # One category: every report shares the platform's rollup rows of the day.
+    choices = Category.values if category == "mixed" else [category]
+    lock = threading.Lock()
+    for label, suspended in (("triggers on", False), ("triggers suspended", True)):
+        made: list[int] = []
+        times: list[float] = []
+
+        def client(seed: int, suspended=suspended, made=made, times=times):
+            rng = random.Random(seed)
+            for _ in range(n // clients):
+                point = _free_point(rng)
+                started = time.perf_counter()
+                with transaction.atomic():
+                    if suspended:
+                        with connection.cursor() as cursor:
+                            cursor.execute("SET LOCAL maps.rollups_suspended = 'on'")
+                    result = hotspot_report(
+                        location=point, category=rng.choice(choices), size_class=size
+                    )
+                    assert result.created, "a report next to a cleaned hotspot"
+                    spot = result.hotspot
+                with lock:
+                    made.append(spot.pk)
+                    times.append((time.perf_counter() - started) * 1000)
+            connection.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+        with transaction.atomic():
+            if suspended:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL maps.rollups_suspended = 'on'")
+            Hotspot.objects.filter(pk__in=made).delete()
+        times.sort()
+        print(
+            f"{clients} clients, {category}, {label:20}"
+            f" {len(made) / seconds:7.1f} reports/s"
+            f"  p50 {statistics.median(times):7.1f} ms"
+            f"  p99 {times[round(0.99 * (len(times) - 1))]:7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

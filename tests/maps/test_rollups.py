@@ -238,13 +238,74 @@ def test_suspended_writes_are_rebuilt_at_the_end(contest):
     assert rollups.differences() == []
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def _fold_at_commit() -> None:
+    """Queue the rollup facts until commit, as outside the tests."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maps.rollups_immediate = 'off'")
+
+
+@pytest.mark.parametrize(
+    ("seed", "mode"),
+    [(1, "immediate"), (2, "immediate"), (3, "queued"), (4, "queued"), (5, "queued")],
+)
 def test_random_writes_keep_the_rollups_equal_to_a_recomputation(
-    contest, organiser, seed
+    contest, organiser, seed, mode
 ):
+    if mode == "queued":  # differences() folds what is queued, as a commit would
+        _fold_at_commit()
     world = World(seed, contest, organiser)
     for _ in range(40):
         what = world.step()
         assert rollups.differences() == [], "\n".join(world.log) + "\n<- " + what
     # The run did something of each kind that matters.
     assert Hotspot.objects.count() >= 5 and CleanupEvent.objects.exists()
+
+
+def test_queued_facts_wait_for_the_check_or_the_commit(contest):
+    _fold_at_commit()
+    builders.hotspot()
+    assert counts(HotspotAreaCount) == {}  # queued in this transaction
+    assert rollups.differences() == []  # which folds them first
+    assert counts(HotspotAreaCount, area_id=PLATFORM) == {
+        (PLATFORM, "reported", False): 1
+    }
+
+
+def _report_from_a_thread(i: int) -> None:
+    from django.db import connection as thread_connection
+
+    try:
+        with thread_connection.cursor() as cursor:
+            cursor.execute("SET maps.rollups_immediate = 'off'")
+        for j in range(4):
+            builders.hotspot(location=builders.at(i * 4 + j), category="plastic")
+    finally:
+        thread_connection.close()
+
+
+def test_concurrent_reports_fold_at_their_commits(demo_areas_tx):
+    """Committed transactions, all adding to the same platform rows at once."""
+    import threading
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET maps.rollups_immediate = 'off'")
+    try:
+        builders.hotspot(location=builders.at(40))
+        assert counts(HotspotAreaCount, area_id=PLATFORM) == {
+            (PLATFORM, "reported", False): 1
+        }  # committed, so folded
+        threads = [
+            threading.Thread(target=_report_from_a_thread, args=(i,)) for i in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert Hotspot.objects.count() == 17
+        assert counts(HotspotAreaCount, area_id=PLATFORM) == {
+            (PLATFORM, "reported", False): 17
+        }
+        assert rollups.differences() == []
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET maps.rollups_immediate = 'on'")
