@@ -49,9 +49,9 @@ def assert_cells_equal(campaign: Campaign, resolution: int) -> None:
         selectors.event_points(campaign),
         resolution=resolution,
     )
-    assert [
-        (c.cell, c.hotspots, c.open_hotspots, c.cleanups) for c in new
-    ] == [(c.cell, c.hotspots, c.open_hotspots, c.cleanups) for c in old]
+    assert [(c.cell, c.hotspots, c.open_hotspots, c.cleanups) for c in new] == [
+        (c.cell, c.hotspots, c.open_hotspots, c.cleanups) for c in old
+    ]
     for a, b in zip(new, old, strict=True):
         assert a.verified_kg == pytest.approx(b.verified_kg, rel=1e-9, abs=1e-9)
         assert a.properties() == b.properties()
@@ -61,9 +61,7 @@ def assert_readers_equal() -> None:
     for campaign in Campaign.objects.order_by("id"):
         new, old = selectors.headline(campaign), selectors.headline_scan(campaign)
         assert new == old and repr(new.verified_kg) == repr(old.verified_kg)
-        assert selectors.daily_counts(campaign) == selectors.daily_counts_scan(
-            campaign
-        )
+        assert selectors.daily_counts(campaign) == selectors.daily_counts_scan(campaign)
         for level in ("district", "province"):
             assert selectors.area_metrics(
                 campaign=campaign, level=level
@@ -77,9 +75,7 @@ def assert_readers_equal() -> None:
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])
-def test_rollup_readers_equal_the_full_scans_on_random_data(
-    contest, organiser, seed
-):
+def test_rollup_readers_equal_the_full_scans_on_random_data(contest, organiser, seed):
     world = World(seed, contest, organiser)
     assert_readers_equal()  # nothing yet but the contest
     for _round in range(4):
