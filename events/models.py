@@ -345,6 +345,17 @@ class CleanupEvent(models.Model):
     route = models.LineStringField(
         _("tuyến đã làm sạch"), srid=WGS84, null=True, blank=True
     )
+    # H3 cells of the location (geo.cells), set with it: the hexagon rollups'
+    # keys (maps.models).
+    h3_7 = models.BigIntegerField(
+        _("ô H3 cấp 7"), null=True, blank=True, editable=False, db_index=True
+    )
+    h3_8 = models.BigIntegerField(
+        _("ô H3 cấp 8"), null=True, blank=True, editable=False, db_index=True
+    )
+    h3_9 = models.BigIntegerField(
+        _("ô H3 cấp 9"), null=True, blank=True, editable=False, db_index=True
+    )
     started_at = models.DateTimeField(_("bắt đầu"))
     ended_at = models.DateTimeField(_("kết thúc"))
     weight_kg = models.DecimalField(

@@ -125,6 +125,17 @@ class Hotspot(models.Model):
     confirmation_count = models.PositiveIntegerField(_("số xác nhận"), default=0)
     # Stored for ordering and maps; recomputed by services.hotspot_rescore.
     score = models.FloatField(_("điểm ưu tiên"), default=0, db_index=True)
+    # H3 cells of the location (geo.cells), set with it: the hexagon rollups'
+    # keys (maps.models).
+    h3_7 = models.BigIntegerField(
+        _("ô H3 cấp 7"), null=True, blank=True, editable=False, db_index=True
+    )
+    h3_8 = models.BigIntegerField(
+        _("ô H3 cấp 8"), null=True, blank=True, editable=False, db_index=True
+    )
+    h3_9 = models.BigIntegerField(
+        _("ô H3 cấp 9"), null=True, blank=True, editable=False, db_index=True
+    )
     # The secret in the "follow your report" link given to anonymous reporters.
     follow_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
@@ -161,6 +172,8 @@ class Hotspot(models.Model):
             models.Index(
                 fields=["-score", "-created_at", "id"], name="hotspots_list_keyset_idx"
             ),
+            # Reports of a day or a week (the heatmap's periods, maps.selectors).
+            models.Index(fields=["created_at"], name="hotspots_hotspot_created_at"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ClientError
+from geo.cells import set_cells
 from geo.selectors import areas_containing
 
 from . import photos as photo_pipeline
@@ -208,6 +209,7 @@ def hotspot_report(
         reporter=reporter,
         channel=channel,
     )
+    set_cells(hotspot, location)
     _full_clean(hotspot)
     hotspot.save()
     if client_uuid is not None:
@@ -498,6 +500,7 @@ def hotspot_correct(
     if location is not None and not location.equals_exact(hotspot.location, 1e-9):
         changes["location"] = [list(hotspot.location.coords), list(location.coords)]
         hotspot.location = location
+        set_cells(hotspot, location)
     if not changes:
         return hotspot
     _full_clean(hotspot)

@@ -1,6 +1,7 @@
 """Hexagon analyses: counts per cell, coverage gaps and Gi* clusters.
 
-Counts are read on request (cached by data version). Gaps and Gi* are computed
+Counts are summed on request from the cell rollups (maps.selectors.hexagon_cells,
+kept by database triggers). Gaps and Gi* are computed
 by a background job (maps.jobs, on the Celery worker) and stored with the time
 they were computed (maps.models.AnalysisResult): a page or API reads the stored
 result, says how fresh it is, and — when the data have changed since — asks for
@@ -9,12 +10,8 @@ permutations) never runs on a request.
 """
 
 import datetime as dt
-import functools
-import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any
-
-from django.core.cache import cache
 
 from jobs.services import job_request
 
@@ -22,27 +19,12 @@ from . import clusters, hexagons, selectors
 from .models import AnalysisKind
 from .params import AnalysisParams
 
-COUNTS_CACHE_SECONDS = 600
 JOB = "maps.analysis"
 
 
-@functools.lru_cache(maxsize=2)
-def _points(campaign_pk: int, version: str) -> tuple[list, list]:
-    """Return (hotspot points, event points), read once per data version."""
-    return selectors.analysis_points(campaign_pk)
-
-
-def cached_counts(params: AnalysisParams):
-    """Return the hexagon counts (cached under the data version)."""
-    version = selectors.analysis_version(params.campaign)
-    raw = f"counts:{params.campaign.pk}:{params.resolution}:{version}"
-    key = "analysis:" + hashlib.sha256(raw.encode()).hexdigest()
-    result = cache.get(key)
-    if result is None:
-        spots, events = _points(params.campaign.pk, version)
-        result = hexagons.cell_counts(spots, events, resolution=params.resolution)
-        cache.set(key, result, COUNTS_CACHE_SECONDS)
-    return result
+def hexagon_counts(params: AnalysisParams) -> list[hexagons.CellCounts]:
+    """Return the hexagon counts, from the cell rollups (a GROUP BY: no cache)."""
+    return selectors.hexagon_cells(params.campaign, resolution=params.resolution)
 
 
 # --- stored analyses -------------------------------------------------------------
@@ -183,10 +165,11 @@ def compute(request: Request, campaign) -> dict:
     if request.kind == AnalysisKind.GAPS:
         gaps = selectors.coverage_gaps(campaign, distance_m=float(request.parameter))
         return encode(request.kind, gaps)
-    spots, events = selectors.analysis_points(campaign.pk)
+    # The cells' values from the rollups (hotspots, or verified kg, per cell).
+    counts = selectors.hexagon_cells(campaign, resolution=request.resolution)
     try:
-        result = clusters.gi_star(
-            clusters.weighted_points(spots, events, request.variable),
+        result = clusters.gi_star_cells(
+            clusters.count_values(counts, request.variable),
             resolution=request.resolution,
             variable=request.variable,
         )

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from config.api import ApiError, query_bool
 
 from . import clusters, hexagons
-from .analysis import Analysis, cached_counts, stored_gaps, stored_gi_star
+from .analysis import Analysis, hexagon_counts, stored_gaps, stored_gi_star
 from .params import analysis_params
 
 # Seconds a client should wait before asking again for a result being computed.
@@ -45,7 +45,7 @@ class HexagonCoverageApi(APIView):
     @extend_schema(parameters=[CAMPAIGN, RESOLUTION])
     def get(self, request):
         params = analysis_params(request.query_params)
-        counts = cached_counts(params)
+        counts = hexagon_counts(params)
         body = hexagons.cells_geojson(counts, resolution=params.resolution)
         body["campaign"] = params.campaign.slug
         return Response(body)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from config.api import ApiError
 
 from . import clusters, hexagons, selectors
-from .analysis import cached_counts, stored_gaps, stored_gi_star
+from .analysis import hexagon_counts, stored_gaps, stored_gi_star
 from .assets import make_map, render_parts
 from .layers import (
     CLEANUP_CELL_COLOUR,
@@ -88,7 +88,7 @@ def hexagon_page(request):
     context = {"campaigns": campaigns, "error": error, "params": params}
     if params is None:
         return render(request, "maps/hexagons.html", context)
-    counts = cached_counts(params)
+    counts = hexagon_counts(params)
     distance_m = hexagons.gap_distance_m()
     # Gaps and Gi* come stored from the background job, with their time.
     gap_analysis = stored_gaps(params)

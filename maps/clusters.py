@@ -229,6 +229,15 @@ class ClusterResult:
         return [c for c in self.cells if c.cls != "ns"]
 
 
+def count_values(counts: Iterable, variable: str) -> dict[str, float]:
+    """Return the cells' values from per-cell counts (maps.hexagons.CellCounts):
+    the hotspots, or the verified kg of the cells with cleanups — the same values
+    cell_values gives for weighted_points."""
+    if variable == "kg":
+        return {c.cell: float(c.verified_kg) for c in counts if c.cleanups}
+    return {c.cell: float(c.hotspots) for c in counts if c.hotspots}
+
+
 def gi_star(
     points: Iterable,
     *,
@@ -238,7 +247,24 @@ def gi_star(
     seed: int = SEED,
 ) -> ClusterResult:
     """Return Gi* hot/cold cells for (lon, lat, weight) points at the resolution."""
-    values = cell_values(points, resolution=resolution)
+    return gi_star_cells(
+        cell_values(points, resolution=resolution),
+        resolution=resolution,
+        variable=variable,
+        permutations=permutations,
+        seed=seed,
+    )
+
+
+def gi_star_cells(
+    values: dict[str, float],
+    *,
+    resolution: int,
+    variable: str = "hotspots",
+    permutations: int = PERMUTATIONS,
+    seed: int = SEED,
+) -> ClusterResult:
+    """Return Gi* hot/cold cells for per-cell values (cell -> sum of weights)."""
     result = ClusterResult(variable, resolution, permutations=permutations)
     cells = study_area(values, resolution=resolution)
     y = np.array([values.get(cell, 0.0) for cell in cells])

@@ -9,6 +9,11 @@ hotspots.querysets/hotspots.filters and geo.selectors, not copied.
 
 Coordinates are WGS84 (lon, lat); heat grid cells are in degrees (at Huế's
 latitude 0.01° is about 1.07 km east-west and 1.11 km north-south).
+
+The dashboard, coverage, heat and hexagon counts read the rollups (maps.models,
+kept by triggers in the transaction of every write): their cost follows areas,
+days and cells, not the number of hotspots. The *_scan functions compute the
+same numbers from the raw rows; tests hold the two equal.
 """
 
 import datetime as dt
@@ -20,6 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+import h3
 from django.conf import settings
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.contrib.gis.geos import Polygon
@@ -68,16 +74,33 @@ from hotspots.models import (
 )
 
 from . import tiles
-from .hexagons import Gap
-from .models import AnalysisResult, HotspotTileCell, HotspotTileFacet, LayerVersion
+from .hexagons import CellCounts, Gap
+from .models import (
+    HEAT_BASE_CELL_DEG,
+    PLATFORM,
+    AnalysisResult,
+    EventAreaCount,
+    EventAreaDayCount,
+    EventCellCount,
+    EventHeatCount,
+    HotspotAreaCount,
+    HotspotAreaDayCount,
+    HotspotCellCount,
+    HotspotHeatCount,
+    HotspotHeatTotal,
+    HotspotTileCell,
+    HotspotTileFacet,
+    LayerVersion,
+)
 from .rows import AreaMetrics, AreaShape, EventPoint, HotspotPoint, HotspotRow
 
 logger = logging.getLogger(__name__)
 
 HEAT_SOURCES = ("hotspots", "cleanups")
 # The first heat grid tried when there are too many points (~530 m at Huế);
-# doubled until the cells fit under the point limit.
-HEAT_FIRST_CELL_DEG = 0.005
+# doubled until the cells fit under the point limit. The heat rollups count
+# per cell of this grid.
+HEAT_FIRST_CELL_DEG = HEAT_BASE_CELL_DEG
 HEAT_MAX_DOUBLINGS = 10
 
 
@@ -213,9 +236,98 @@ def heat(
     source "hotspots": every report that is pollution (not rejected or merged),
     weighted by its size class's estimated kg, dated by its report; "cleanups":
     events with a verified decision, weighted by verified kg, dated by their start.
-    Above the limit the points are summed in SQL into square cells (floor of
-    lon/lat ÷ cell), the cell doubling until the cells fit the limit.
+    Above the limit the points are summed into square cells (floor of lon/lat ÷
+    cell), the cell doubling until the cells fit the limit.
+
+    Read from the heat rollups (maps.models), counted per 0.005° cell: a
+    coarser cell is the base cell's integers shifted right, so every grid is a
+    sum of rollup rows. Only an answer under the limit reads raw rows (at most
+    `limit` of them). The same numbers as heat_scan, which reads every row;
+    cleanup kilograms are summed exactly (numeric) before the one rounding to a
+    float, where heat_scan sums floats.
     """
+    limit = limit or settings.HEATMAP_POINT_LIMIT
+    base = _heat_cells(source, start, end)
+    count = sum(n for n, _kg in base.values())
+    total_kg = float(sum((kg for _n, kg in base.values()), 0))
+    if count <= limit:
+        return Heat(_heat_points(source, start, end), count, False, None, total_kg)
+    cell = HEAT_FIRST_CELL_DEG
+    for shift in range(HEAT_MAX_DOUBLINGS):
+        cells = _coarser(base, shift, cell)
+        if len(cells) <= limit:
+            break
+        cell *= 2
+    return Heat(cells, count, True, cell, total_kg)
+
+
+def _heat_cells(source: str, start: dt.date | None, end: dt.date | None) -> dict:
+    """Return {(gx, gy): (points, kg)} per base heat cell, from the rollups.
+
+    Raw SQL: the hotspot rollups keep the size class, whose mid kg (as
+    SizeClass.estimated_kg) weighs the count at read time; the ORM cannot join
+    on the plain size_class_id. A count times a half-integer is exact in float.
+    """
+    days, params = "", {}
+    if start is not None:
+        days += " AND r.day >= %(start)s"
+        params["start"] = start
+    if end is not None:
+        days += " AND r.day <= %(end)s"
+        params["end"] = end
+    if source == "cleanups":
+        sql = f"""
+        SELECT r.gx, r.gy, sum(r.events), sum(r.verified_kg)
+        FROM {_table(EventHeatCount)} r WHERE TRUE {days}
+        GROUP BY r.gx, r.gy HAVING sum(r.events) > 0
+        """
+    else:
+        rows = HotspotHeatCount if days else HotspotHeatTotal
+        sql = f"""
+        SELECT r.gx, r.gy, sum(r.hotspots),
+               sum(r.hotspots * (s.min_kg + s.max_kg)::float8 / 2.0)
+        FROM {_table(rows)} r JOIN {_table(SizeClass)} s ON s.id = r.size_class_id
+        WHERE TRUE {days}
+        GROUP BY r.gx, r.gy HAVING sum(r.hotspots) > 0
+        """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(gx, gy): (int(n), kg) for gx, gy, n, kg in cursor.fetchall()}
+
+
+def _heat_points(source: str, start: dt.date | None, end: dt.date | None) -> list:
+    queryset, weight = _heat_queryset(source, start, end)
+    rows = queryset.annotate(
+        lon=_x("location"), lat=_y("location"), kg=weight
+    ).values_list("lon", "lat", "kg")
+    return [(lon, lat, float(kg)) for lon, lat, kg in rows]
+
+
+def _coarser(base: dict, shift: int, cell_deg: float) -> list:
+    """Sum base cells into cells 2**shift times wider; a cell's point is its centre.
+
+    floor(x / (c·2**k)) == floor(x / c) >> k exactly in floating point (dividing
+    by a power of two more only moves the exponent), so these are the cells a
+    GROUP BY of floor(lon / cell_deg) over the raw rows gives.
+    """
+    sums: dict = {}
+    for (gx, gy), (_n, kg) in base.items():
+        key = (gx >> shift, gy >> shift)
+        sums[key] = sums.get(key, 0) + kg
+    return [
+        ((gx + 0.5) * cell_deg, (gy + 0.5) * cell_deg, float(kg))
+        for (gx, gy), kg in sorted(sums.items())
+    ]
+
+
+def heat_scan(
+    *,
+    source: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    limit: int | None = None,
+) -> Heat:
+    """Return heat() computed from every raw row (the rollups' reference)."""
     limit = limit or settings.HEATMAP_POINT_LIMIT
     queryset, weight = _heat_queryset(source, start, end)
     totals = queryset.aggregate(n=Count("id"), kg=Sum(weight))
@@ -394,7 +506,7 @@ def _campaign_events(campaign: Campaign) -> QuerySet[CleanupEvent]:
 
 
 def headline(campaign: Campaign) -> Headline:
-    """Return the campaign's headline figures (4 aggregate queries).
+    """Return the campaign's headline figures (3 aggregate queries).
 
     Same definitions as area_metrics below (so the dashboard agrees with
     the coverage map summed over areas): hotspots over the whole platform,
@@ -402,7 +514,92 @@ def headline(campaign: Campaign) -> Headline:
     (verified, cleaned, reopened), priority, cleaned now; the campaign's events
     the jury has not rejected; verified kg of approved and adjusted events;
     participations in those events; approved entrants.
+
+    Summed from the platform rows (area 0) of the rollups: a few hundred rows
+    however many hotspots. headline_scan computes the same from the raw rows.
     """
+    hotspots = (
+        HotspotAreaCount.objects.filter(area_id=PLATFORM)
+        .exclude(status__in=DISMISSED_STATUSES)
+        .aggregate(
+            reports=Sum("hotspots"),
+            verified=Sum("hotspots", filter=Q(status__in=PUBLIC_STATUSES)),
+            priority=Sum("hotspots", filter=Q(priority=True)),
+            cleaned=Sum("hotspots", filter=Q(status=Status.CLEANED)),
+        )
+    )
+    events = (
+        EventAreaCount.objects.filter(area_id=PLATFORM, campaign_id=campaign.pk)
+        .exclude(status=EventStatus.REJECTED)
+        .aggregate(
+            n=Sum("events"),
+            verified=Sum(
+                "verified_events", filter=Q(status__in=VERIFIED_EVENT_STATUSES)
+            ),
+            kg=Sum("verified_kg", filter=Q(status__in=VERIFIED_EVENT_STATUSES)),
+            participants=Sum("participants"),
+        )
+    )
+    entrants = Entrant.objects.filter(
+        campaign=campaign, status=EntrantStatus.APPROVED
+    ).count()
+    return Headline(
+        reports=hotspots["reports"] or 0,
+        verified=hotspots["verified"] or 0,
+        priority=hotspots["priority"] or 0,
+        cleaned=hotspots["cleaned"] or 0,
+        events=events["n"] or 0,
+        # No verified figure at all reads Decimal(0), as a sum over no row does.
+        verified_kg=events["kg"] if events["verified"] else Decimal(0),
+        participants=events["participants"] or 0,
+        entrants=entrants,
+    )
+
+
+def daily_counts(
+    campaign: Campaign,
+) -> tuple[dict[dt.date, int], dict[dt.date, float]]:
+    """Return ({day: reports filed}, {day: verified kg of events started}), days
+    with none left out (maps.charts.daily_series fills them in).
+
+    From the platform rows of the daily rollups (2 queries); daily_counts_scan
+    computes the same from the raw rows.
+    """
+    reports = dict(
+        HotspotAreaDayCount.objects.filter(
+            area_id=PLATFORM,
+            day__gte=campaign.activity_start,
+            day__lte=campaign.activity_end,
+        )
+        .exclude(status__in=DISMISSED_STATUSES)
+        .values("day")
+        .annotate(n=Sum("hotspots"))
+        .filter(n__gt=0)
+        .values_list("day", "n")
+    )
+    kilograms = (
+        EventAreaDayCount.objects.filter(
+            area_id=PLATFORM,
+            campaign_id=campaign.pk,
+            status__in=VERIFIED_EVENT_STATUSES,
+        )
+        .values("day")
+        .annotate(kg=Sum("verified_kg"), n=Sum("verified_events"))
+        .filter(n__gt=0)
+        .values_list("day", "kg")
+    )
+    return reports, {day: float(kg) for day, kg in kilograms}
+
+
+# --- full recomputations from the raw rows --------------------------------------------
+#
+# What the dashboard read before the rollups, kept as the reference the rollup
+# readers are tested against (tests/maps/test_rollup_readers.py): each scans
+# every hotspot or event it counts.
+
+
+def headline_scan(campaign: Campaign) -> Headline:
+    """Return headline() computed from the raw rows (4 aggregate queries)."""
     hotspots = Hotspot.objects.exclude(status__in=DISMISSED_STATUSES).aggregate(
         reports=Count("id"),
         verified=Count("id", filter=Q(status__in=PUBLIC_STATUSES)),
@@ -433,11 +630,10 @@ def headline(campaign: Campaign) -> Headline:
     )
 
 
-def daily_counts(
+def daily_counts_scan(
     campaign: Campaign,
 ) -> tuple[dict[dt.date, int], dict[dt.date, float]]:
-    """Return ({day: reports filed}, {day: verified kg of events started}), days
-    with none left out (maps.charts.daily_series fills them in)."""
+    """Return daily_counts() computed from the raw rows."""
     reports = dict(
         _campaign_hotspots(campaign)
         .annotate(day=TruncDate("created_at", tzinfo=CONTEST_TZ))
@@ -487,7 +683,54 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _sql() -> str:
+def _rollup_sql() -> str:
+    # Raw SQL for the one round trip (the page tests pin one query): the ORM
+    # cannot join the two rollups to the level's areas in one statement. Table
+    # names from the models' _meta, every value a bound parameter. Entrants
+    # with only zero rows left (all their events moved away) do not count.
+    return f"""
+    WITH lvl AS (
+        SELECT id, name, code, level, approximate
+        FROM {_table(AdminArea)} WHERE level = %(level)s
+    ),
+    hs AS (
+        SELECT area_id,
+               SUM(hotspots) AS reported,
+               SUM(hotspots) FILTER (WHERE status = ANY(%(verified)s)) AS verified,
+               SUM(hotspots) FILTER (WHERE priority) AS priority,
+               SUM(hotspots) FILTER (WHERE status = %(cleaned)s) AS cleaned,
+               SUM(hotspots) FILTER (WHERE priority AND status = %(cleaned)s)
+                   AS priority_cleaned
+        FROM {_table(HotspotAreaCount)}
+        WHERE area_id IN (SELECT id FROM lvl)
+          AND NOT (status = ANY(%(not_counted)s))
+        GROUP BY area_id
+    ),
+    ev AS (
+        SELECT area_id,
+               SUM(events) AS events,
+               SUM(verified_kg) FILTER (WHERE status = ANY(%(verified_event)s)) AS kg,
+               SUM(participants) AS participants,
+               COUNT(DISTINCT entrant_id) FILTER (WHERE events > 0) AS entrants
+        FROM {_table(EventAreaCount)}
+        WHERE campaign_id = %(campaign)s AND area_id IN (SELECT id FROM lvl)
+          AND status <> %(rejected)s
+        GROUP BY area_id
+    )
+    SELECT lvl.id, lvl.name, lvl.code, lvl.level, lvl.approximate,
+           COALESCE(hs.reported, 0), COALESCE(hs.verified, 0),
+           COALESCE(hs.priority, 0), COALESCE(hs.cleaned, 0),
+           COALESCE(hs.priority_cleaned, 0),
+           COALESCE(ev.events, 0), COALESCE(ev.kg, 0),
+           COALESCE(ev.participants, 0), COALESCE(ev.entrants, 0)
+    FROM lvl
+    LEFT JOIN hs ON hs.area_id = lvl.id
+    LEFT JOIN ev ON ev.area_id = lvl.id
+    ORDER BY lvl.name, lvl.id
+    """
+
+
+def _scan_sql() -> str:
     # Table names come from the models' _meta (never from input); every value is
     # a bound parameter. Raw SQL because the ORM cannot aggregate over two M2M
     # paths (hotspot areas, event areas) without the joins multiplying each
@@ -558,8 +801,19 @@ def _sql() -> str:
 def area_metrics(*, campaign: Campaign, level: str) -> list[AreaMetrics]:
     """Return the coverage numbers of every area of `level` for the campaign.
 
-    One query; areas in name order. See the module docstring for what counts.
+    One query over the area rollups (maps.models: a few rows per area, however
+    many hotspots); areas in name order. See the comment above for what counts;
+    area_metrics_scan computes the same from the raw rows.
     """
+    return _area_metrics(_rollup_sql(), campaign=campaign, level=level)
+
+
+def area_metrics_scan(*, campaign: Campaign, level: str) -> list[AreaMetrics]:
+    """Return area_metrics() computed from the raw rows and their area links."""
+    return _area_metrics(_scan_sql(), campaign=campaign, level=level)
+
+
+def _area_metrics(sql: str, *, campaign: Campaign, level: str) -> list[AreaMetrics]:
     params = {
         "level": level,
         "verified": [str(s) for s in PUBLIC_STATUSES],
@@ -570,7 +824,7 @@ def area_metrics(*, campaign: Campaign, level: str) -> list[AreaMetrics]:
         "verified_event": [str(s) for s in VERIFIED_EVENT_STATUSES],
     }
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_metrics(row) for row in rows]
 
@@ -710,6 +964,51 @@ def event_points(campaign: Campaign) -> list[EventPoint]:
         EventPoint(lon=location.x, lat=location.y, verified_kg=float(kg))
         for location, kg in rows
     ]
+
+
+def hexagon_cells(campaign: Campaign, *, resolution: int) -> list[CellCounts]:
+    """Return the campaign's counts per H3 cell at a resolution (2 queries).
+
+    The rows that count are those above (public hotspots reported by the end of
+    the campaign's activity window, its approved and adjusted cleanups), summed
+    from the cell rollups (maps.models.HotspotCellCount, EventCellCount): cells ×
+    statuses rows, however many points. Cells with at least one of them, in cell
+    order: what maps.hexagons.cell_counts makes of hotspot_points() and
+    event_points(), with the kilograms summed exactly before the float.
+    """
+    hotspots = (
+        HotspotCellCount.objects.filter(
+            resolution=resolution,
+            known_by__lte=campaign.activity_end,
+            status__in=PUBLIC_STATUSES,
+        )
+        .values("cell")
+        .annotate(
+            n=Sum("hotspots"),
+            open=Sum("hotspots", filter=Q(status__in=OPEN_STATUSES)),
+        )
+        .filter(n__gt=0)
+        .values_list("cell", "n", "open")
+    )
+    events = (
+        EventCellCount.objects.filter(
+            campaign_id=campaign.pk,
+            resolution=resolution,
+            status__in=VERIFIED_EVENT_STATUSES,
+        )
+        .values("cell")
+        .annotate(n=Sum("events"), kg=Sum("verified_kg"))
+        .filter(n__gt=0)
+        .values_list("cell", "n", "kg")
+    )
+    cells: dict[int, CellCounts] = {}
+    for cell, n, open_n in hotspots:
+        counts = cells.setdefault(cell, CellCounts(h3.int_to_str(cell)))
+        counts.hotspots, counts.open_hotspots = n, open_n or 0
+    for cell, n, kg in events:
+        counts = cells.setdefault(cell, CellCounts(h3.int_to_str(cell)))
+        counts.cleanups, counts.verified_kg = n, float(kg)
+    return sorted(cells.values(), key=lambda counts: counts.cell)
 
 
 def analysis_points(campaign_pk: int) -> tuple[list[HotspotPoint], list[EventPoint]]:

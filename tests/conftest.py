@@ -13,6 +13,22 @@ def _load_demo_areas() -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Have the test database fold the rollups at each write, not at commit.
+
+    Writes queue their rollup facts until the transaction commits
+    (maps/migrations/0003_rollups.sql); a test runs in a transaction that
+    never commits, and reads the rollups right after writing.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET maps.rollups_immediate = 'on'")
+        cursor.execute("SET maps.rollups_immediate = 'on'")
+
+
+@pytest.fixture(scope="session")
 def _demo_area_rows(django_db_setup, django_db_blocker):
     """Load the demo areas once per session and return their rows (areas, parts).
 
@@ -132,6 +148,17 @@ def load(db):
         return out.getvalue()
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language leaves it active in the thread: drop it after
+    each test (gettext outside a request is then Vietnamese again, whatever ran
+    before)."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

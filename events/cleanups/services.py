@@ -40,6 +40,7 @@ from events.models import (
     WeightMethod,
 )
 from events.results.points import entrants_refresh
+from geo.cells import set_cells
 from geo.selectors import areas_containing
 from hotspots import photos as photo_pipeline
 from hotspots.models import Hotspot
@@ -238,6 +239,7 @@ def event_log(
         notes=notes,
         **parts,
     )
+    set_cells(event, location)
     _full_clean(event)
     event.save()
     if client_uuid is not None:

@@ -1,10 +1,13 @@
 from io import StringIO
 
 from django.core.management import call_command
+from django.db.models import Sum
 
 from events.models import CleanupEvent, EventPoints
 from events.results.points import standings_differences
 from hotspots.models import Hotspot
+from maps import rollups
+from maps.models import PLATFORM, HotspotAreaCount
 
 
 def test_generate_data_labels_and_derives_everything(demo_areas):
@@ -33,6 +36,16 @@ def test_generate_data_labels_and_derives_everything(demo_areas):
     # Written past the services, yet scored: the stored standings are current.
     assert EventPoints.objects.filter(event__in=events).count() == 40
     assert standings_differences() == []
+    # H3 cells stored, and the rollups rebuilt after the bulk load.
+    assert not hotspots.filter(h3_8__isnull=True).exists()
+    assert not events.filter(h3_9__isnull=True).exists()
+    assert (
+        HotspotAreaCount.objects.filter(area_id=PLATFORM).aggregate(n=Sum("hotspots"))[
+            "n"
+        ]
+        == 300
+    )
+    assert rollups.differences() == []
     # Same seed, same data shape.
     first = sorted(hotspots.values_list("category", flat=True))
     call_command(

@@ -2,6 +2,7 @@ import time
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
 from geo.selectors import area_levels
 from geo.services import areas_relink
@@ -23,13 +24,21 @@ class Command(BaseCommand):
         if level is not None and level not in area_levels():
             raise CommandError(f"No areas of level {level!r} are loaded.")
         started = time.perf_counter()
-        for done in areas_relink(level=level):
-            self.stdout.write(
-                f"{done.model}: {done.rows} rows, {done.links.removed} links removed, "
-                f"{done.links.inserted} inserted"
-            )
-        self.stdout.write(f"re-linked in {time.perf_counter() - started:.1f} s")
-        # The per-area rollups follow the links (maps' `rollups` command, when
-        # installed: called by name, geo imports no other app).
-        if "rollups" in get_commands():
-            call_command("rollups", "--rebuild", stdout=self.stdout)
+        rollups = "rollups" in get_commands()
+        with transaction.atomic():
+            if rollups:
+                # Millions of link rows: the rollup triggers (maps) stand aside
+                # and one rebuild follows, in this transaction (maps.rollups
+                # .suspended, by its setting's name: geo imports no other app).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL maps.rollups_suspended = 'on'")
+            for done in areas_relink(level=level):
+                self.stdout.write(
+                    f"{done.model}: {done.rows} rows, {done.links.removed} links "
+                    f"removed, {done.links.inserted} inserted"
+                )
+            self.stdout.write(f"re-linked in {time.perf_counter() - started:.1f} s")
+            if rollups:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL maps.rollups_suspended = 'off'")
+                call_command("rollups", "--rebuild", stdout=self.stdout)
