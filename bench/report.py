@@ -292,8 +292,10 @@ def markdown_report(rows: Sequence[Row], machine: dict[str, str]) -> str:
         markdown_table(rows),
         "",
         "p50/p99 over sequential requests on one connection unless req/s is shown "
-        "(concurrent clients); ratio = baseline ÷ measured (times faster / smaller), "
-        "or the share of the /healthz ceiling. Targets are issue 10's (stated at L).",
+        "(concurrent clients); baselines run in-process (no HTTP) on the same rows; "
+        "ratio = baseline ÷ measured (times faster / smaller), or the share of the "
+        "/healthz ceiling. Targets are issue 10's (stated for L). The client runs "
+        "on the same machine as the server.",
     ]
     return "\n".join(lines) + "\n"
 
