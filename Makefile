@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean
+.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench
 
 run: setup demo worker $(if $(REPLICA),replica)
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
@@ -70,3 +70,9 @@ pytest:
 
 clean:
 	rm -rf var/static var/test-media
+
+# The benchmark suite, not part of `make test`: builds (or reuses) the S/M/L data
+# sets and prints one table (var/bench/latest.md). BENCH_SIZES=S,M, BENCH_FRESH=1,
+# BENCH_MIXED_S=60 ...: see bench/__main__.py.
+bench: setup
+	$(PY) -m bench
