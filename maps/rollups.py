@@ -35,7 +35,6 @@ from events.models import (
     EventDecision,
     Participant,
 )
-from events.results.points import standings_differences, standings_rebuild
 from geo.cells import field_name
 from hotspots.models import DISMISSED_STATUSES, Hotspot
 
@@ -363,17 +362,3 @@ def _describe(rollup: Rollup, row: tuple) -> str:
 
 
 register(Derived("maps", rebuild_maps, differences_maps))
-
-
-# --- the contest's stored standings (events.results.points) ------------------------
-
-
-def _rebuild_standings() -> dict[str, int]:
-    rebuilt = standings_rebuild()
-    return {
-        "events_entrantstanding": rebuilt.entrants,
-        "events_eventpoints": rebuilt.events,
-    }
-
-
-register(Derived("standings", _rebuild_standings, standings_differences))

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         if level is not None and level not in area_levels():
             raise CommandError(f"No areas of level {level!r} are loaded.")
         started = time.perf_counter()
-        rollups = "rollups" in get_commands()
+        commands = get_commands()
+        rollups = "rollups" in commands
         with transaction.atomic():
             if rollups:
                 # Millions of link rows: the rollup triggers (maps) stand aside
@@ -42,3 +43,6 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL maps.rollups_suspended = 'off'")
                 call_command("rollups", "--rebuild", stdout=self.stdout)
+            # The contest's stored points depend on the events' areas (coverage).
+            if "standings" in commands:
+                call_command("standings", "--rebuild", stdout=self.stdout)
