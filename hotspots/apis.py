@@ -85,6 +85,8 @@ LINK_HEADER = OpenApiParameter(
 )
 # An id no hotspot has, to cut the detail page's URL around (reverse needs one).
 DETAIL_SENTINEL = 987654321012
+# Open hotspots within the duplicate radius sent back with a new report.
+REPORT_NEARBY_LIMIT = 10
 
 
 def feature_urls(request) -> selectors.FeatureUrls:
@@ -182,13 +184,21 @@ class HotspotListCreateApi(APIView):
         )
         replay = not result.created and not result.reopened
         context = {"request": request}
+        hotspot = result.hotspot
         body = {
             "created": result.created,
             "reopened": result.reopened,
-            "hotspot": HotspotFeatureSerializer(result.hotspot, context=context).data,
-            "nearby": HotspotFeatureSerializer(
-                result.nearby, many=True, context=context
-            ).data,
+            "hotspot": HotspotFeatureSerializer(hotspot, context=context).data,
+            "nearby": {
+                "type": "FeatureCollection",
+                "features": selectors.hotspot_nearby_features(
+                    point=hotspot.location,
+                    radius_m=settings.HOTSPOT_DUPLICATE_RADIUS_M,
+                    urls=feature_urls(request),
+                    exclude=hotspot.pk,
+                    limit=REPORT_NEARBY_LIMIT,
+                ),
+            },
             "follow_url": request.build_absolute_uri(
                 reverse("hotspots:follow", args=[result.hotspot.follow_token])
             ),
@@ -236,13 +246,10 @@ class HotspotNearbyApi(APIView):
                     code="out_of_range",
                     field="radius_m",
                 )
-        hotspots = selectors.hotspot_nearby_open(point=point, radius_m=radius)
-        collection = HotspotFeatureSerializer(
-            hotspots, many=True, context={"request": request}
-        ).data
-        for feature, hotspot in zip(collection["features"], hotspots, strict=True):
-            feature["properties"]["distance_m"] = round(hotspot.distance.m, 1)
-        return Response(collection)
+        features = selectors.hotspot_nearby_features(
+            point=point, radius_m=radius, urls=feature_urls(request)
+        )
+        return Response({"type": "FeatureCollection", "features": features})
 
 
 def _get_hotspot(pk: int) -> Hotspot:

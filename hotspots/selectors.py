@@ -54,19 +54,7 @@ def _with_relations(queryset: QuerySet[Hotspot], user) -> QuerySet[Hotspot]:
     return queryset
 
 
-def hotspot_nearby_open(*, point: Point, radius_m: float) -> list[Hotspot]:
-    """Return open hotspots near the point, nearest first (at most 20).
-
-    Includes hotspots not yet verified: the point is to let a second resident
-    confirm a fresh report instead of filing a duplicate. Only public fields are
-    ever serialised from here.
-    """
-    return list(
-        Hotspot.objects.open()
-        .near(point, radius_m)
-        .select_related("size_class")
-        .prefetch_related("photos")[:20]
-    )
+NEARBY_LIMIT = 20
 
 
 def hotspot_score_breakdown(hotspot: Hotspot) -> list[scoring.ScorePart]:
@@ -285,14 +273,15 @@ SELECT json_build_object(
         'updated_at', {_iso("h.updated_at")},
         'url', consts.detail_start || h.id || consts.detail_end
     )
-)::text, h.score, h.created_at, h.id
+)::text, h.score, h.created_at, h.id{{extra}}
 FROM page AS h
 CROSS JOIN consts
 JOIN hotspots_sizeclass AS s ON s.id = h.size_class_id
 LEFT JOIN areas ON areas.hotspot_id = h.id
 LEFT JOIN photos ON photos.hotspot_id = h.id
-ORDER BY h.score DESC, h.created_at DESC, h.id
+ORDER BY {{order}}
 """
+LIST_ORDER_SQL = "h.score DESC, h.created_at DESC, h.id"
 
 
 def hotspot_feature_page(
@@ -305,19 +294,55 @@ def hotspot_feature_page(
     """Return one page of the (filtered) list as public GeoJSON features, written
     by PostGIS in one query (labels in the active language)."""
     page = _page_rows(queryset, after, size, FEATURE_COLUMNS)
+    rows = _feature_rows(page, urls, order=LIST_ORDER_SQL)
+    return FeaturePage(
+        features=[row[0] for row in rows[:size]], next_key=_next_key(rows, size)
+    )
+
+
+def _feature_rows(rows: QuerySet, urls: FeatureUrls, *, order: str, extra=""):
+    """Return (feature JSON text, score, created_at, id[, extra]) for `rows` (a
+    values_list of FEATURE_COLUMNS[, extra]), written by PostGIS in one query."""
     try:
-        sql, params = page.query.sql_with_params()
+        sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (queryset.none())
-        return FeaturePage(features=[], next_key=None)
+        return []
     labels = [
         json.dumps({value: str(label) for value, label in choices.choices})
         for choices in (Category, Status)
     ]
     zone = timezone.get_current_timezone_name()
     outer = [*labels, zone, urls.media, *urls.detail]
-    # The page's SQL and parameters come from the ORM; only the page query's text
+    # The rows' SQL and parameters come from the ORM; only their query's text
     # is placed in the statement, every value stays a bound parameter.
-    rows = _fetch_serial(page.db, FEATURE_SQL.format(page=sql), [*outer, *params])
-    return FeaturePage(
-        features=[row[0] for row in rows[:size]], next_key=_next_key(rows, size)
-    )
+    statement = FEATURE_SQL.format(page=sql, order=order, extra=extra)
+    return _fetch_serial(rows.db, statement, [*outer, *params])
+
+
+def hotspot_nearby_features(
+    *,
+    point: Point,
+    radius_m: float,
+    urls: FeatureUrls,
+    exclude: int | None = None,
+    limit: int = NEARBY_LIMIT,
+) -> list[dict]:
+    """Return open hotspots near the point as public features, nearest first (at
+    most `limit`, each with `distance_m`), as the feature serializer shows them,
+    written by PostGIS in one query.
+
+    Includes hotspots not yet verified: the point is to let a second resident
+    confirm a fresh report instead of filing a duplicate.
+    """
+    queryset = Hotspot.objects.open()
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude)
+    rows = queryset.near(point, radius_m).values_list(*FEATURE_COLUMNS, "distance")
+    features = []
+    for row in _feature_rows(
+        rows[:limit], urls, order="h.distance, h.id", extra=", h.distance"
+    ):
+        feature = json.loads(row[0])
+        feature["properties"]["distance_m"] = round(row[4], 1)
+        features.append(feature)
+    return features

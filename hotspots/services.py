@@ -56,7 +56,6 @@ class ReportResult:
     hotspot: Hotspot
     created: bool  # False: an existing hotspot (retry or reopened)
     reopened: bool
-    nearby: list[Hotspot]
 
 
 def _record(
@@ -83,7 +82,14 @@ def _record(
 def _full_clean(hotspot: Hotspot) -> None:
     # The database checks the constraints; Django cannot evaluate the geometry
     # validity constraint in Python (IsValid on a value), and the gate already did.
-    hotspot.full_clean(exclude=["areas"], validate_constraints=False)
+    # No uniqueness queries either: the only unique field is the random
+    # follow_token, which its unique index guards; the size class is a row the
+    # caller read (its foreign key guards it).
+    hotspot.full_clean(
+        exclude=["areas", "size_class"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
 
 
 def _user_or_none(user):
@@ -92,9 +98,13 @@ def _user_or_none(user):
 
 def hotspot_rescore(hotspot: Hotspot) -> float:
     """Recompute and store the hotspot's priority score."""
-    hotspot.score = scoring.score(score_input(hotspot), settings.HOTSPOT_SCORE)
+    hotspot.score = _score(hotspot)
     hotspot.save(update_fields=["score", "updated_at"])
     return hotspot.score
+
+
+def _score(hotspot: Hotspot) -> float:
+    return scoring.score(score_input(hotspot), settings.HOTSPOT_SCORE)
 
 
 def score_input(hotspot: Hotspot) -> scoring.ScoreInput:
@@ -107,13 +117,23 @@ def score_input(hotspot: Hotspot) -> scoring.ScoreInput:
     )
 
 
-def _set_areas(hotspot: Hotspot) -> None:
-    hotspot.areas.set(areas_containing(hotspot.location))
+def _set_areas(hotspot: Hotspot, *, new: bool = False) -> None:
+    areas = areas_containing(hotspot.location)
+    if not new:
+        hotspot.areas.set(areas)
+        return
+    # A new row has no links yet: one INSERT, not set()'s read-then-write.
+    link = Hotspot.areas.through
+    link.objects.bulk_create(
+        [link(hotspot_id=hotspot.pk, adminarea_id=area.pk) for area in areas]
+    )
 
 
 def _store_photos(
     hotspot: Hotspot, images: Sequence[photo_pipeline.CleanImage]
 ) -> None:
+    if not images:
+        return
     existing = hotspot.photos.count()
     if existing + len(images) > settings.PHOTO_MAX_FILES:
         raise HotspotError(
@@ -174,7 +194,7 @@ def hotspot_report(
         )
         if receipt is not None:
             existing = receipt.hotspot
-            return ReportResult(existing, False, False, _nearby_open(existing, radius))
+            return ReportResult(existing, False, False)
     if category not in Category.values:
         raise HotspotError(
             "invalid_choice", _("Loại điểm nóng không hợp lệ."), "category"
@@ -197,7 +217,7 @@ def hotspot_report(
         _save_contact(cleaned, contact)
         if client_uuid is not None:
             ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=cleaned)
-        return ReportResult(cleaned, False, True, _nearby_open(cleaned, radius))
+        return ReportResult(cleaned, False, True)
     hotspot = Hotspot(
         location=location,
         outline=outline,
@@ -210,16 +230,17 @@ def hotspot_report(
         channel=channel,
     )
     set_cells(hotspot, location)
+    # Scored before the INSERT: the score reads only this row's own fields.
+    hotspot.score = _score(hotspot)
     _full_clean(hotspot)
     hotspot.save()
     if client_uuid is not None:
         ReportReceipt.objects.create(client_uuid=client_uuid, hotspot=hotspot)
-    _set_areas(hotspot)
+    _set_areas(hotspot, new=True)
     _save_contact(hotspot, contact)
     _store_photos(hotspot, images)
     _record(hotspot, Action.REPORT, actor=reporter, to_status=Status.REPORTED)
-    hotspot_rescore(hotspot)
-    return ReportResult(hotspot, True, False, _nearby_open(hotspot, radius))
+    return ReportResult(hotspot, True, False)
 
 
 def _save_contact(hotspot: Hotspot, contact: Contact | None) -> None:
@@ -233,16 +254,6 @@ def _save_contact(hotspot: Hotspot, contact: Contact | None) -> None:
         email=contact.email.strip(),
         consent_at=timezone.now(),
         notice_version=settings.CONTACT_NOTICE_VERSION,
-    )
-
-
-def _nearby_open(hotspot: Hotspot, radius_m: float) -> list[Hotspot]:
-    return list(
-        Hotspot.objects.open()
-        .exclude(pk=hotspot.pk)
-        .near(hotspot.location, radius_m)
-        .select_related("size_class")
-        .prefetch_related("photos")[:10]
     )
 
 

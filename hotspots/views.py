@@ -28,6 +28,7 @@ from maps.assets import make_map, render_parts
 from maps.layers import category_colour, point_layer
 from maps.markers import confirmations_text
 from maps.public_map import tilemap_config
+from maps.selectors import public_hotspot_total
 
 from . import selectors, services
 from .filters import HotspotListFilter
@@ -43,6 +44,23 @@ from .models import OPEN_STATUSES, Category, Hotspot, ReporterContact, SizeClass
 from .services import HotspotError
 
 LIST_PAGE_SIZE = 30
+# Pages past this are not offered: an OFFSET walks every row before it. The
+# map (tiles), the API's cursor pages and the exports reach everything.
+LIST_MAX_PAGES = 50
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose count is given (from the rollups), not counted by a scan."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._given_count = count
+
+    @property
+    def count(self) -> int:
+        return self._given_count
+
+
 QUEUE_PAGE_SIZE = 50
 NEARBY_SHOWN = 10
 # The level whose name a card shows and whose areas the list filters by (as home).
@@ -107,7 +125,11 @@ def hotspot_list_page(request):
         areas=list(areas),
     )
     queryset = filters.qs
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    total = public_hotspot_total(filters)
+    paginator = CountedPaginator(
+        queryset, LIST_PAGE_SIZE, count=min(total, LIST_PAGE_SIZE * LIST_MAX_PAGES)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     hotspots = _decorate(page.object_list)
     # The map shows the whole filter (not only the page) from vector tiles,
     # filtered on the server by the valid parameters (maps.public_map).
@@ -117,7 +139,8 @@ def hotspot_list_page(request):
         "filtered": bool(filters.active()),
         "page_obj": page,
         "hotspots": hotspots,
-        "total": page.paginator.count,
+        "total": total,
+        "pages_capped": total > paginator.count,
         "tilemap": tilemap_config({n: str(request.GET.get(n)) for n in active}),
         "legend": _legend(),
         "any_approximate": any(

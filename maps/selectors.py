@@ -1490,16 +1490,36 @@ def heat_tile(
     return _tile_query(sql, params)[0]
 
 
+# The public filters the rollups answer: per (area, day, category, status,
+# priority), area 0 being the whole platform (maps.models.HotspotAreaDayCount).
+ROLLUP_FILTERS = {"category", "status", "priority", "area", "since", "until"}
+
+
 def public_hotspot_total(filters: PublicMapFilter | None = None) -> int:
-    """Return how many public hotspots the map shows (all of them: no cap).
+    """Return how many public hotspots match the public map's or list's filter.
 
     Unfiltered, from the pre-counted grid's coarsest level (a few rows, kept
-    by triggers); filtered, a count of the filter's rows.
+    by triggers); filtered by category, status, priority, area or dates, from
+    the daily rollup (at most days × categories × statuses rows of one area);
+    by anything else, a count of the filter's rows. Never reads every hotspot.
     """
-    if filters is not None:
+    active = filters.active() if filters is not None else {}
+    if not active:
+        cells = HotspotTileCell.objects.filter(level=tiles.CELL_LEVELS[0], n__gt=0)
+        return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+    if not set(active) <= ROLLUP_FILTERS:
         return filters.qs.count()
-    cells = HotspotTileCell.objects.filter(level=tiles.CELL_LEVELS[0], n__gt=0)
-    return cells.aggregate(n=Coalesce(Sum("n"), 0))["n"]
+    rows = HotspotAreaDayCount.objects.filter(
+        area_id=active.get("area", 0), status__in=PUBLIC_STATUSES
+    )
+    for name in ("category", "status", "priority"):
+        if name in active:
+            rows = rows.filter(**{name: active[name]})
+    if "since" in active:
+        rows = rows.filter(day__gte=active["since"])
+    if "until" in active:
+        rows = rows.filter(day__lte=active["until"])
+    return rows.aggregate(n=Coalesce(Sum("hotspots"), 0))["n"]
 
 
 def size_labels() -> dict[str, str]:

@@ -532,11 +532,14 @@ def test_anonymous_reports_are_throttled(demo_areas, api_client, settings):
     }
     from hotspots.throttles import ReportAnonThrottle
 
+    # The class keeps the rates it read at import: put those back (not the
+    # overridden settings', which last until this test's teardown).
+    original = ReportAnonThrottle.THROTTLE_RATES
     ReportAnonThrottle.THROTTLE_RATES = rates
     try:
         codes = [
             report(api_client, lon=107.55 + i * 0.01).status_code for i in range(3)
         ]
     finally:
-        ReportAnonThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        ReportAnonThrottle.THROTTLE_RATES = original
     assert codes == [201, 201, 429]

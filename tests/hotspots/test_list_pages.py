@@ -288,3 +288,49 @@ def test_in_bbox_keeps_the_points_inside_and_on_its_edges(
         api_client.get(LIST, {"in_bbox": "107.551,16.44,107.56,16.45"}).content
     )["features"]
     assert {f["id"] for f in features} == {ids[107.551], ids[107.555], ids[107.56]}
+
+
+def test_nearby_features_equal_the_detail_serializer_nearest_first(
+    demo_areas, api_client, staff_client
+):
+    """The nearby API and a report's `nearby` are written by PostGIS too: each
+    feature is the detail's, plus its distance, nearest first."""
+    near = report(api_client, lon=107.5900, lat=16.4600).json()["hotspot"]
+    nearer = report(
+        api_client,
+        lon=107.5901,
+        lat=16.4600,
+        outline={
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [107.5901, 16.46],
+                    [107.5902, 16.46],
+                    [107.5902, 16.4601],
+                    [107.5901, 16.46],
+                ]
+            ],
+        },
+    ).json()["hotspot"]
+    photo = post_photos(api_client, [_upload(jpeg())], lon=107.59005, lat=16.46)
+    assert photo.status_code == 201, photo.content
+    for feature in (near, nearer, photo.json()["hotspot"]):  # public details
+        verify = url("verify", feature["properties"]["id"])
+        assert staff_client.post(verify, {}, format="json").status_code == 200
+    got = api_client.get(
+        reverse("api:hotspots-api:nearby"),
+        {"lon": 107.5902, "lat": 16.4600, "radius_m": 100},
+    ).json()
+    assert got["type"] == "FeatureCollection"
+    ids = [f["properties"]["id"] for f in got["features"]]
+    assert ids[:1] == [nearer["properties"]["id"]] and near["properties"]["id"] in ids
+    distances = [f["properties"].pop("distance_m") for f in got["features"]]
+    assert distances == sorted(distances) == [10.7, 16.0, 21.3]  # 0.0001° ≈ 10.7 m
+    for feature in got["features"]:
+        pk = feature.pop("id")
+        assert feature == api_client.get(url("detail", pk)).json()
+    # A new report is told of the others within the duplicate radius (50 m).
+    again = report(api_client, lon=107.59012, lat=16.46).json()
+    offered = [f["properties"]["id"] for f in again["nearby"]["features"]]
+    assert again["hotspot"]["properties"]["id"] not in offered
+    assert set(offered) == set(ids)

@@ -242,6 +242,28 @@ def test_list_has_thirty_cards_a_page_and_keeps_filters_in_page_links(
     assert len(drawn) == LIST_PAGE_SIZE + 1
 
 
+def test_list_total_comes_from_the_rollups_and_pages_are_capped(
+    demo_areas, client, organiser, monkeypatch
+):
+    """The count is the rollups' (no scan of every row) and equals the rows';
+    pages past the cap are not offered (an OFFSET walks every row before it)."""
+    from hotspots import views
+
+    for i in range(5):
+        verified(i, organiser, category="household" if i % 2 else "plastic")
+    report(9)  # not public: never counted
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    monkeypatch.setattr(views, "LIST_MAX_PAGES", 2)
+    url = reverse("hotspots:list")
+    html = html_of(client.get(url))
+    assert "5 điểm nóng" in html and "Trang 1 / 2" in html
+    last = html_of(client.get(url, {"page": 9}))  # past the cap: the last page
+    assert "Trang 2 / 2" in last and 'data-testid="pages-capped"' in last
+    assert 'data-testid="pages-capped"' not in html
+    plastic = html_of(client.get(url, {"category": "plastic", "page": 2}))
+    assert "3 điểm nóng" in plastic and 'data-testid="pages-capped"' not in plastic
+
+
 def test_list_page_query_count_is_bounded(
     demo_areas, client, organiser_client, organiser, django_assert_max_num_queries
 ):

@@ -96,3 +96,34 @@ def test_heat_reads_raw_points_only_under_the_limit(contest, django_assert_num_q
         big = selectors.heat(source="hotspots", limit=2)
     assert big.aggregated and big.source_count == 3
     assert sum(kg for _x, _y, kg in big.points) == big.total_kg
+
+
+def _filters(today: dt.date) -> list[dict]:
+    day = lambda offset: (today + dt.timedelta(offset)).isoformat()  # noqa: E731
+    return [
+        {},
+        {"category": "plastic"},
+        {"status": "cleaned"},
+        {"priority": "true"},
+        {"category": "household", "status": "verified", "priority": "false"},
+        {"since": day(-6)},
+        {"until": day(-20), "status": "reopened"},
+        {"since": day(-40), "until": day(0), "category": "plastic"},
+    ]
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_public_total_from_the_rollups_equals_the_rows(contest, organiser, seed):
+    """The map's and the list's totals come from the rollups; after random
+    writes they equal a count of the filter's rows, in any listed district."""
+    world = World(seed, contest, organiser)
+    for _ in range(30):
+        world.step()
+    districts = [None, *[pk for pk, _name in selectors.district_choices()][:3]]
+    for query in _filters(timezone.localdate()):
+        for area in districts:
+            params = dict(query) if area is None else {**query, "area": str(area)}
+            filters = selectors.public_map_filter(params)
+            assert set(filters.active()) == set(params), params
+            total = selectors.public_hotspot_total(filters)
+            assert total == filters.qs.count(), params
