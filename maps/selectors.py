@@ -1083,8 +1083,15 @@ def campaign_get(pk: int) -> Campaign | None:
 
 
 def analysis_result(**lookup) -> AnalysisResult | None:
-    """Return the stored analysis matching the lookup (maps.analysis.Request)."""
-    return AnalysisResult.objects.filter(**lookup).first()
+    """Return the stored analysis matching the lookup (maps.analysis.Request),
+    without its payload (analysis_payload reads it: it can be ~1 MB)."""
+    return AnalysisResult.objects.defer("payload").filter(**lookup).first()
+
+
+def analysis_payload(pk: int) -> dict | None:
+    """Return a stored analysis's payload (None: deleted since)."""
+    rows = AnalysisResult.objects.filter(pk=pk).values_list("payload", flat=True)
+    return rows.first()
 
 
 def analysis_version(campaign: Campaign) -> str:
