@@ -6,7 +6,8 @@ Environment: BENCH_SIZES (S,M,L), BENCH_FRESH=1 (rebuild the data sets),
 BENCH_TEMPLATE_S/M/L (build that size from a copy of an existing database made
 by generate_data with the same arguments), BENCH_MIXED_S (the mixed load's
 seconds; default 30/45/120 at S/M/L), BENCH_INGEST_S, BENCH_THROUGHPUT_S,
-BENCH_BUDGET_S (a latency workload's seconds), BENCH_REQUESTS, BENCH_THINK_S,
+BENCH_BUDGET_S (a latency workload's seconds), BENCH_REQUESTS,
+BENCH_THINK_S (a mixed-load user's mean pause between requests; default 2),
 BENCH_WORKERS (gunicorn workers; default `make run`'s 3, or the gunicorn config),
 BENCH_KEEP=1 (keep the run's database copies), BENCH_DB_PREFIX (chx_bench).
 

@@ -65,7 +65,7 @@ class Options:
             throughput_s=env_float("BENCH_THROUGHPUT_S", 10),
             ingest_s=env_float("BENCH_INGEST_S", 15),
             mixed_s=float(mixed) if mixed else None,
-            think_s=env_float("BENCH_THINK_S", 0),
+            think_s=env_float("BENCH_THINK_S", 2),
             job_timeout_s=env_float("BENCH_JOB_TIMEOUT_S", 600),
             baseline_budget_s=env_float("BENCH_BASELINE_BUDGET_S", 10),
         )

@@ -443,12 +443,13 @@ def mixed(workload: Workload, ctx: Context, server, opts: Options, resolved) -> 
     seconds = workload.seconds or (
         opts.mixed_s if opts.mixed_s is not None else ctx.size.mixed_s
     )
+    think_s = opts.think_s if workload.think_s is None else workload.think_s
     run = http.concurrent(
         lambda: http.Client("127.0.0.1", server.port),
         request,
         concurrency=workload.concurrency,
         seconds=seconds,
-        think_s=opts.think_s,
+        think_s=think_s,
         grace_s=grace_s(seconds),
     )
     row = from_run(row, run, rps=True)
@@ -460,7 +461,7 @@ def mixed(workload: Workload, ctx: Context, server, opts: Options, resolved) -> 
     warm_up(server, opts)
     row.notes = _join(
         f"{len(choices)} kinds of request, {seconds:.0f} s",
-        f"think {opts.think_s:g} s" if opts.think_s else "",
+        f"mean pause {think_s:g} s" if think_s else "no pause",
         f"statuses {dict(sorted(run.statuses.items()))}",
         f"{run.unanswered} unanswered {grace_s(seconds):.0f} s after the end"
         if run.unanswered

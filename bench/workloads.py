@@ -89,6 +89,8 @@ class Workload:
     analysis: str = ""
     # Seconds the workload runs (THROUGHPUT, INGEST); 0: the size's default.
     seconds: float = 0
+    # MIXED: a user's mean pause between requests (None: BENCH_THINK_S).
+    think_s: float | None = None
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -239,12 +241,25 @@ WORKLOADS: list[Workload] = [
         kind=EXPORT,
         targets=(Target("rss_mb", "<", 64),),
     ),
+    # 200 people using the site: each waits a moment (exponential, mean
+    # BENCH_THINK_S, 2 s) between requests, as a browser does between a page and
+    # the next pan or click.
     Workload(
         "mixed, 200 users",
         kind=MIXED,
         concurrency=200,
         baseline="ceiling",
         targets=(p99_under(500), Target("errors", "<=", 0)),
+    ),
+    # The same 200 with no pause at all: the server's capacity on this mix
+    # (req/s), and the queueing that results when it is exceeded.
+    Workload(
+        "mixed, 200 users, no pause",
+        kind=MIXED,
+        concurrency=200,
+        baseline="ceiling",
+        think_s=0,
+        targets=(Target("errors", "<=", 0),),
     ),
     Workload(
         "ingest: POST reports",
