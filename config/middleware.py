@@ -1,5 +1,8 @@
+import logging
+
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.db import InterfaceError, OperationalError, connections
 from django.http import FileResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -26,6 +29,8 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+
+logger = logging.getLogger(__name__)
 
 # Set on the response to a write: the client's next reads stay on the primary.
 PRIMARY_COOKIE = "read_primary"
@@ -75,6 +80,28 @@ class ReplicaReadsMiddleware:
         if not routers.replica_configured():
             raise MiddlewareNotUsed
         self.get_response = get_response
+
+    def process_exception(self, request, exception):
+        """A read the replica could not serve (it is down, or went away): mark it
+        down for REPLICA_RETRY_SECONDS and answer from the primary instead."""
+        if routers.read_alias() != routers.REPLICA or not isinstance(
+            exception, OperationalError | InterfaceError
+        ):
+            return None
+        logger.warning(
+            "read replica unavailable (%s); reading the primary for %s s",
+            str(exception).strip().splitlines()[0] if str(exception) else exception,
+            settings.REPLICA_RETRY_SECONDS,
+        )
+        routers.replica_down(settings.REPLICA_RETRY_SECONDS)
+        if routers.REPLICA in connections:
+            connections[routers.REPLICA].close()
+        match = request.resolver_match
+        with routers.replica_reads(allowed=False):
+            response = match.func(request, *match.args, **match.kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+        return response
 
     def __call__(self, request):
         if reads_replica(request):

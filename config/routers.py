@@ -9,8 +9,13 @@ asked anyway it has no opinion about reads.
 
 Raw SQL through `django.db.connection` always runs on the primary; read paths
 that should be served by the replica take their cursor from `read_connection()`.
+
+A replica that cannot be reached is left alone for REPLICA_RETRY_SECONDS: the
+middleware marks it down (`replica_down`) and runs the request again on the
+primary, and until then every read goes to the primary (per worker process).
 """
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +27,19 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 REPLICA = "replica"
 
 _replica_reads: ContextVar[bool] = ContextVar("replica_reads", default=False)
+# time.monotonic() until which this process reads the primary only (0: never).
+_down_until = 0.0
+
+
+def replica_down(seconds: float) -> None:
+    """Send this process's reads to the primary for `seconds` (replica unreachable)."""
+    global _down_until
+    _down_until = time.monotonic() + seconds
+
+
+def replica_up() -> bool:
+    """Return whether the replica may be read (not marked down, or retry time)."""
+    return time.monotonic() >= _down_until
 
 
 def replica_configured() -> bool:
@@ -30,9 +48,10 @@ def replica_configured() -> bool:
 
 
 @contextmanager
-def replica_reads() -> Iterator[None]:
-    """Let the reads inside the block be served by the replica, if there is one."""
-    token = _replica_reads.set(True)
+def replica_reads(allowed: bool = True) -> Iterator[None]:
+    """Let the reads inside the block be served by the replica, if there is one
+    (allowed=False: the primary only, e.g. to retry what the replica failed)."""
+    token = _replica_reads.set(allowed)
     try:
         yield
     finally:
@@ -41,7 +60,7 @@ def replica_reads() -> Iterator[None]:
 
 def read_alias() -> str:
     """Return the database alias the current code should read from."""
-    if not _replica_reads.get() or not replica_configured():
+    if not _replica_reads.get() or not replica_configured() or not replica_up():
         return DEFAULT_DB_ALIAS
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         # Inside a transaction on the primary (a service that read-then-writes, a

@@ -59,7 +59,7 @@ def request(client, method: str, url: str, **kwargs) -> dict:
     with tally.recording():
         response = getattr(client, method)(url, **kwargs)
     cookie = response.cookies.get("read_primary")
-    body = response.content.decode() if not response.streaming else ""
+    body = response.content.decode(errors="replace") if not response.streaming else ""
     return {
         "status": response.status_code,
         "queries": tally.counts(),
@@ -220,12 +220,34 @@ def probe_replica() -> dict:
     return facts
 
 
+def probe_replica_down() -> dict:
+    """With the standby stopped: anonymous public reads, as the first probe made."""
+    import io
+    import logging
+
+    from django.test import Client
+
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    logging.getLogger("config.middleware").addHandler(handler)
+    client = Client()
+    paths = ["/api/v1/hotspots/", "/tiles/hotspots/0/0/0.mvt"] * 2
+    results = []
+    for path in paths:
+        result = request(client, "get", path)
+        results.append({"status": result["status"], "queries": result["queries"]})
+    return {"requests": results, "log": log.getvalue()}
+
+
 def main() -> None:
+    import sys
+
     django.setup()
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host, the locmem mail outbox
-    print(json.dumps(probe_replica(), default=str))
+    probe = probe_replica_down if sys.argv[1:] == ["down"] else probe_replica
+    print(json.dumps(probe(), default=str))
 
 
 if __name__ == "__main__":

@@ -186,6 +186,41 @@ def test_a_write_reads_the_primary_and_keeps_the_client_there(replica_configured
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
 
 
+def test_a_replica_that_fails_leaves_the_request_and_the_next_to_the_primary(
+    replica_configured, monkeypatch
+):
+    from django.db import OperationalError
+    from django.urls import ResolverMatch
+
+    monkeypatch.setattr(routers, "_down_until", 0.0)  # restored afterwards
+    seen = []
+
+    def view(request, pk):
+        seen.append((routers.read_alias(), pk))
+        return HttpResponse(b"answered")
+
+    request = _request()
+    request.resolver_match = ResolverMatch(view, (), {"pk": 7})
+    replica_middleware = middleware.ReplicaReadsMiddleware(lambda r: HttpResponse())
+    with routers.replica_reads():
+        assert routers.read_alias() == routers.REPLICA
+        other = replica_middleware.process_exception(request, ValueError("a bug"))
+        assert other is None and routers.read_alias() == routers.REPLICA
+        response = replica_middleware.process_exception(
+            request, OperationalError("connection refused")
+        )
+        # The view ran again on the primary, and reads stay there for a while.
+        assert response.content == b"answered" and seen == [(DEFAULT_DB_ALIAS, 7)]
+        assert routers.read_alias() == DEFAULT_DB_ALIAS
+        # A failure outside the replica's reads is not the middleware's.
+        assert (
+            replica_middleware.process_exception(request, OperationalError("x")) is None
+        )
+    monkeypatch.setattr(routers.time, "monotonic", lambda: routers._down_until + 1)
+    with routers.replica_reads():
+        assert routers.read_alias() == routers.REPLICA  # retried after the pause
+
+
 def test_without_a_replica_the_middleware_is_not_used():
     with pytest.raises(MiddlewareNotUsed):
         middleware.ReplicaReadsMiddleware(lambda request: HttpResponse())
@@ -307,7 +342,7 @@ class Clusters:
                 self.bin / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop"
             )
 
-    def probe(self) -> dict:
+    def probe(self, mode: str = "") -> dict:
         """Run tests/replica_probe.py with both databases; return what it saw."""
         # TEST_DB_SUFFIX stays: the run's own cache prefix and job queue.
         env = {
@@ -325,7 +360,7 @@ class Clusters:
             # The probe posts reports from one address; not a throttling test.
             THROTTLE_REPORT_ANON="100000/hour",
         )
-        command = [sys.executable, "-m", "tests.replica_probe"]
+        command = [sys.executable, "-m", "tests.replica_probe", *[mode][: bool(mode)]]
         done = subprocess.run(
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
         )
@@ -438,3 +473,14 @@ def test_replication_lag_of_a_report_is_far_below_the_sticky_window(observed):
     print(f"replication lag of a report: {lag}")
     assert lag["n"] == 40
     assert lag["median"] < 1000 * observed["sticky_seconds"] / 10
+
+
+@pytest.mark.replica
+def test_with_the_replica_stopped_public_reads_are_answered_by_the_primary(clusters):
+    """Last in this module: it stops the standby (the fixture's teardown copes)."""
+    clusters.replica_sh("stop")
+    down = clusters.probe("down")
+    assert [r["status"] for r in down["requests"]] == [200, 200, 200, 200]
+    # The first request tried the replica, then every read went to the primary.
+    assert all(set(r["queries"]) == {"default"} for r in down["requests"])
+    assert "read replica unavailable" in down["log"]

@@ -132,12 +132,16 @@ if DATABASE_REPLICA_URL:
         _replica["OPTIONS"].setdefault(
             "options", DATABASES["default"]["OPTIONS"]["options"]
         )
+    # An unreachable replica host fails in seconds (then the primary answers).
+    _replica["OPTIONS"].setdefault("connect_timeout", 3)
     # Under the test runner the alias points at the test database (Django creates
     # nothing on a read-only standby, and no test reads the real replica);
     # tests/test_replica.py runs real replication in its own clusters.
     _replica["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# Seconds a worker reads the primary only after the replica failed a request.
+REPLICA_RETRY_SECONDS = int(env("REPLICA_RETRY_SECONDS", "30"))
 # Path prefixes whose anonymous GETs may read the replica; the second list wins
 # (the reporter's follow page must see a report that has just landed).
 REPLICA_READ_PATHS = env_list(
