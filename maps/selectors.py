@@ -823,7 +823,7 @@ def _area_metrics(sql: str, *, campaign: Campaign, level: str) -> list[AreaMetri
         "rejected": str(EventStatus.REJECTED),
         "verified_event": [str(s) for s in VERIFIED_EVENT_STATUSES],
     }
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [_metrics(row) for row in rows]
@@ -1102,7 +1102,7 @@ def analysis_version(campaign: Campaign) -> str:
     with every decision), plus the campaign's window end (which hotspots count).
     One small indexed read, not a count over every row.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT layer, coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
             " WHERE layer = ANY(%s) GROUP BY layer ORDER BY layer",
