@@ -9,7 +9,8 @@ seconds; default 30/45/120 at S/M/L), BENCH_INGEST_S, BENCH_THROUGHPUT_S,
 BENCH_BUDGET_S (a latency workload's seconds), BENCH_REQUESTS,
 BENCH_THINK_S (a mixed-load user's mean pause between requests; default 2),
 BENCH_WORKERS (gunicorn workers; default `make run`'s 3, or the gunicorn config),
-BENCH_KEEP=1 (keep the run's database copies), BENCH_DB_PREFIX (chx_bench).
+BENCH_KEEP=1 (keep the run's database copies), BENCH_DB_PREFIX (chx_bench),
+BENCH_ONLY (comma-separated parts of workload names: measure only those).
 
 Writes var/bench/bench-<date>.csv, var/bench/latest.csv and var/bench/latest.md.
 """

@@ -183,18 +183,18 @@ class HotspotListCreateApi(APIView):
             channel="api",
         )
         replay = not result.created and not result.reopened
-        context = {"request": request}
         hotspot = result.hotspot
+        urls = feature_urls(request)
         body = {
             "created": result.created,
             "reopened": result.reopened,
-            "hotspot": HotspotFeatureSerializer(hotspot, context=context).data,
+            "hotspot": selectors.hotspot_feature(hotspot.pk, urls),
             "nearby": {
                 "type": "FeatureCollection",
                 "features": selectors.hotspot_nearby_features(
                     point=hotspot.location,
                     radius_m=settings.HOTSPOT_DUPLICATE_RADIUS_M,
-                    urls=feature_urls(request),
+                    urls=urls,
                     exclude=hotspot.pk,
                     limit=REPORT_NEARBY_LIMIT,
                 ),

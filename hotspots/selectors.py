@@ -319,6 +319,17 @@ def _feature_rows(rows: QuerySet, urls: FeatureUrls, *, order: str, extra=""):
     return _fetch_serial(rows.db, statement, [*outer, *params])
 
 
+def hotspot_feature(pk: int, urls: FeatureUrls) -> dict | None:
+    """Return one hotspot as the public feature (the feature serializer's fields
+    and the RFC 7946 id, written by PostGIS), whatever its status: for the
+    reporter's own answer."""
+    rows = Hotspot.objects.filter(pk=pk).values_list(*FEATURE_COLUMNS)
+    found = _feature_rows(rows, urls, order=LIST_ORDER_SQL)
+    if not found:
+        return None
+    return json.loads(found[0][0])
+
+
 def hotspot_nearby_features(
     *,
     point: Point,
