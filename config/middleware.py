@@ -29,6 +29,15 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        # A vector tile holds codes, never words: it is the same in every
+        # language, so a caching proxy keeps one copy, not one per
+        # Accept-Language (TileJSON, with its translated titles, still varies).
+        path = request.path_info
+        if path.startswith("/tiles/") and path.endswith(".mvt"):
+            return response
+        return super().process_response(request, response)
+
 
 logger = logging.getLogger(__name__)
 

@@ -79,3 +79,12 @@ def test_map_pages_allow_pinch_zoom(demo_areas, client):
     html = client.get(reverse("home")).content.decode()
     assert "user-scalable=no" not in html
     assert html.count('name="viewport"') == 1
+
+
+def test_vector_tiles_do_not_vary_by_language_but_tilejson_does(demo_areas, client):
+    """A tile holds codes, not words: one cached copy serves every language."""
+    tile = client.get("/tiles/areas/0/0/0.mvt", headers={"accept-language": "en"})
+    assert tile.status_code == 200
+    assert "Accept-Language" not in tile.get("Vary", "")
+    described = client.get("/tiles/areas.json", headers={"accept-language": "en"})
+    assert "Accept-Language" in described["Vary"]
