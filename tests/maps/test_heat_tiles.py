@@ -246,6 +246,31 @@ def test_heat_tiles_follow_writes_through_their_etag(contest, client):
     assert [f["kg"] for f in decode(after)] == [40]
 
 
+def test_the_heat_tile_view_reads_the_period_in_local_days(contest):
+    ioc = client_for(user("ioc", "ioc"))
+    spot = builders.hotspot(location=builders.at(0))
+    # 00:30 in Huế on the day before yesterday: 17:30 UTC the day before.
+    day = builders.days(-2)
+    Hotspot.objects.filter(pk=spot.pk).update(created_at=_local(day, 0, 30))
+    address = tile_of(builders.HUE_LON, builders.HUE_LAT, 10)
+    for since, until, count in [
+        (day, day, 1),
+        (None, day, 1),
+        (day, None, 1),
+        (None, day - dt.timedelta(days=1), 0),
+        (day + dt.timedelta(days=1), None, 0),
+    ]:
+        params = {
+            k: v.isoformat() for k, v in (("since", since), ("until", until)) if v
+        }
+        response = ioc.get(url("heat", *address), params)
+        assert sum(f["count"] for f in decode(response)) == count, params
+        built = selectors.heat_tile(
+            tiles.Tile(*address), source="hotspots", start=since, end=until
+        )
+        assert response.content == built
+
+
 def test_rebuilding_the_rollups_moves_the_heat_version(db):
     version = selectors.layer_version("heat")
     call_command("rollups", "--rebuild", verbosity=0)
