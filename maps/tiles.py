@@ -30,7 +30,8 @@ p50 ~3-5 ms, p99 ~25-33 ms, ≤ 28 KB; z10 and z8 < 3 ms, ≤ 5 KB):
   area or dates, they are counted from the matching rows.
 
 Heat (IOC and organisers), from the heat rollups: see "heat" below (at
-1,000,000 hotspots: ≤ 3 ms a tile without a period, ≤ ~40 ms at z8 with one).
+1,000,000 hotspots: ~1-3 ms a tile without a period; a period costs its days,
+at most half the stored ones: ~10 ms a week, 30-50 ms one or two months at z8).
 """
 
 import math
