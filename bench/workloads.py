@@ -96,6 +96,7 @@ class Workload:
 
 
 TILE = "/tiles/hotspots/{z}/{x}/{y}.mvt"
+HEAT_TILE = "/tiles/heat/{z}/{x}/{y}.mvt"  # IOC and organisers: the session
 LIST = "/api/v1/hotspots/?in_bbox={bbox}&page_size=500"
 CITY = "107.54,16.42,107.64,16.50"  # Huế's centre, where hotspots are densest
 
@@ -221,6 +222,20 @@ WORKLOADS: list[Workload] = [
         TILE,
         tiles=Tiles(8, "province"),
         targets=(p99_under(100), Target("bytes", "<", 500_000)),
+    ),
+    Workload(
+        "tiles heat z10",
+        HEAT_TILE,
+        auth="session",
+        tiles=Tiles(10, "province"),
+        targets=(p99_under(100), Target("bytes", "<", 500_000)),
+    ),
+    Workload(
+        "tiles heat z14",
+        HEAT_TILE,
+        auth="session",
+        tiles=Tiles(14, "city"),
+        targets=(p99_under(30),),
     ),
     Workload("TileJSON", "/tiles/hotspots.json"),
     Workload(

@@ -308,6 +308,8 @@ def rebuild_maps() -> dict[str, int]:
                 _params(),
             )
             counts[rollup.table] = cursor.rowcount
+        # The heat tiles are read from these rollups (maps.selectors.heat_tile).
+        cursor.execute("SELECT maps_layer_bump('{heat}')")
     return counts
 
 

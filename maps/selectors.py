@@ -264,35 +264,35 @@ def heat(
 def _heat_cells(source: str, start: dt.date | None, end: dt.date | None) -> dict:
     """Return {(gx, gy): (points, kg)} per base heat cell, from the rollups.
 
-    Raw SQL: the hotspot rollups keep the size class, whose mid kg (as
-    SizeClass.estimated_kg) weighs the count at read time; the ORM cannot join
-    on the plain size_class_id. A count times a half-integer is exact in float.
+    Raw SQL (maps.tiles.heat_rollup_sql): the hotspot rollups keep the size
+    class, whose mid kg (as SizeClass.estimated_kg) weighs the count at read
+    time; the ORM cannot join on the plain size_class_id.
     """
-    days, params = "", {}
-    if start is not None:
-        days += " AND r.day >= %(start)s"
-        params["start"] = start
-    if end is not None:
-        days += " AND r.day <= %(end)s"
-        params["end"] = end
-    if source == "cleanups":
-        sql = f"""
-        SELECT r.gx, r.gy, sum(r.events), sum(r.verified_kg)
-        FROM {_table(EventHeatCount)} r WHERE TRUE {days}
-        GROUP BY r.gx, r.gy HAVING sum(r.events) > 0
-        """
-    else:
-        rows = HotspotHeatCount if days else HotspotHeatTotal
-        sql = f"""
-        SELECT r.gx, r.gy, sum(r.hotspots),
-               sum(r.hotspots * (s.min_kg + s.max_kg)::float8 / 2.0)
-        FROM {_table(rows)} r JOIN {_table(SizeClass)} s ON s.id = r.size_class_id
-        WHERE TRUE {days}
-        GROUP BY r.gx, r.gy HAVING sum(r.hotspots) > 0
-        """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*_heat_rollup(source, start, end))
         return {(gx, gy): (int(n), kg) for gx, gy, n, kg in cursor.fetchall()}
+
+
+def _heat_rollup(
+    source: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    cells: tiles.HeatCells | None = None,
+) -> tuple[str, list]:
+    """Return the SQL of the base heat cells (gx, gy, n, kg) of a source's rows."""
+    if source == "cleanups":
+        return tiles.heat_rollup_sql(
+            source, days=_table(EventHeatCount), start=start, end=end, cells=cells
+        )
+    return tiles.heat_rollup_sql(
+        source,
+        days=_table(HotspotHeatCount),
+        total=_table(HotspotHeatTotal),
+        sizes=_table(SizeClass),
+        start=start,
+        end=end,
+        cells=cells,
+    )
 
 
 def _heat_points(source: str, start: dt.date | None, end: dt.date | None) -> list:
@@ -1488,7 +1488,35 @@ def heat_tile(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> bytes:
-    """Return the heat tile: kg (and count) per block, as `heat` counts them."""
+    """Return the heat tile: kg (and count) per heat cell or block, as `heat` counts.
+
+    From the heat rollups (1 query); from z12 on, the rows summed per block
+    when the rollups count few in the tile's cells (a 2nd query). See
+    maps.tiles.
+    """
+    base = HEAT_BASE_CELL_DEG
+    shift = tiles.heat_shift(tile, base)
+    cells = tiles.heat_cells(tile, base, shift or 0)
+    everything = None if shift is not None else _heat_rollup(source, None, None, cells)
+    sql, params = tiles.heat_cells_sql(
+        tile,
+        _heat_rollup(source, start, end, cells),
+        shift=shift or 0,
+        base_deg=base,
+        everything=everything,
+    )
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        data, count = cursor.fetchone()
+    if data is None and count:
+        return _heat_rows_tile(tile, source=source, start=start, end=end)
+    return bytes(data or b"")
+
+
+def _heat_rows_tile(
+    tile: tiles.Tile, *, source: str, start: dt.date | None, end: dt.date | None
+) -> bytes:
+    """Return the heat tile summed per block from the rows in it (few rows only)."""
     queryset, weight = _heat_queryset(source, start, end)
     rows = _in_tile(queryset, tile).annotate(kg=weight).values("lon", "lat", "kg")
     sql, params = tiles.rows_sql(

@@ -28,6 +28,10 @@ p50 ~3-5 ms, p99 ~25-33 ms, ≤ 28 KB; z10 and z8 < 3 ms, ≤ 5 KB):
   costs the same at 1,000 or 1,000,000 hotspots; filtered by category, status
   or priority, from the grid split by those (HotspotTileFacet); filtered by
   area or dates, they are counted from the matching rows.
+
+Heat (IOC and organisers), from the heat rollups: see "heat" below (at
+1,000,000 hotspots: ~1-3 ms a tile without a period; a period costs its days,
+at most half the stored ones: ~10 ms a week, 30-50 ms one or two months at z8).
 """
 
 import math
@@ -396,6 +400,292 @@ def rows_sql(
         *block_params,
         blocks,
         blocks,
+    ]
+    return sql, params
+
+
+# --- heat ---------------------------------------------------------------------------
+#
+# The heat layer sums kg per heat grid cell from the heat rollups
+# (maps.models.HotspotHeatCount / HotspotHeatTotal / EventHeatCount: rows per
+# 0.005° base cell, size class and local day, kept by triggers), as
+# maps.selectors.heat() does for the heatmap page, so a tile's cost follows the
+# cells and days it shows, not the rows under them:
+# - while a tile's blocks are at least as wide as the base cell (z ≤ 11), its
+#   features are heat cells: the base cell doubled `heat_shift` times (the
+#   widest cell not wider than a block: ~35 a tile's side), each drawn at its
+#   centre with its `count` and `kg`. Aligned with the stored grid (no cell is
+#   split between blocks, so no stripes), they are the cells heat() sums at the
+#   same size. A cell belongs to the tile that holds its centre: every row is
+#   in exactly one tile at each zoom.
+# - finer (z ≥ 12): the rows themselves summed per block, as the other layers'
+#   blocks (rows_sql), when the rollups count at most HEAT_RAW_MAX_ROWS in the
+#   base cells that touch the tile, over every day (reading the rows by
+#   location costs that much whatever the period); above that (Huế's centre holds ~60,000
+#   hotspots in a z14 tile) the base cells, as above. Where a tile of cells
+#   meets a tile of rows, the rows of a base cell across their edge show in
+#   the tile of its centre and in the tile of their own position.
+
+# The most rows (counted by the rollups in the base cells touching the tile) a
+# heat tile sums from the rows themselves: at 1,000,000 hotspots on 2 cores
+# that costs 0.5-2.5 µs per row counted (GiST scan, heap, blocks), ≤ ~20 ms.
+HEAT_RAW_MAX_ROWS = 10_000
+# Up to this many grid columns, the rollups are read column by column and day
+# by day (`= ANY` on the leading index columns: one index descent each) rather
+# than as one range over every day's rows.
+HEAT_LIST_MAX_COLUMNS = 16
+
+
+@dataclass(frozen=True)
+class HeatCells:
+    """The base heat cells whose cells (base >> shift) may lie in a tile."""
+
+    shift: int
+    gx: tuple[int, int]  # first, last base cell (inclusive)
+    gy: tuple[int, int]
+
+
+def heat_shift(tile: Tile, base_deg: float) -> int | None:
+    """Return how often the base cell doubles to make the tile's heat cells.
+
+    None: the tile's blocks are narrower than the base cell (the rows, or the
+    base cells if too many, make the tile).
+    """
+    block = 360 / 2 ** (tile.z + block_bits(tile))
+    if block < base_deg:
+        return None
+    shift = 0
+    while base_deg * 2 ** (shift + 1) <= block:
+        shift += 1
+    return shift
+
+
+def heat_cells(tile: Tile, base_deg: float, shift: int) -> HeatCells:
+    """Return the base cells of every heat cell that touches the tile.
+
+    A cell whose centre is in the tile touches it, so the tile's cells are
+    among these (the SQL keeps those whose centre is in the tile).
+    """
+    west, south, east, north = envelope_lonlat(tile)
+    cell = base_deg * 2**shift
+
+    def span(low: float, high: float) -> tuple[int, int]:
+        first, last = math.floor(low / cell), math.floor(high / cell)
+        return first << shift, ((last + 1) << shift) - 1
+
+    return HeatCells(shift, span(west, east), span(south, north))
+
+
+def _cells_where(cells: HeatCells | None) -> tuple[str, list]:
+    if cells is None:
+        return "TRUE", []
+    first, last = cells.gx
+    if last - first < HEAT_LIST_MAX_COLUMNS:
+        where, params = "r.gx = ANY(%s)", [list(range(first, last + 1))]
+    else:
+        where, params = "r.gx BETWEEN %s AND %s", [first, last]
+    return where + " AND r.gy BETWEEN %s AND %s", [*params, *cells.gy]
+
+
+# The days of a period in a per-day rollup `d`, clamped to the stored ones (an
+# open bound is the first or last stored day: greatest/least skip a NULL), and
+# the stored days outside it (generate_series of a NULL bound is empty).
+# Parameters: start, end, start, end.
+PERIOD_DAYS = """
+    span AS (SELECT min(d.day) AS first, max(d.day) AS last FROM {days} d),
+    inside AS (
+        SELECT ARRAY(SELECT generate_series(
+            greatest(%s::date, span.first), least(%s::date, span.last),
+            interval '1 day')::date) AS days
+        FROM span
+    ),
+    outside AS (
+        SELECT ARRAY(
+            SELECT generate_series(span.first, %s::date - 1, interval '1 day')::date
+            UNION ALL
+            SELECT generate_series(%s::date + 1, span.last, interval '1 day')::date
+        ) AS days
+        FROM span
+    ),
+    flip AS (
+        SELECT cardinality(o.days) < cardinality(i.days) AS flip
+        FROM inside i, outside o
+    )
+"""
+
+
+def _hotspot_counts(
+    days: str, total: str, start, end, cells: HeatCells | None
+) -> tuple[str, list]:
+    """SQL for (gx, gy, size_class_id, hotspots) rows that sum to the period's counts.
+
+    No period: the all-days rollup. A period over chosen cells: its days' rows
+    (`= ANY` on the per-day key, one index descent a day), or, when it holds
+    more stored days than it leaves out, the all-days rows minus the days left
+    out, so that a tile reads at most half of the stored days.
+    """
+    where, params = _cells_where(cells)
+    columns = "r.gx, r.gy, r.size_class_id"
+    if start is None and end is None:
+        return f"SELECT {columns}, r.hotspots FROM {total} r WHERE {where}", params
+    if cells is None:  # every cell (the heatmap page): one range of days
+        return _day_range(f"SELECT {columns}, r.hotspots FROM {days} r", start, end)
+    sql = f"""
+        WITH {PERIOD_DAYS.format(days=days)}
+        SELECT {columns}, r.hotspots FROM {days} r
+        WHERE NOT (SELECT flip FROM flip)
+          AND r.day = ANY((SELECT i.days FROM inside i)::date[]) AND {where}
+        UNION ALL
+        SELECT {columns}, r.hotspots FROM {total} r
+        WHERE (SELECT flip FROM flip) AND {where}
+        UNION ALL
+        SELECT {columns}, -r.hotspots FROM {days} r
+        WHERE (SELECT flip FROM flip)
+          AND r.day = ANY((SELECT o.days FROM outside o)::date[]) AND {where}
+    """
+    return sql, [start, end, start, end, *params, *params, *params]
+
+
+def _day_range(sql: str, start, end) -> tuple[str, list]:
+    where, params = [], []
+    if start is not None:
+        where.append("r.day >= %s")
+        params.append(start)
+    if end is not None:
+        where.append("r.day <= %s")
+        params.append(end)
+    return f"{sql} WHERE {' AND '.join(where) or 'TRUE'}", params
+
+
+def heat_rollup_sql(
+    source: str,
+    *,
+    days: str,
+    total: str = "",
+    sizes: str = "",
+    start=None,
+    end=None,
+    cells: HeatCells | None = None,
+) -> tuple[str, list]:
+    """Return SQL for the heat cells (gx, gy, n, kg) of a source, from the rollups.
+
+    The cells: the base cells (no `cells`), or those of `cells` shifted right
+    cells.shift times (floor(x / 2^k) of the stored integers: the cells of the
+    base cell doubled k times). source "hotspots": `days` and `total` the
+    per-day and all-days hotspot rollups; the weight is the size class's mid
+    kg (SizeClass.estimated_kg, from `sizes`): a count times a half-integer,
+    exact in float. "cleanups": `days` the per-day event rollup, verified kg
+    summed as numeric (exact). start/end: local days, inclusive (None: open).
+    """
+    shift = cells.shift if cells is not None else 0
+    if source == "cleanups":
+        if cells is None:
+            rows, params = _day_range(f"SELECT r.* FROM {days} r", start, end)
+        else:
+            # Day by day even over every day: the day leads the rollup's key.
+            where, params = _cells_where(cells)
+            rows = f"""
+                WITH {PERIOD_DAYS.format(days=days)}
+                SELECT r.* FROM {days} r
+                WHERE r.day = ANY((SELECT i.days FROM inside i)::date[]) AND {where}
+            """
+            params = [start, end, start, end, *params]
+        sql = f"""
+            SELECT r.gx >> %s AS gx, r.gy >> %s AS gy,
+                   sum(r.events) AS n, sum(r.verified_kg) AS kg
+            FROM ({rows}) AS r
+            GROUP BY 1, 2 HAVING sum(r.events) > 0
+        """
+        return sql, [shift, shift, *params]
+    rows, params = _hotspot_counts(days, total, start, end, cells)
+    # Counted per size first, weighed after: the join runs once a cell and
+    # size, not once a rollup row (a day each).
+    sql = f"""
+        SELECT r.gx, r.gy, sum(r.n) AS n,
+               sum(r.n * (s.min_kg + s.max_kg)::float8 / 2.0) AS kg
+        FROM (
+            SELECT r.gx >> %s AS gx, r.gy >> %s AS gy, r.size_class_id,
+                   sum(r.hotspots) AS n
+            FROM ({rows}) AS r
+            GROUP BY 1, 2, 3
+        ) AS r
+        JOIN {sizes} s ON s.id = r.size_class_id
+        GROUP BY r.gx, r.gy HAVING sum(r.n) > 0
+    """
+    return sql, [shift, shift, *params]
+
+
+def _heat_mvt(
+    tile: Tile, cells_from: str, *, shift: int, base_deg: float
+) -> tuple[str, list, list]:
+    """SQL (mvt, n) of the heat cells (gx, gy, n, kg) whose centre is in the tile.
+
+    Returns the SQL and its parameters before and after `cells_from`.
+    """
+    point, point_params = point_sql("c.lon", "c.lat", tile)
+    sql = f"""
+        SELECT ST_AsMVT(t, %s, 4096, 'geom') AS mvt,
+               coalesce(sum(t."count"), 0) AS n
+        FROM (
+            SELECT c."count", c.kg, {point} AS geom
+            FROM (
+                SELECT r.n::bigint AS "count", r.kg::float8 AS kg,
+                       (r.gx + 0.5::float8) * %s::float8 AS lon,
+                       (r.gy + 0.5::float8) * %s::float8 AS lat
+                FROM {cells_from} AS r
+                OFFSET 0  -- test each cell's centre, not each rollup row's
+            ) AS c
+            WHERE floor(maps_merc_fx(c.lon) * %s) = %s
+              AND floor(maps_merc_fy(c.lat) * %s) = %s
+        ) AS t
+    """
+    cell = base_deg * 2**shift
+    head = [HEAT, *point_params, cell, cell]
+    return sql, head, [tile.scale, tile.x, tile.scale, tile.y]
+
+
+def heat_cells_sql(
+    tile: Tile,
+    rollup: tuple[str, list],
+    *,
+    shift: int,
+    base_deg: float,
+    everything: tuple[str, list] | None = None,
+) -> tuple[str, list]:
+    """Return SQL for (tile bytes, row count): the heat cells with their centre in it.
+
+    `rollup`: heat_rollup_sql over heat_cells(tile, base_deg, shift): cells of
+    the base cell doubled `shift` times, as maps.selectors.heat() sums them;
+    a cell's centre in float8, as Python computes it. The count: the rows in
+    the tile's cells.
+
+    everything: the same base cells over every day. Given, the count is theirs
+    (what reading the tile's rows by location costs, whatever the period) and
+    the bytes are NULL when it is at most HEAT_RAW_MAX_ROWS: the caller builds
+    that tile from the rows.
+    """
+    rollup_sql, rollup_params = rollup
+    if everything is None:
+        mvt, head, tail = _heat_mvt(
+            tile, f"({rollup_sql})", shift=shift, base_deg=base_deg
+        )
+        return mvt, [*head, *rollup_params, *tail]
+    everything_sql, everything_params = everything
+    mvt, head, tail = _heat_mvt(tile, "cells", shift=shift, base_deg=base_deg)
+    sql = f"""
+        WITH cells AS MATERIALIZED ({rollup_sql}),
+        n AS (SELECT coalesce(sum(e.n), 0) AS n FROM ({everything_sql}) AS e)
+        SELECT CASE WHEN n.n <= %s THEN NULL
+                    ELSE (SELECT h.mvt FROM ({mvt}) AS h) END,
+               n.n
+        FROM n
+    """
+    params = [
+        *rollup_params,
+        *everything_params,
+        HEAT_RAW_MAX_ROWS,
+        *head,
+        *tail,
     ]
     return sql, params
 
