@@ -409,6 +409,8 @@ class CleanupEvent(models.Model):
         verbose_name = _("sự kiện thu gom")
         verbose_name_plural = _("sự kiện thu gom")
         ordering = ["-started_at"]
+        # Lists order by it; periods (heat, exports) filter on it.
+        indexes = [models.Index(fields=["started_at"], name="events_started_at_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ended_at__gt=models.F("started_at")),
