@@ -10,12 +10,15 @@ permutations) never runs on a request.
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.cache import cache
+
 from jobs.services import job_request
 
-from . import clusters, hexagons, selectors
+from . import clusters, hexagons, selectors, tiles
 from .models import AnalysisKind
 from .params import AnalysisParams
 
@@ -25,6 +28,49 @@ JOB = "maps.analysis"
 def hexagon_counts(params: AnalysisParams) -> list[hexagons.CellCounts]:
     """Return the hexagon counts, from the cell rollups (a GROUP BY: no cache)."""
     return selectors.hexagon_cells(params.campaign, resolution=params.resolution)
+
+
+# --- the hexagon tiles (maps.tile_views) ------------------------------------------
+
+GAP_CELLS_CACHE_S = 3600  # keyed by the stored computation: never stale, only unused
+
+
+def hexagon_version(params: AnalysisParams) -> str:
+    """Return the version of the hexagon tiles of the parameters' campaign."""
+    return selectors.hexagon_version(
+        params.campaign, gaps=gaps_request(params).lookup()
+    )
+
+
+def stored_gap_cells(params: AnalysisParams, *, resolution: int) -> dict[str, int]:
+    """Return {cell: stored coverage gaps in it} at a resolution ({}: none computed).
+
+    Counted once per stored computation and resolution (in the shared cache),
+    not per tile: a tile reads the dictionary, not the gaps.
+    """
+    stamp = selectors.analysis_stamp(gaps_request(params).lookup())
+    if not stamp:
+        return {}
+    key = f"hexagons:gap-cells:{resolution}:{stamp}"
+    cells = cache.get(key)
+    if cells is None:
+        points = selectors.stored_gap_points(stamp)
+        cells = dict(
+            Counter(hexagons.cell_of(lon, lat, resolution) for lon, lat in points)
+        )
+        cache.set(key, cells, GAP_CELLS_CACHE_S)
+    return cells
+
+
+def hexagon_tile(tile: tiles.Tile, params: AnalysisParams) -> bytes:
+    """Return the hexagon tile of the parameters (resolution capped by the zoom)."""
+    resolution = tiles.hexagon_resolution(tile, params.resolution)
+    return selectors.hexagon_tile(
+        tile,
+        campaign=params.campaign,
+        resolution=resolution,
+        gaps=stored_gap_cells(params, resolution=resolution),
+    )
 
 
 # --- stored analyses -------------------------------------------------------------
