@@ -155,13 +155,18 @@ def gi_request(params: AnalysisParams) -> Request:
     )
 
 
-def _stored(request: Request, campaign) -> Analysis:
-    row = selectors.analysis_result(**request.lookup())
-    fresh = row is not None and row.version == selectors.analysis_version(campaign)
-    pending = False
+def _refresh(request: Request, campaign, version: str | None) -> tuple[bool, bool]:
+    """Return (fresh, pending), queueing a computation unless the stored result
+    (of `version`; None: none yet) is of the data as they are now."""
+    fresh = version is not None and version == selectors.analysis_version(campaign)
     if not fresh:
         job_request(name=JOB, key=request.key())
-        pending = True
+    return fresh, not fresh
+
+
+def _stored(request: Request, campaign) -> Analysis:
+    row = selectors.analysis_result(**request.lookup())
+    fresh, pending = _refresh(request, campaign, row and row.version)
     if row is None:
         return Analysis(request.kind, None, None, False, pending)
     if row.payload.get("too_large"):
@@ -171,14 +176,42 @@ def _stored(request: Request, campaign) -> Analysis:
     )
 
 
-def stored_gaps(params: AnalysisParams) -> Analysis:
-    """Return the stored coverage gaps of the campaign (and queue a refresh)."""
-    return _stored(gaps_request(params), params.campaign)
+def _summary(request: Request, campaign) -> Analysis:
+    row = selectors.analysis_summary(request.lookup())
+    fresh, pending = _refresh(request, campaign, row and row["version"])
+    if row is None:
+        return Analysis(request.kind, None, None, False, pending)
+    if row["too_large"]:
+        return Analysis(request.kind, None, row["computed_at"], fresh, pending, True)
+    if request.kind == AnalysisKind.GAPS:
+        value = row["gaps"]
+    else:
+        value = clusters.ClusterSummary(
+            row["variable"],
+            row["permutations"],
+            hot=row["hot"],
+            cold=row["cold"],
+            total=row["total"],
+        )
+    return Analysis(request.kind, value, row["computed_at"], fresh, pending)
 
 
-def stored_gi_star(params: AnalysisParams) -> Analysis:
-    """Return the stored Gi* result of the parameters (and queue a refresh)."""
-    return _stored(gi_request(params), params.campaign)
+def stored_gaps(params: AnalysisParams, *, summary: bool = False) -> Analysis:
+    """Return the stored coverage gaps of the campaign (and queue a refresh).
+
+    summary=True: their number only (counted in PostgreSQL), not the gaps.
+    """
+    request = gaps_request(params)
+    return (_summary if summary else _stored)(request, params.campaign)
+
+
+def stored_gi_star(params: AnalysisParams, *, summary: bool = False) -> Analysis:
+    """Return the stored Gi* result of the parameters (and queue a refresh).
+
+    summary=True: a clusters.ClusterSummary (the counts), not every cell.
+    """
+    request = gi_request(params)
+    return (_summary if summary else _stored)(request, params.campaign)
 
 
 # --- payloads: plain JSON in the database, objects in the builders ----------------

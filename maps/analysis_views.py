@@ -35,10 +35,11 @@ def hexagon_page(request):
     context = {"campaigns": campaigns, "error": error, "params": params}
     if params is None:
         return render(request, "maps/hexagons.html", context)
-    # Gaps and Gi* come stored from the background job, with their time.
-    gap_analysis = stored_gaps(params)
-    gaps = gap_analysis.value or []
-    gi_analysis = stored_gi_star(params)
+    # Gaps and Gi* come stored from the background job, with their time; the
+    # page needs their counts only (the map fetches the gaps and hot/cold cells).
+    gap_analysis = stored_gaps(params, summary=True)
+    gap_count = gap_analysis.value or 0
+    gi_analysis = stored_gi_star(params, summary=True)
     result = gi_analysis.value
     if gi_analysis.too_large:
         note = _("Vùng phân tích quá lớn ở độ phân giải này; hãy chọn ô lớn hơn.")
@@ -56,7 +57,7 @@ def hexagon_page(request):
         hexmap=hexagon_map.hexmap_config(
             params,
             bounds=hexagons.cells_bounds(c.cell for c in coarse),
-            gap_count=len(gaps),
+            gap_count=gap_count,
             significant=bool(result and result.significant),
         ),
         resolutions=range(hexagons.RESOLUTION_MIN, hexagons.RESOLUTION_MAX + 1),
@@ -69,9 +70,9 @@ def hexagon_page(request):
             (_("Khoảng trống thu gom"), gap_analysis),
             (_("Cụm nóng/lạnh Gi*"), gi_analysis),
         ],
-        gap_count=len(gaps),
+        gap_count=gap_count,
         gap_distance_m=int(hexagons.gap_distance_m()),
-        gaps_capped=len(gaps) > hexagon_map.MAX_PAGE_GAPS,
+        gaps_capped=gap_count > hexagon_map.MAX_PAGE_GAPS,
         coarser_when_zoomed_out=params.resolution > hexagons.RESOLUTION_MIN,
         legend=hexagon_map.legend(),
         cluster_legend=hexagon_map.cluster_legend(),

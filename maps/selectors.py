@@ -1117,6 +1117,52 @@ def analysis_result(**lookup) -> AnalysisResult | None:
     return AnalysisResult.objects.filter(**lookup).first()
 
 
+# A stored analysis's counts read in PostgreSQL, not its payload (Gi* stores
+# every cell of the study area: up to 20,000; gaps, every gap).
+ANALYSIS_SUMMARY_SQL = """
+    SELECT r.version, r.computed_at,
+           coalesce((r.payload->>'too_large')::boolean, false),
+           coalesce(r.payload->>'variable', ''),
+           coalesce((r.payload->>'permutations')::int, 0),
+           coalesce(jsonb_array_length(r.payload->'gaps'), 0),
+           c.hot, c.cold, c.total
+    FROM {table} r
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE e->>'cls' LIKE 'hot%%') AS hot,
+               count(*) FILTER (WHERE e->>'cls' LIKE 'cold%%') AS cold,
+               count(*) AS total
+        FROM jsonb_array_elements(coalesce(r.payload->'cells', '[]')) AS e
+    ) AS c ON true
+    WHERE r.kind = %(kind)s AND r.campaign_id = %(campaign_id)s
+      AND r.resolution = %(resolution)s AND r.variable = %(variable)s
+      AND r.parameter = %(parameter)s
+"""
+ANALYSIS_SUMMARY_KEYS = (
+    "version",
+    "computed_at",
+    "too_large",
+    "variable",
+    "permutations",
+    "gaps",
+    "hot",
+    "cold",
+    "total",
+)
+
+
+def analysis_summary(lookup: Mapping) -> dict | None:
+    """Return the stored analysis's version, time and counts (gaps; Gi* hot,
+    cold and all cells) without reading its payload into Python; None if it
+    has not been computed yet."""
+    # Where analysis_result reads (the ORM's routing), so the two agree.
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            ANALYSIS_SUMMARY_SQL.format(table=_table(AnalysisResult)), dict(lookup)
+        )
+        row = cursor.fetchone()
+    return dict(zip(ANALYSIS_SUMMARY_KEYS, row, strict=True)) if row else None
+
+
 def analysis_version(campaign: Campaign) -> str:
     """Return the version of the data the campaign's analyses read.
 
