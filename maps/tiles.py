@@ -471,7 +471,7 @@ def areas_sql(table: str, tile: Tile) -> tuple[str, list]:
 # exceeds ~300 KB. At Huế (16.5° N) a cell is ~2.4 km across (res 7), ~0.9 km
 # (8), ~0.35 km (9); a 512 px z10 tile is 37.5 km wide (13.6 px a km). Measured
 # with every cell of a tile holding data (the worst case, ~75 bytes a cell,
-# 20-80 ms to build): z9 / res 7 1,094 cells, 88 KB; z10 / res 8 1,861, 140 KB;
+# 15-50 ms to build): z9 / res 7 1,094 cells, 88 KB; z10 / res 8 1,861, 140 KB;
 # z11 / res 9 3,185, 237 KB; below z9, res 7 over the service envelope, at most
 # ~3,800 cells, 281 KB. Refused by the caps: z9 / res 8 (7,152 cells, 525 KB)
 # and z10 / res 9 (12,351 cells, 909 KB).
