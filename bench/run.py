@@ -143,15 +143,18 @@ def tile_paths(template: str, zoom: int, extent) -> list[str]:
 
 def paths_of(workload: Workload, ctx: Context) -> list[str] | None:
     """Return the workload's request paths (None: its context value is missing)."""
-    if workload.tiles is not None:
-        extent = EXTENTS[workload.tiles.extent]
-        return tile_paths(workload.path, workload.tiles.zoom, extent)
     if not workload.path:
         return []
     values = ctx.values()
     names = [name for name in values if "{" + name + "}" in workload.path]
     if any(values[name] is None for name in names):
         return None
+    if workload.tiles is not None:
+        # The context's values now, the tile address per tile.
+        address = {"z": "{z}", "x": "{x}", "y": "{y}"}
+        template = workload.path.format(**values, **address)
+        extent = EXTENTS[workload.tiles.extent]
+        return tile_paths(template, workload.tiles.zoom, extent)
     return [workload.path.format(**values)]
 
 
@@ -533,8 +536,10 @@ def measure(ctx: Context, server, opts: Options) -> list[Row]:
     for workload in WORKLOADS:
         started = time.perf_counter()
         paths = paths_of(workload, ctx)
-        skipped = only and not workload.name.startswith("healthz") and not any(
-            n in workload.name for n in only
+        skipped = (
+            only
+            and not workload.name.startswith("healthz")
+            and not any(n in workload.name for n in only)
         )
         if skipped:  # BENCH_ONLY: not measured, but the mixed load may ask it
             row = base_row(workload, ctx)

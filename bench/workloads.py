@@ -97,6 +97,7 @@ class Workload:
 
 TILE = "/tiles/hotspots/{z}/{x}/{y}.mvt"
 HEAT_TILE = "/tiles/heat/{z}/{x}/{y}.mvt"  # IOC and organisers: the session
+HEX_TILE = "/tiles/hexagons/{z}/{x}/{y}.mvt?campaign={campaign}&resolution="
 LIST = "/api/v1/hotspots/?in_bbox={bbox}&page_size=500"
 CITY = "107.54,16.42,107.64,16.50"  # Huế's centre, where hotspots are densest
 
@@ -238,6 +239,20 @@ WORKLOADS: list[Workload] = [
         targets=(p99_under(30),),
     ),
     Workload("TileJSON", "/tiles/hotspots.json"),
+    # The hexagon page's layer at its default resolution (8) and the finest
+    # (9): z10 shows res 8 cells (the zoom caps res 9), z13 the cells asked for.
+    Workload(
+        "tiles hexagons z10",
+        HEX_TILE + "8",
+        tiles=Tiles(10, "province"),
+        targets=(p99_under(100), Target("bytes", "<", 500_000)),
+    ),
+    Workload(
+        "tiles hexagons z13 (res 9)",
+        HEX_TILE + "9",
+        tiles=Tiles(13, "city"),
+        targets=(p99_under(100), Target("bytes", "<", 500_000)),
+    ),
     Workload(
         "export hotspots GeoJSON",
         "/exports/hotspots.geojson",

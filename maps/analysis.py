@@ -11,12 +11,15 @@ permutations) never runs on a request.
 
 import datetime as dt
 import functools
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.cache import cache
+
 from jobs.services import job_request
 
-from . import clusters, hexagons, selectors
+from . import clusters, hexagons, selectors, tiles
 from .models import AnalysisKind
 from .params import AnalysisParams
 
@@ -26,6 +29,49 @@ JOB = "maps.analysis"
 def hexagon_counts(params: AnalysisParams) -> list[hexagons.CellCounts]:
     """Return the hexagon counts, from the cell rollups (a GROUP BY: no cache)."""
     return selectors.hexagon_cells(params.campaign, resolution=params.resolution)
+
+
+# --- the hexagon tiles (maps.tile_views) ------------------------------------------
+
+GAP_CELLS_CACHE_S = 3600  # keyed by the stored computation: never stale, only unused
+
+
+def hexagon_version(params: AnalysisParams) -> str:
+    """Return the version of the hexagon tiles of the parameters' campaign."""
+    return selectors.hexagon_version(
+        params.campaign, gaps=gaps_request(params).lookup()
+    )
+
+
+def stored_gap_cells(params: AnalysisParams, *, resolution: int) -> dict[str, int]:
+    """Return {cell: stored coverage gaps in it} at a resolution ({}: none computed).
+
+    Counted once per stored computation and resolution (in the shared cache),
+    not per tile: a tile reads the dictionary, not the gaps.
+    """
+    stamp = selectors.analysis_stamp(gaps_request(params).lookup())
+    if not stamp:
+        return {}
+    key = f"hexagons:gap-cells:{resolution}:{stamp}"
+    cells = cache.get(key)
+    if cells is None:
+        points = selectors.stored_gap_points(stamp)
+        cells = dict(
+            Counter(hexagons.cell_of(lon, lat, resolution) for lon, lat in points)
+        )
+        cache.set(key, cells, GAP_CELLS_CACHE_S)
+    return cells
+
+
+def hexagon_tile(tile: tiles.Tile, params: AnalysisParams) -> bytes:
+    """Return the hexagon tile of the parameters (resolution capped by the zoom)."""
+    resolution = tiles.hexagon_resolution(tile, params.resolution)
+    return selectors.hexagon_tile(
+        tile,
+        campaign=params.campaign,
+        resolution=resolution,
+        gaps=stored_gap_cells(params, resolution=resolution),
+    )
 
 
 # --- stored analyses -------------------------------------------------------------
@@ -129,13 +175,18 @@ def _decoded(kind: str, pk: int, computed_at: dt.datetime):
     return decode(kind, payload)
 
 
-def _stored(request: Request, campaign) -> Analysis:
-    row = selectors.analysis_result(**request.lookup())
-    fresh = row is not None and row.version == selectors.analysis_version(campaign)
-    pending = False
+def _refresh(request: Request, campaign, version: str | None) -> tuple[bool, bool]:
+    """Return (fresh, pending), queueing a computation unless the stored result
+    (of `version`; None: none yet) is of the data as they are now."""
+    fresh = version is not None and version == selectors.analysis_version(campaign)
     if not fresh:
         job_request(name=JOB, key=request.key())
-        pending = True
+    return fresh, not fresh
+
+
+def _stored(request: Request, campaign) -> Analysis:
+    row = selectors.analysis_result(**request.lookup())
+    fresh, pending = _refresh(request, campaign, row and row.version)
     value = None if row is None else _decoded(request.kind, row.pk, row.computed_at)
     if value is None:
         return Analysis(request.kind, None, None, False, pending)
@@ -144,14 +195,42 @@ def _stored(request: Request, campaign) -> Analysis:
     return Analysis(request.kind, value, row.computed_at, fresh, pending)
 
 
-def stored_gaps(params: AnalysisParams) -> Analysis:
-    """Return the stored coverage gaps of the campaign (and queue a refresh)."""
-    return _stored(gaps_request(params), params.campaign)
+def _summary(request: Request, campaign) -> Analysis:
+    row = selectors.analysis_summary(request.lookup())
+    fresh, pending = _refresh(request, campaign, row and row["version"])
+    if row is None:
+        return Analysis(request.kind, None, None, False, pending)
+    if row["too_large"]:
+        return Analysis(request.kind, None, row["computed_at"], fresh, pending, True)
+    if request.kind == AnalysisKind.GAPS:
+        value = row["gaps"]
+    else:
+        value = clusters.ClusterSummary(
+            row["variable"],
+            row["permutations"],
+            hot=row["hot"],
+            cold=row["cold"],
+            total=row["total"],
+        )
+    return Analysis(request.kind, value, row["computed_at"], fresh, pending)
 
 
-def stored_gi_star(params: AnalysisParams) -> Analysis:
-    """Return the stored Gi* result of the parameters (and queue a refresh)."""
-    return _stored(gi_request(params), params.campaign)
+def stored_gaps(params: AnalysisParams, *, summary: bool = False) -> Analysis:
+    """Return the stored coverage gaps of the campaign (and queue a refresh).
+
+    summary=True: their number only (counted in PostgreSQL), not the gaps.
+    """
+    request = gaps_request(params)
+    return (_summary if summary else _stored)(request, params.campaign)
+
+
+def stored_gi_star(params: AnalysisParams, *, summary: bool = False) -> Analysis:
+    """Return the stored Gi* result of the parameters (and queue a refresh).
+
+    summary=True: a clusters.ClusterSummary (the counts), not every cell.
+    """
+    request = gi_request(params)
+    return (_summary if summary else _stored)(request, params.campaign)
 
 
 # --- payloads: plain JSON in the database, objects in the builders ----------------

@@ -228,6 +228,30 @@ class ClusterResult:
     def significant(self) -> list[ClusterCell]:
         return [c for c in self.cells if c.cls != "ns"]
 
+    def summary(self) -> "ClusterSummary":
+        return ClusterSummary(
+            self.variable,
+            self.permutations,
+            hot=self.count("hot"),
+            cold=self.count("cold"),
+            total=len(self.cells),
+        )
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    """A Gi* result's counts without its cells: what the page's note says."""
+
+    variable: str
+    permutations: int
+    hot: int
+    cold: int
+    total: int
+
+    @property
+    def significant(self) -> bool:
+        return self.hot + self.cold > 0
+
 
 def count_values(counts: Iterable, variable: str) -> dict[str, float]:
     """Return the cells' values from per-cell counts (maps.hexagons.CellCounts):
@@ -315,13 +339,15 @@ def clusters_geojson(result: ClusterResult, *, significant_only: bool = False) -
     }
 
 
-def explanation(result: ClusterResult) -> str:
+def explanation(result: ClusterResult | ClusterSummary) -> str:
     """Return a plain-language Vietnamese note on what the hot/cold cells mean."""
+    if isinstance(result, ClusterResult):
+        result = result.summary()
     if result.variable == "kg":
         what = _("số kg rác đã thu gom được Ban Giám khảo xác nhận")
     else:
         what = _("số điểm nóng ô nhiễm được báo cáo")
-    if not result.cells:
+    if not result.total:
         return _("Chưa có dữ liệu để phân tích cụm cho %(what)s.") % {"what": what}
     text = _(
         "Mỗi ô lục giác được so với các ô kề bên và với cả vùng phân tích theo "
@@ -336,7 +362,7 @@ def explanation(result: ClusterResult) -> str:
     return text % {
         "what": what,
         "permutations": result.permutations,
-        "hot": result.count("hot"),
-        "cold": result.count("cold"),
-        "total": len(result.cells),
+        "hot": result.hot,
+        "cold": result.cold,
+        "total": result.total,
     }

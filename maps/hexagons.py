@@ -11,12 +11,16 @@ a sphere of radius 6,371,008.8 m (the IUGG mean radius): within 0.5 % of the
 ellipsoidal distance, far below the tolerance of a 500 m "nearby".
 """
 
+import math
+import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import h3
 import numpy as np
 from django.conf import settings
+from h3.api import basic_int
 
 RESOLUTION_MIN = 7
 RESOLUTION_MAX = 9
@@ -43,6 +47,43 @@ def cell_geometry(cell: str) -> dict:
     ring = [[round(lng, 6), round(lat, 6)] for lat, lng in h3.cell_to_boundary(cell)]
     ring.append(ring[0])
     return {"type": "Polygon", "coordinates": [ring]}
+
+
+# Web Mercator (EPSG:3857): the sphere of the WGS84 semi-major axis, in metres.
+MERCATOR_RADIUS_M = 6_378_137.0
+# Outlines kept per process (a cell's outline never changes): ~200 bytes each.
+OUTLINE_CACHE_CELLS = 65_536
+
+
+@lru_cache(maxsize=OUTLINE_CACHE_CELLS)
+def outline_wkb(cell: int) -> bytes:
+    """Return the cell's outline (cell: h3's integer) as WKB in EPSG:3857 metres.
+
+    Projected here with the spherical formulas that define EPSG:3857 rather than
+    by ST_Transform (PROJ, ~5 µs a point): a vector tile of hexagons carries a
+    few thousand outlines of 7 points.
+    """
+    ring = basic_int.cell_to_boundary(cell)
+    coords: list[float] = []
+    for lat, lng in (*ring, ring[0]):
+        coords.append(MERCATOR_RADIUS_M * math.radians(lng))
+        coords.append(
+            MERCATOR_RADIUS_M * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        )
+    # Little-endian WKB Polygon (type 3): one ring of len(coords) / 2 points.
+    return struct.pack(f"<BIII{len(coords)}d", 1, 3, 1, len(coords) // 2, *coords)
+
+
+def cells_bounds(cells: Iterable[str]) -> tuple[float, float, float, float] | None:
+    """Return (west, south, east, north) around the cells' outlines, or None."""
+    lats, lons = [], []
+    for cell in cells:
+        for lat, lng in h3.cell_to_boundary(cell):
+            lats.append(lat)
+            lons.append(lng)
+    if not lats:
+        return None
+    return (min(lons), min(lats), max(lons), max(lats))
 
 
 @dataclass

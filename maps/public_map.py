@@ -37,16 +37,13 @@ def legend() -> dict:
     }
 
 
-def tilemap_config(filter_params: dict[str, str]) -> dict:
-    """Return what static/js/tilemap.js reads (the page puts it in json_script)."""
-    hotspots = reverse("tiles:tilejson", args=["hotspots"])
-    if filter_params:
-        hotspots += "?" + urlencode(sorted(filter_params.items()))
+def map_frame_config() -> dict:
+    """Return what static/js/mapbase.js reads for any of our MapLibre maps: the
+    base map, the area outlines, where to look and how far one may pan."""
     lat, lon = settings.MAP_CENTER
     west, south, east, north = settings.SERVICE_ENVELOPE
     margin = 0.5  # degrees of slack around the service area when panning
     return {
-        "hotspots": hotspots,
         "areas": reverse("tiles:tilejson", args=["areas"]),
         "area_level": AREA_LEVEL,
         "basemap": (
@@ -64,12 +61,23 @@ def tilemap_config(filter_params: dict[str, str]) -> dict:
             [west - margin, south - margin],
             [east + margin, north + margin],
         ],
+        "language": get_language() or settings.LANGUAGE_CODE,
+    }
+
+
+def tilemap_config(filter_params: dict[str, str]) -> dict:
+    """Return what static/js/tilemap.js reads (the page puts it in json_script)."""
+    hotspots = reverse("tiles:tilejson", args=["hotspots"])
+    if filter_params:
+        hotspots += "?" + urlencode(sorted(filter_params.items()))
+    return {
+        **map_frame_config(),
+        "hotspots": hotspots,
         "colours": dict(CATEGORY_COLOURS),
         "default_colour": DEFAULT_COLOUR,
         "status_colours": STATUS_COLOURS,
         "detail_api": reverse("api:hotspots-api:detail", args=[0]),
         "detail_page": reverse("hotspots:detail", args=[0]),
-        "language": get_language() or settings.LANGUAGE_CODE,
         "time_zone": settings.TIME_ZONE,
         "labels": {
             "categories": {v: str(label) for v, label in Category.choices},

@@ -21,7 +21,7 @@ import json
 import logging
 import os
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -966,7 +966,37 @@ def event_points(campaign: Campaign) -> list[EventPoint]:
     ]
 
 
-def hexagon_cells(campaign: Campaign, *, resolution: int) -> list[CellCounts]:
+# The rows the hexagons count, summed per cell (see hexagon_cells). Raw SQL: a
+# tile reads its cells by ranges of H3 integers joined to the rollups' primary
+# key (one index range scan a range); the ORM can only OR the ranges, and
+# planning a hundred OR'ed ranges costs more (~13 ms) than reading them.
+HEXAGON_HOTSPOTS_SQL = """
+    SELECT c.cell, sum(c.hotspots),
+           coalesce(sum(c.hotspots) FILTER (WHERE c.status = ANY(%(open)s)), 0)
+    FROM {table} c {ranges}
+    WHERE c.resolution = %(resolution)s AND c.known_by <= %(end)s
+      AND c.status = ANY(%(public)s)
+    GROUP BY c.cell HAVING sum(c.hotspots) > 0
+"""
+HEXAGON_EVENTS_SQL = """
+    SELECT c.cell, sum(c.events), sum(c.verified_kg)
+    FROM {table} c {ranges}
+    WHERE c.campaign_id = %(campaign)s AND c.resolution = %(resolution)s
+      AND c.status = ANY(%(verified)s)
+    GROUP BY c.cell HAVING sum(c.events) > 0
+"""
+HEXAGON_RANGES_SQL = (
+    "JOIN unnest(%(first)s::bigint[], %(last)s::bigint[]) AS r(first, last)"
+    " ON c.cell BETWEEN r.first AND r.last"
+)
+
+
+def hexagon_cells(
+    campaign: Campaign,
+    *,
+    resolution: int,
+    cell_ranges: Sequence[tuple[int, int]] | None = None,
+) -> list[CellCounts]:
     """Return the campaign's counts per H3 cell at a resolution (2 queries).
 
     The rows that count are those above (public hotspots reported by the end of
@@ -975,36 +1005,36 @@ def hexagon_cells(campaign: Campaign, *, resolution: int) -> list[CellCounts]:
     statuses rows, however many points. Cells with at least one of them, in cell
     order: what maps.hexagons.cell_counts makes of hotspot_points() and
     event_points(), with the kilograms summed exactly before the float.
+
+    `cell_ranges`: only the cells whose H3 integer lies in one of these disjoint
+    (first, last) ranges (a vector tile's: maps.tiles.hexagon_ranges).
     """
-    hotspots = (
-        HotspotCellCount.objects.filter(
-            resolution=resolution,
-            known_by__lte=campaign.activity_end,
-            status__in=PUBLIC_STATUSES,
+    params = {
+        "resolution": resolution,
+        "end": campaign.activity_end,
+        "public": [str(s) for s in PUBLIC_STATUSES],
+        "open": [str(s) for s in OPEN_STATUSES],
+        "campaign": campaign.pk,
+        "verified": [str(s) for s in VERIFIED_EVENT_STATUSES],
+        "first": [first for first, _last in cell_ranges or ()],
+        "last": [last for _first, last in cell_ranges or ()],
+    }
+    ranges = "" if cell_ranges is None else HEXAGON_RANGES_SQL
+    with read_connection().cursor() as cur:
+        cur.execute(
+            HEXAGON_HOTSPOTS_SQL.format(table=_table(HotspotCellCount), ranges=ranges),
+            params,
         )
-        .values("cell")
-        .annotate(
-            n=Sum("hotspots"),
-            open=Sum("hotspots", filter=Q(status__in=OPEN_STATUSES)),
+        hotspots = cur.fetchall()
+        cur.execute(
+            HEXAGON_EVENTS_SQL.format(table=_table(EventCellCount), ranges=ranges),
+            params,
         )
-        .filter(n__gt=0)
-        .values_list("cell", "n", "open")
-    )
-    events = (
-        EventCellCount.objects.filter(
-            campaign_id=campaign.pk,
-            resolution=resolution,
-            status__in=VERIFIED_EVENT_STATUSES,
-        )
-        .values("cell")
-        .annotate(n=Sum("events"), kg=Sum("verified_kg"))
-        .filter(n__gt=0)
-        .values_list("cell", "n", "kg")
-    )
+        events = cur.fetchall()
     cells: dict[int, CellCounts] = {}
     for cell, n, open_n in hotspots:
         counts = cells.setdefault(cell, CellCounts(h3.int_to_str(cell)))
-        counts.hotspots, counts.open_hotspots = n, open_n or 0
+        counts.hotspots, counts.open_hotspots = n, open_n
     for cell, n, kg in events:
         counts = cells.setdefault(cell, CellCounts(h3.int_to_str(cell)))
         counts.cleanups, counts.verified_kg = n, float(kg)
@@ -1094,6 +1124,52 @@ def analysis_payload(pk: int) -> dict | None:
     return rows.first()
 
 
+# A stored analysis's counts read in PostgreSQL, not its payload (Gi* stores
+# every cell of the study area: up to 20,000; gaps, every gap).
+ANALYSIS_SUMMARY_SQL = """
+    SELECT r.version, r.computed_at,
+           coalesce((r.payload->>'too_large')::boolean, false),
+           coalesce(r.payload->>'variable', ''),
+           coalesce((r.payload->>'permutations')::int, 0),
+           coalesce(jsonb_array_length(r.payload->'gaps'), 0),
+           c.hot, c.cold, c.total
+    FROM {table} r
+    LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE e->>'cls' LIKE 'hot%%') AS hot,
+               count(*) FILTER (WHERE e->>'cls' LIKE 'cold%%') AS cold,
+               count(*) AS total
+        FROM jsonb_array_elements(coalesce(r.payload->'cells', '[]')) AS e
+    ) AS c ON true
+    WHERE r.kind = %(kind)s AND r.campaign_id = %(campaign_id)s
+      AND r.resolution = %(resolution)s AND r.variable = %(variable)s
+      AND r.parameter = %(parameter)s
+"""
+ANALYSIS_SUMMARY_KEYS = (
+    "version",
+    "computed_at",
+    "too_large",
+    "variable",
+    "permutations",
+    "gaps",
+    "hot",
+    "cold",
+    "total",
+)
+
+
+def analysis_summary(lookup: Mapping) -> dict | None:
+    """Return the stored analysis's version, time and counts (gaps; Gi* hot,
+    cold and all cells) without reading its payload into Python; None if it
+    has not been computed yet."""
+    # Where analysis_result reads (the ORM's routing), so the two agree.
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            ANALYSIS_SUMMARY_SQL.format(table=_table(AnalysisResult)), dict(lookup)
+        )
+        row = cursor.fetchone()
+    return dict(zip(ANALYSIS_SUMMARY_KEYS, row, strict=True)) if row else None
+
+
 def analysis_version(campaign: Campaign) -> str:
     """Return the version of the data the campaign's analyses read.
 
@@ -1103,13 +1179,17 @@ def analysis_version(campaign: Campaign) -> str:
     One small indexed read, not a count over every row.
     """
     with read_connection().cursor() as cursor:
-        cursor.execute(
-            f"SELECT layer, coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
-            " WHERE layer = ANY(%s) GROUP BY layer ORDER BY layer",
-            [["events", "heat", "hotspots"]],
-        )
-        versions = ",".join(f"{layer}={v}" for layer, v in cursor.fetchall())
+        versions = _data_versions(cursor)
     return f"{versions};end={campaign.activity_end.isoformat()}"
+
+
+def _data_versions(cursor) -> str:
+    cursor.execute(
+        f"SELECT layer, coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
+        " WHERE layer = ANY(%s) GROUP BY layer ORDER BY layer",
+        [["events", "heat", "hotspots"]],
+    )
+    return ",".join(f"{layer}={v}" for layer, v in cursor.fetchall())
 
 
 # --- open-data exports (maps.exports) ------------------------------------------------
@@ -1523,6 +1603,73 @@ def _heat_rows_tile(
         tiles.HEAT, _compiled(rows), tile, properties=("kg",), limit=-1, weight="kg"
     )
     return _tile_query(sql, params)[0]
+
+
+def hexagon_tile(
+    tile: tiles.Tile,
+    *,
+    campaign: Campaign,
+    resolution: int,
+    gaps: Mapping[str, int],
+) -> bytes:
+    """Return the campaign's H3 cells in the tile at the resolution (3 queries).
+
+    The counts are hexagon_cells' (the rollups), read for the tile's ranges of
+    cells only; `gaps`: the stored coverage gaps per cell (maps.analysis).
+    """
+    ranges = tiles.hexagon_ranges(tile, resolution, within=settings.SERVICE_ENVELOPE)
+    if not ranges:
+        return b""
+    counts = hexagon_cells(campaign, resolution=resolution, cell_ranges=ranges)
+    cells = tiles.hexagons_near(tile, resolution, counts)
+    if not cells:
+        return b""
+    return _tile_query(*tiles.hexagons_sql(tile, resolution, cells, gaps))[0]
+
+
+def hexagon_version(campaign: Campaign, *, gaps: Mapping) -> str:
+    """Return the version of a campaign's hexagon tiles (2 small indexed reads).
+
+    What the cells count moves with analysis_version's layer versions (public
+    hotspots, events, decisions; "heat" moves with decisions, and with every
+    report too) and the campaign's window end; the `gaps` property with the
+    stored gap analysis (`gaps`: its lookup). Read where the tiles' rows are
+    read, before them.
+    """
+    with read_connection().cursor() as cursor:
+        versions = _data_versions(cursor)
+    stored = analysis_stamp(gaps) or "none"
+    return f"{versions};end={campaign.activity_end.isoformat()};gaps={stored}"
+
+
+def analysis_stamp(lookup: Mapping) -> str:
+    """Return what names one computation of a stored analysis (its row and
+    time; "" before the first), without reading its payload."""
+    row = (
+        AnalysisResult.objects.using(read_connection().alias)
+        .filter(**lookup)
+        .values_list("pk", "computed_at")
+        .first()
+    )
+    return f"{row[0]}@{row[1].isoformat()}" if row else ""
+
+
+def stored_gap_points(stamp: str) -> list[tuple[float, float]]:
+    """Return the (lon, lat) of the gaps of a stored gap analysis (by its stamp;
+    [] if that computation has been replaced since). The payload is unpacked in
+    PostgreSQL: one row a gap, two floats."""
+    pk, _at, computed_at = stamp.partition("@")
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT (e->>'lon')::float8, (e->>'lat')::float8
+            FROM {_table(AnalysisResult)} r,
+                 jsonb_array_elements(r.payload->'gaps') AS e
+            WHERE r.id = %s AND r.computed_at = %s::timestamptz
+            """,
+            [int(pk), computed_at],
+        )
+        return cursor.fetchall()
 
 
 # The public filters the rollups answer: per (area, day, category, status,

@@ -5,10 +5,12 @@ wrapping would be most of a cached tile's time). Errors in the API's one shape,
 {"error": {"code", "message", "field"}}.
 
 Caching: the ETag is the layer's data version (maps.models.LayerVersion, bumped
-by database triggers on any write the layer shows) with the tile address and
-the normalised filter; If-None-Match answers 304 before any tile is built, and
-built tiles are kept in Django's cache under their ETag. Public layers are
-`Cache-Control: public`; the heat is `private` (IOC and organisers only).
+by database triggers on any write the layer shows; for the hexagons, a composite
+of those versions, the campaign's window and the stored gap analysis) with the
+tile address and the normalised filter; If-None-Match answers 304 before any
+tile is built, and built tiles are kept in Django's cache under their ETag.
+Public layers are `Cache-Control: public`; the heat is `private` (IOC and
+organisers only).
 """
 
 import hashlib
@@ -28,7 +30,8 @@ from accounts.access import HEATMAP_ROLES, has_any_role
 from config.api import ApiError, query_choice, query_date
 from config.errors import ClientError
 
-from . import selectors, tiles
+from . import analysis, selectors, tiles
+from .params import analysis_params
 
 MVT = "application/vnd.mapbox-vector-tile"
 CACHE_SECONDS = 3600  # a version-keyed tile never goes stale, only unused
@@ -43,6 +46,8 @@ class Query:
 
     build: Callable[[tiles.Tile], bytes]
     params: list[tuple[str, str]] = field(default_factory=list)  # normalised
+    # The data version, when the layer's own (selectors.layer_version) is not it.
+    version: Callable[[], int | str] | None = None
 
 
 def _error(exc: ClientError | ApiError) -> JsonResponse:
@@ -78,13 +83,26 @@ def _heat(request) -> Query:
     )
 
 
-# The layers served and how a request becomes a tile builder. "hexagons" (H3
-# coverage and gaps, from the rollups) joins here when its selector exists.
+def _hexagons(request) -> Query:
+    # The hexagon page's and the analysis APIs' parser: a bad campaign or
+    # resolution is a 400 naming it. The campaign is named by its slug in the
+    # normalised parameters, so a TileJSON fetched for "the current campaign"
+    # keeps its tiles on that campaign.
+    params = analysis_params(request.GET)
+    return Query(
+        lambda tile: analysis.hexagon_tile(tile, params),
+        [("campaign", params.campaign.slug), ("resolution", str(params.resolution))],
+        version=lambda: analysis.hexagon_version(params),
+    )
+
+
+# The layers served and how a request becomes a tile builder.
 LAYER_QUERIES: dict[str, Callable] = {
     tiles.HOTSPOTS: _hotspots,
     tiles.EVENTS: lambda request: Query(selectors.event_tile),
     tiles.AREAS: lambda request: Query(selectors.area_tile),
     tiles.HEAT: _heat,
+    tiles.HEXAGONS: _hexagons,
 }
 
 
@@ -117,8 +135,13 @@ def _cache_control(response: HttpResponse, spec: tiles.LayerSpec) -> HttpRespons
     return response
 
 
-def _etag(spec, version: int, tile: tiles.Tile, params) -> str:
-    digest = hashlib.blake2s(urlencode(params).encode(), digest_size=6).hexdigest()
+def _etag(spec, version: int | str, tile: tiles.Tile, params) -> str:
+    named = urlencode(params)
+    if isinstance(version, str):
+        # A composite version (several tables' versions, a stored analysis):
+        # folded into the digest, so the ETag stays short and quotable.
+        named, version = f"{named}|{version}", "c"
+    digest = hashlib.blake2s(named.encode(), digest_size=6).hexdigest()
     return quote_etag(f"{spec.name}-{version}-{tile.z}-{tile.x}-{tile.y}-{digest}")
 
 
@@ -134,7 +157,8 @@ def tile(request, layer: str, z: str, x: str, y: str):
         return _error(exc)
     # The version first, the rows after: a tile cached under a version never
     # holds rows older than that version.
-    etag = _etag(spec, selectors.layer_version(layer), address, query.params)
+    version = query.version() if query.version else selectors.layer_version(layer)
+    etag = _etag(spec, version, address, query.params)
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponse(status=304)
     else:

@@ -32,14 +32,23 @@ p50 ~3-5 ms, p99 ~25-33 ms, ≤ 28 KB; z10 and z8 < 3 ms, ≤ 5 KB):
 Heat (IOC and organisers), from the heat rollups: see "heat" below (at
 1,000,000 hotspots: ~1-3 ms a tile without a period; a period costs its days,
 at most half the stored ones: ~10 ms a week, 30-50 ms one or two months at z8).
+
+Hexagons (a campaign's H3 cells, from the cell rollups): one polygon a cell
+with its counts, at the resolution asked for capped by the zoom (see the
+hexagons section below); a tile reads the rollups for its own cells only.
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import h3
 from django.utils.translation import gettext_lazy as _
+from h3.api import basic_int
 
 from config.errors import ClientError
+
+from .hexagons import CellCounts, outline_wkb
 
 EXTENT = 4096  # MVT tile coordinates per side
 MAX_ZOOM = 20  # the deepest tile address served
@@ -63,8 +72,7 @@ HOTSPOTS = "hotspots"
 EVENTS = "events"
 AREAS = "areas"
 HEAT = "heat"
-# HEXAGONS = "hexagons": H3 coverage and gaps from the rollups, added with
-# them (a LayerSpec below, a selector, a branch in maps.tile_views.LAYER_TILES).
+HEXAGONS = "hexagons"
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,27 @@ LAYERS = {
             "kg": _("Tổng khối lượng trong ô (kg)"),
         },
         public=False,
+    ),
+    HEXAGONS: LayerSpec(
+        name=HEXAGONS,
+        title=_("Độ phủ theo ô lục giác"),
+        description=_(
+            "Ô lục giác H3 của một chiến dịch: điểm nóng, sự kiện thu gom đã duyệt "
+            "và khoảng trống thu gom; khi thu nhỏ, ô lớn hơn (độ phân giải thấp hơn)."
+        ),
+        minzoom=0,
+        maxzoom=14,
+        fields={
+            "cell": _("Mã ô H3 (chuỗi hex)"),
+            "resolution": _("Độ phân giải H3 của ô (7, 8 hoặc 9)"),
+            "hotspots": _("Số điểm nóng công khai"),
+            "open_hotspots": _("Số điểm nóng chưa xử lý"),
+            "cleanups": _("Số sự kiện thu gom đã duyệt"),
+            "verified_kg": _("Khối lượng đã xác nhận (kg)"),
+            "gaps": _(
+                "Số khoảng trống thu gom (điểm nóng ưu tiên chưa ai thu gom gần)"
+            ),
+        },
     ),
 }
 
@@ -722,6 +751,176 @@ def areas_sql(table: str, tile: Tile) -> tuple[str, list]:
     """
     address = [tile.z, tile.x, tile.y]
     params = [*address, *address, 64 / EXTENT, AREAS, tolerance]
+    return sql, params
+
+
+# --- hexagons ------------------------------------------------------------------------
+#
+# Which H3 resolution a tile shows: the one asked for, at most HEX_ZOOM_CAPS's
+# for the zoom, so that a cell stays ≥ ~8 px on a 512 px tile and no tile
+# exceeds ~300 KB. At Huế (16.5° N) a cell is ~2.4 km across (res 7), ~0.9 km
+# (8), ~0.35 km (9); a 512 px z10 tile is 37.5 km wide (13.6 px a km). Measured
+# with every cell of a tile holding data (the worst case, ~75 bytes a cell,
+# 15-50 ms to build): z9 / res 7 1,094 cells, 88 KB; z10 / res 8 1,861, 140 KB;
+# z11 / res 9 3,185, 237 KB; below z9, res 7 over the service envelope, at most
+# ~3,800 cells, 281 KB. Refused by the caps: z9 / res 8 (7,152 cells, 525 KB)
+# and z10 / res 9 (12,351 cells, 909 KB).
+HEX_ZOOM_CAPS = ((10, 7), (11, 8))  # (below this zoom, at most this resolution)
+HEX_RESOLUTION_MAX = 9
+# Rows are read from the cell rollups by ranges of H3 integers: a cell's
+# descendants at a finer resolution are one contiguous range of indexes (H3 puts
+# the base cell and the digits of coarser resolutions in the higher bits), so
+# the tile asks for the descendants of a few dozen coarse cells covering it
+# (never for every cell of a resolution). The coarse cells are those whose edge
+# is at most 1/HEX_COVER_PARTS of the tile's width.
+HEX_COVER_PARTS = 8
+M_PER_DEG = 111_195.0  # metres per degree of latitude (the 6,371 km sphere)
+
+
+def hexagon_resolution(tile: Tile, requested: int) -> int:
+    """Return the H3 resolution a hexagon tile shows at its zoom."""
+    for below_zoom, cap in HEX_ZOOM_CAPS:
+        if tile.z < below_zoom:
+            return min(requested, cap)
+    return min(requested, HEX_RESOLUTION_MAX)
+
+
+def _edge_m(resolution: int) -> float:
+    return h3.average_hexagon_edge_length(resolution, "m")
+
+
+def _grow(box, metres: float) -> tuple[float, float, float, float]:
+    west, south, east, north = box
+    lat = min(max(abs(south), abs(north)), 85.0)
+    d_lat = metres / M_PER_DEG
+    d_lon = metres / (M_PER_DEG * math.cos(math.radians(lat)))
+    return (west - d_lon, south - d_lat, east + d_lon, north + d_lat)
+
+
+def _clipped(tile: Tile, within) -> tuple[float, float, float, float] | None:
+    west, south, east, north = envelope_lonlat(tile)
+    if within is not None:
+        west, south = max(west, within[0]), max(south, within[1])
+        east, north = min(east, within[2]), min(north, within[3])
+    if west >= east or south >= north:
+        return None
+    return (west, south, east, north)
+
+
+def hexagon_ranges(
+    tile: Tile, resolution: int, *, within=None
+) -> list[tuple[int, int]]:
+    """Return the (first, last) H3 integers at `resolution` to read for the tile.
+
+    Every cell of that resolution that overlaps the tile (cut to `within`, the
+    service envelope, where all rows lie) is in one range. The coarse cells are
+    found by their centres in the tile widened by 1.5 × (coarse edge + cell
+    edge): a cell's centre lies within its edge of anything it overlaps, and
+    within ~1.1 coarse edges of its coarse ancestor's centre (measured: 0.96
+    two resolutions apart, 1.06 three); the 1.5 leaves room for cells larger
+    than the average.
+    """
+    box = _clipped(tile, within)
+    if box is None:
+        return []
+    west, _south, east, _north = envelope_lonlat(tile)
+    width_m = (east - west) * M_PER_DEG * math.cos(math.radians(box[1]))
+    coarse = resolution
+    while coarse > 0 and _edge_m(coarse - 1) <= width_m / HEX_COVER_PARTS:
+        coarse -= 1
+    margin = 1.5 * (_edge_m(coarse) + _edge_m(resolution))
+    west, south, east, north = _grow(box, margin)
+    polygon = h3.LatLngPoly(
+        [(south, west), (south, east), (north, east), (north, west)]
+    )
+    ranges = []
+    for parent in sorted(
+        h3.str_to_int(c) for c in h3.polygon_to_cells(polygon, coarse)
+    ):
+        last = basic_int.cell_to_children_size(parent, resolution) - 1
+        ranges.append(
+            (
+                basic_int.child_pos_to_cell(parent, resolution, 0),
+                basic_int.child_pos_to_cell(parent, resolution, last),
+            )
+        )
+    return ranges
+
+
+def hexagons_near(
+    tile: Tile, resolution: int, cells: Sequence[CellCounts]
+) -> list[CellCounts]:
+    """Return the cells whose centre is near enough the tile to overlap it."""
+    west, south, east, north = _grow(envelope_lonlat(tile), 1.5 * _edge_m(resolution))
+    near = []
+    for counts in cells:
+        lat, lng = h3.cell_to_latlng(counts.cell)
+        if west <= lng <= east and south <= lat <= north:
+            near.append(counts)
+    return near
+
+
+def _array(values) -> str:
+    """Return numbers or H3 hex strings as a PostgreSQL array literal.
+
+    psycopg2 sends a Python list as ARRAY[...], one expression a value: for a
+    few thousand cells, parsing those is most of the query (4-8 ms a column);
+    the literal is parsed in ~0.5 ms. Only values that need no quoting.
+    """
+    return "{" + ",".join(map(str, values)) + "}"
+
+
+def hexagons_sql(
+    tile: Tile,
+    resolution: int,
+    cells: Sequence[CellCounts],
+    gaps: Mapping[str, int],
+) -> tuple[str, list]:
+    """Return SQL for (tile bytes, cell count): one polygon a cell, with its counts.
+
+    The outlines (maps.hexagons.outline_wkb, EPSG:3857) travel as one bytea with
+    each cell's offset and length, and are clipped to the tile (64-unit buffer,
+    so outlines join across tiles); a cell outside the tile and its buffer is
+    left out. `gaps`: stored coverage gaps per cell (hex string).
+    """
+    sql = """
+        SELECT ST_AsMVT(t, %s, 4096, 'geom'), count(*)
+        FROM (
+            SELECT c.cell, %s::int AS resolution, c.hotspots, c.open_hotspots,
+                   c.cleanups, c.verified_kg, c.gaps,
+                   ST_AsMVTGeom(
+                       ST_GeomFromWKB(substring(%s::bytea FROM c.start FOR c.size), 3857),
+                       ST_TileEnvelope(%s, %s, %s), 4096, 64, true
+                   ) AS geom
+            FROM unnest(%s::text[], %s::int[], %s::int[], %s::int[], %s::float8[],
+                        %s::int[], %s::int[], %s::int[])
+                AS c(cell, hotspots, open_hotspots, cleanups, verified_kg, gaps,
+                     start, size)
+        ) AS t
+        WHERE t.geom IS NOT NULL
+    """
+    properties = [c.properties() for c in cells]
+    outlines = [outline_wkb(h3.str_to_int(c.cell)) for c in cells]
+    starts, start = [], 1  # substring counts from 1
+    for outline in outlines:
+        starts.append(start)
+        start += len(outline)
+    params = [
+        HEXAGONS,
+        resolution,
+        b"".join(outlines),
+        tile.z,
+        tile.x,
+        tile.y,
+        _array(p["cell"] for p in properties),
+        _array(p["hotspots"] for p in properties),
+        _array(p["open_hotspots"] for p in properties),
+        _array(p["cleanups"] for p in properties),
+        _array(repr(float(p["verified_kg"])) for p in properties),
+        _array(gaps.get(c.cell, 0) for c in cells),
+        _array(starts),
+        _array(len(outline) for outline in outlines),
+    ]
     return sql, params
 
 

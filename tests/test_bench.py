@@ -220,6 +220,24 @@ def test_tile_paths_cover_the_extent_at_the_zoom():
     ]
 
 
+def test_hexagon_tile_workloads_name_the_campaign_in_every_tile(monkeypatch):
+    from bench import run
+    from bench.config import SIZES
+
+    monkeypatch.setitem(run.EXTENTS, "province", (107.0, 16.0, 108.2, 16.8))
+    ctx = run.Context(size=SIZES["S"], campaign="cnx-2026")
+    for name, z, res in (
+        ("tiles hexagons z10", 10, 8),
+        ("tiles hexagons z13 (res 9)", 13, 9),
+    ):
+        paths = run.paths_of(workloads.by_name(name), ctx)
+        assert paths and all(
+            p.startswith(f"/tiles/hexagons/{z}/")
+            and p.endswith(f".mvt?campaign=cnx-2026&resolution={res}")
+            for p in paths
+        )
+
+
 def test_list_helpers_read_next_links_and_feature_ids():
     assert local_path(
         "http://127.0.0.1:8000/api/v1/hotspots/?cursor=a%3Ab&page_size=500"

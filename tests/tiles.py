@@ -39,12 +39,11 @@ def features(client, layer: str, z: int, points, **params) -> list[dict]:
     return found
 
 
-def tilemap_config(html: str) -> dict:
-    """Return the JSON a map page hands to static/js/tilemap.js."""
+def tilemap_config(html: str, node: str = "tilemap-config") -> dict:
+    """Return the JSON a map page hands to its script (static/js/tilemap.js;
+    node="hexmap-config": static/js/hexmap.js)."""
     match = re.search(
-        r'<script id="tilemap-config" type="application/json">(.*?)</script>',
-        html,
-        re.S,
+        rf'<script id="{node}" type="application/json">(.*?)</script>', html, re.S
     )
     return json.loads(match.group(1))
 

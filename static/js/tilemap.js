@@ -3,8 +3,8 @@
  * Configuration comes from the page as JSON (<script id="tilemap-config">): the
  * TileJSON URLs (the page's filters are already in the hotspot one: tiles are
  * filtered on the server by the same django-filter definitions as the page),
- * the base-map tile URL (optional: without it the map still works), labels in
- * the page's language and the category colours.
+ * labels in the page's language and the category colours; the map itself, its
+ * base map, areas and controls come from static/js/mapbase.js.
  *
  * Popups are built from text nodes (textContent), never from HTML strings:
  * descriptions and titles come from residents. Thumbnails are shown only from
@@ -13,24 +13,14 @@
 (function () {
   "use strict";
 
+  var base = window.chxMap;
   var holder = document.getElementById("tilemap");
-  var configNode = document.getElementById("tilemap-config");
-  if (!holder || !configNode || typeof maplibregl === "undefined") return;
-  var config = JSON.parse(configNode.textContent);
+  if (!base || !holder) return;
+  var config = base.config("tilemap-config");
+  if (!config) return;
   var labels = config.labels;
-
-  function text(tag, value, className) {
-    var node = document.createElement(tag);
-    node.textContent = value;
-    if (className) node.className = className;
-    return node;
-  }
-
-  function fill(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) {
-      return key in values ? String(values[key]) : "";
-    });
-  }
+  var text = base.text;
+  var fill = base.fill;
 
   function sameOrigin(url) {
     try {
@@ -38,11 +28,6 @@
     } catch (e) {
       return false;
     }
-  }
-
-  function idUrl(template, id) {
-    // Templates end in /0/ (reverse() with a placeholder id); ids are integers.
-    return template.replace(/\/0\/$/, "/" + String(Math.trunc(Number(id))) + "/");
   }
 
   function categoryColour() {
@@ -54,112 +39,59 @@
     return expression;
   }
 
-  var sources = {
-    hotspots: { type: "vector", url: config.hotspots },
-  };
-  var layers = [
-    { id: "background", type: "background", paint: { "background-color": "#eef2ee" } },
-  ];
-  if (config.basemap) {
-    sources.basemap = {
-      type: "raster",
-      tiles: [config.basemap.tiles],
-      tileSize: 256,
-      maxzoom: 19,
-      attribution: config.basemap.attribution,
-    };
-    layers.push({ id: "basemap", type: "raster", source: "basemap" });
-  }
-  if (config.areas) {
-    sources.areas = { type: "vector", url: config.areas };
-    layers.push({
-      id: "areas",
-      type: "line",
-      source: "areas",
-      "source-layer": "areas",
-      filter: ["==", ["get", "level"], config.area_level],
-      paint: { "line-color": "#3d5a47", "line-width": 1.2, "line-opacity": 0.7 },
-    });
-  }
-  layers.push(
-    {
-      id: "hotspot-blocks",
-      type: "circle",
-      source: "hotspots",
-      "source-layer": "hotspots",
-      filter: ["has", "count"],
-      paint: {
-        "circle-color": "#1b7f3b",
-        "circle-opacity": 0.55,
-        "circle-stroke-color": "#ffffff",
-        "circle-stroke-width": 1,
-        // Blocks are 16 px apart (32 to a 512 px tile): radii stay below 8 px.
-        "circle-radius": [
-          "interpolate", ["linear"], ["log10", ["get", "count"]],
-          0, 3, 1, 4.5, 2, 6, 3, 7.5,
-        ],
+  var map = base.create(
+    holder,
+    config,
+    { hotspots: { type: "vector", url: config.hotspots } },
+    [
+      {
+        id: "hotspot-blocks",
+        type: "circle",
+        source: "hotspots",
+        "source-layer": "hotspots",
+        filter: ["has", "count"],
+        paint: {
+          "circle-color": "#1b7f3b",
+          "circle-opacity": 0.55,
+          "circle-stroke-color": "#ffffff",
+          "circle-stroke-width": 1,
+          // Blocks are 16 px apart (32 to a 512 px tile): radii stay below 8 px.
+          "circle-radius": [
+            "interpolate", ["linear"], ["log10", ["get", "count"]],
+            0, 3, 1, 4.5, 2, 6, 3, 7.5,
+          ],
+        },
       },
-    },
-    {
-      id: "hotspot-points",
-      type: "circle",
-      source: "hotspots",
-      "source-layer": "hotspots",
-      filter: ["!", ["has", "count"]],
-      layout: { "circle-sort-key": ["get", "score"] },
-      paint: {
-        "circle-color": categoryColour(),
-        "circle-opacity": ["match", ["get", "status"], "cleaned", 0.4, 0.85],
-        "circle-radius": [
-          "interpolate", ["linear"], ["get", "score"], 0, 5, 60, 8, 150, 12,
-        ],
-        "circle-stroke-color": [
-          "case",
-          ["get", "priority"], "#d00000",
-          ["match", ["get", "status"],
-            "cleaned", config.status_colours.cleaned,
-            "reopened", config.status_colours.reopened,
-            config.status_colours.verified],
-        ],
-        "circle-stroke-width": ["case", ["get", "priority"], 3, 2],
+      {
+        id: "hotspot-points",
+        type: "circle",
+        source: "hotspots",
+        "source-layer": "hotspots",
+        filter: ["!", ["has", "count"]],
+        layout: { "circle-sort-key": ["get", "score"] },
+        paint: {
+          "circle-color": categoryColour(),
+          "circle-opacity": ["match", ["get", "status"], "cleaned", 0.4, 0.85],
+          "circle-radius": [
+            "interpolate", ["linear"], ["get", "score"], 0, 5, 60, 8, 150, 12,
+          ],
+          "circle-stroke-color": [
+            "case",
+            ["get", "priority"], "#d00000",
+            ["match", ["get", "status"],
+              "cleaned", config.status_colours.cleaned,
+              "reopened", config.status_colours.reopened,
+              config.status_colours.verified],
+          ],
+          "circle-stroke-width": ["case", ["get", "priority"], 3, 2],
+        },
       },
-    }
+    ]
   );
-
-  var map = new maplibregl.Map({
-    container: holder,
-    style: { version: 8, sources: sources, layers: layers },
-    center: config.center,
-    zoom: config.zoom,
-    maxBounds: config.max_bounds,
-    attributionControl: { compact: true },
-    cooperativeGestures: false,
-  });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  map.addControl(new maplibregl.ScaleControl(), "bottom-left");
-  // Tests and the curious reach the map here.
-  holder.tileMap = map;
-  // A base-map tile that fails (an offline tile server) leaves our layers
-  // drawn; say so once in the console instead of once per tile.
-  var warned = false;
-  map.on("error", function (event) {
-    if (!warned && window.console) {
-      warned = true;
-      window.console.warn("map:", event && event.error && event.error.message);
-    }
-  });
-
-  ["hotspot-points", "hotspot-blocks"].forEach(function (layer) {
-    map.on("mouseenter", layer, function () {
-      map.getCanvas().style.cursor = "pointer";
-    });
-    map.on("mouseleave", layer, function () {
-      map.getCanvas().style.cursor = "";
-    });
-  });
+  base.pointer(map, ["hotspot-points", "hotspot-blocks"]);
 
   function addDetails(box, id) {
-    fetch(idUrl(config.detail_api, id), {
+    fetch(base.idUrl(config.detail_api, id), {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -198,9 +130,7 @@
   map.on("click", "hotspot-points", function (event) {
     var feature = event.features[0];
     var props = feature.properties;
-    var box = document.createElement("div");
-    box.className = "map-popup";
-    box.setAttribute("data-testid", "map-popup");
+    var box = base.popupBox();
     box.appendChild(
       text("strong", "#" + props.id + " · " + (labels.categories[props.category] || ""))
     );
@@ -212,27 +142,19 @@
     );
     if (props.priority) box.appendChild(text("p", labels.priority, "map-popup-priority"));
     var link = text("a", labels.details);
-    link.href = idUrl(config.detail_page, props.id);
+    link.href = base.idUrl(config.detail_page, props.id);
     var last = document.createElement("p");
     last.appendChild(link);
     box.appendChild(last);
-    new maplibregl.Popup({ maxWidth: "16rem" })
-      .setLngLat(feature.geometry.coordinates)
-      .setDOMContent(box)
-      .addTo(map);
+    base.openPopup(map, feature.geometry.coordinates, box);
     addDetails(box, props.id);
   });
 
   map.on("click", "hotspot-blocks", function (event) {
     var feature = event.features[0];
-    var box = document.createElement("div");
-    box.className = "map-popup";
-    box.setAttribute("data-testid", "map-popup");
+    var box = base.popupBox();
     box.appendChild(text("p", fill(labels.block, { n: feature.properties.count })));
-    new maplibregl.Popup({ maxWidth: "16rem" })
-      .setLngLat(feature.geometry.coordinates)
-      .setDOMContent(box)
-      .addTo(map);
+    base.openPopup(map, feature.geometry.coordinates, box);
     map.easeTo({ center: feature.geometry.coordinates, zoom: map.getZoom() + 2 });
   });
 })();

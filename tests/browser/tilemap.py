@@ -1,45 +1,48 @@
-"""Driving the vector-tile map (static/js/tilemap.js, MapLibre GL JS) in a test.
+"""Driving our MapLibre maps (static/js/mapbase.js: tilemap.js, hexmap.js) in a test.
 
-The page keeps its map on the container (`#tilemap`.tileMap): tests read what
-MapLibre drew from the tiles (queryRenderedFeatures) and tap where a hotspot is.
+A page keeps its map on the container (`#tilemap`.tileMap on /maps/, `#hexmap`
+on the hexagon page): tests read what MapLibre drew from the tiles
+(queryRenderedFeatures) and tap where a feature is.
 """
 
+MAP = "document.getElementById(holder).tileMap"
 
-def wait_for_map(page) -> None:
+
+def wait_for_map(page, holder: str = "tilemap") -> None:
     """Wait until the map has its style and every tile in view (vector and base)."""
     page.wait_for_function(
-        "() => { const m = document.getElementById('tilemap').tileMap;"
+        f"(holder) => {{ const m = {MAP};"
         " return m && m.isStyleLoaded() && m.areTilesLoaded() && !m.isMoving(); }",
+        arg=holder,
         timeout=20_000,
     )
 
 
-def look_at(page, lon: float, lat: float, zoom: float) -> None:
+def look_at(page, lon: float, lat: float, zoom: float, holder: str = "tilemap") -> None:
     page.evaluate(
-        "([lon, lat, zoom]) => document.getElementById('tilemap')"
-        ".tileMap.jumpTo({center: [lon, lat], zoom})",
-        [lon, lat, zoom],
+        f"([lon, lat, zoom, holder]) => {MAP}.jumpTo({{center: [lon, lat], zoom}})",
+        [lon, lat, zoom, holder],
     )
     page.wait_for_timeout(100)
-    wait_for_map(page)
+    wait_for_map(page, holder)
 
 
-def rendered(page, layer: str) -> list[dict]:
+def rendered(page, layer: str, holder: str = "tilemap") -> list[dict]:
     """The features MapLibre drew from the tiles (their properties)."""
     return page.evaluate(
-        "(layer) => document.getElementById('tilemap').tileMap"
+        f"([layer, holder]) => {MAP}"
         ".queryRenderedFeatures({layers: [layer]}).map(f => f.properties)",
-        layer,
+        [layer, holder],
     )
 
 
-def click_at(page, lon: float, lat: float) -> None:
-    page.locator("#tilemap").scroll_into_view_if_needed()
+def click_at(page, lon: float, lat: float, holder: str = "tilemap") -> None:
+    container = page.locator("#" + holder)
+    container.scroll_into_view_if_needed()
     point = page.evaluate(
-        "([lon, lat]) => document.getElementById('tilemap').tileMap.project([lon, lat])",
-        [lon, lat],
+        f"([lon, lat, holder]) => {MAP}.project([lon, lat])", [lon, lat, holder]
     )
-    box = page.locator("#tilemap").bounding_box()
+    box = container.bounding_box()
     x, y = box["x"] + point["x"], box["y"] + point["y"]
     if page.viewport_size["width"] < 500:
         page.touchscreen.tap(x, y)

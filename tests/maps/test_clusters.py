@@ -191,3 +191,63 @@ def test_clusters_api_unknown_variable_is_a_400(contest, api_client):
     )
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "variable"
+
+
+# --- stored results: the page reads their counts only ------------------------------
+
+
+def _store(request, payload, version="v"):
+    from django.utils import timezone
+
+    from maps.models import AnalysisResult
+
+    AnalysisResult.objects.create(
+        **request.lookup(),
+        version=version,
+        computed_at=timezone.now(),
+        seconds=0.1,
+        payload=payload,
+    )
+
+
+def test_stored_summaries_count_what_the_stored_results_hold(contest, client):
+    from maps import analysis, hexagons
+    from maps.models import AnalysisKind
+    from maps.params import analysis_params
+    from tests.tiles import tilemap_config
+
+    campaign = contest.campaign
+    params = analysis_params({"campaign": campaign.slug, "resolution": "8"})
+    result = clusters.gi_star(cluster_field(), resolution=8)
+    assert result.significant and len(result.cells) > 100
+    _store(analysis.gi_request(params), analysis.encode(AnalysisKind.GI_STAR, result))
+    gaps = [
+        hexagons.Gap(i, 107.59, 16.46, "plastic", "bag", "Túi", True, None)
+        for i in (1, 2, 3)
+    ]
+    _store(analysis.gaps_request(params), analysis.encode(AnalysisKind.GAPS, gaps))
+    summary = analysis.stored_gi_star(params, summary=True)
+    full = analysis.stored_gi_star(params)
+    assert summary.value == full.value.summary()
+    assert (summary.computed_at, summary.fresh) == (full.computed_at, full.fresh)
+    assert clusters.explanation(summary.value) == clusters.explanation(full.value)
+    assert analysis.stored_gaps(params, summary=True).value == 3
+    # The page says so, and its map fetches the significant cells.
+    html = client.get(
+        reverse("analysis:hexagons"), {"campaign": campaign.slug}
+    ).content.decode()
+    assert clusters.explanation(result) in html
+    config = tilemap_config(html, "hexmap-config")
+    body = client.get(config["clusters"]).json()
+    assert len(body["features"]) == len(result.significant)
+    assert "3 điểm nóng ưu tiên" in html
+
+
+def test_a_stored_study_area_too_large_reads_as_such(contest):
+    from maps import analysis
+    from maps.params import analysis_params
+
+    params = analysis_params({"resolution": "9"})
+    _store(analysis.gi_request(params), {"too_large": True})
+    summary = analysis.stored_gi_star(params, summary=True)
+    assert summary.too_large and summary.value is None and summary.computed_at

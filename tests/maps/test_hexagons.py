@@ -12,6 +12,7 @@ from django.urls import reverse
 from maps import hexagons
 from maps.rows import EventPoint, HotspotPoint
 from tests import builders
+from tests.tiles import features, tilemap_config
 
 # A res-8 cell's centre in Huế, so small offsets stay inside the cell.
 CELL = h3.latlng_to_cell(16.46, 107.59, 8)
@@ -230,26 +231,84 @@ def test_default_campaign_is_the_current_one(contest, api_client):
     assert body["campaign"] == "thu-nghiem"
 
 
-def test_page_renders_layers_legend_and_note_from_local_assets(
+def test_page_draws_from_tiles_with_legends_note_and_local_assets(
     contest, organiser, client, run_jobs
 ):
     campaign, rep, entrant, judge = contest
     make_event(entrant, rep, judge, LON0, LAT0)
-    make_hotspot(organiser, *north(2_000))
+    far = make_hotspot(organiser, *north(2_000))
     first = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})
     assert "đang tính lần đầu" in first.content.decode()
+    pending = tilemap_config(first.content.decode(), "hexmap-config")
+    assert pending["gaps"] is None and pending["clusters"] is None
     assert run_jobs() == 2  # the gaps and Gi*
     response = client.get(reverse("analysis:hexagons"), {"campaign": campaign.slug})
     html = response.content.decode()
     assert response.status_code == 200
-    for name in ("Ô có sự kiện thu gom", "Ô có điểm nóng chưa xử lý", "Khoảng trống"):
-        assert name in html
+    assert len(response.content) < 60_000
+    config = tilemap_config(html, "hexmap-config")
+    labels = config["labels"]
+    assert labels["cleanups"] == "Ô có sự kiện thu gom"
+    assert labels["open"] == "Ô có điểm nóng chưa xử lý"
+    assert labels["gaps"].startswith("Khoảng trống")
+    # The cells come from the hexagon tiles of the campaign and resolution.
+    tilejson = client.get(config["hexagons"]).json()
+    assert tilejson["tiles"][0].endswith(f"?campaign={campaign.slug}&resolution=8")
+    cells = features(client, "hexagons", 13, [far.location], campaign=campaign.slug)
+    gap_cell = hexagons.cell_of(*north(2_000), 8)
+    assert [c["gaps"] for c in cells if c["cell"] == gap_cell] == [1]
+    # The gap points from the gaps API; the view fitted to the campaign's cells.
+    gaps = client.get(config["gaps"]).json()
+    assert [f["id"] for f in gaps["features"]] == [far.pk]
+    (west, south), (east, north_) = config["bounds"]
+    assert west < LON0 < east and south < LAT0 < north_ and north_ > north(2_000)[1]
+    assert 'data-testid="legend"' in html and "Khoảng trống" in html
     assert 'data-testid="cluster-legend"' in html and "tin cậy 99 %" in html
     assert 'data-testid="cluster-note"' in html and "Getis" not in html  # plain words
     assert "Benjamini" in html
-    assert "gap-marker" in html
+    assert 'data-testid="gap-summary"' in html and "bán kính 500 m" in html
+    assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
+    assert "/static/js/hexmap.js" in html and "leaflet" not in html
     for outside in ("cdn.", "unpkg.com", "cdnjs", "jsdelivr", "googleapis"):
         assert outside not in html
+
+
+def test_page_config_asks_for_significant_clusters_only_when_there_are(contest):
+    from maps import hexagon_map
+    from maps.params import analysis_params
+
+    params = analysis_params({"resolution": "9", "variable": "kg"})
+    quiet = hexagon_map.hexmap_config(
+        params, bounds=None, gap_count=0, significant=False
+    )
+    assert quiet["clusters"] is None and quiet["gaps"] is None
+    assert quiet["bounds"] is None and quiet["center"]
+    loud = hexagon_map.hexmap_config(
+        params, bounds=(107.5, 16.4, 107.7, 16.5), gap_count=3, significant=True
+    )
+    assert loud["clusters"].endswith("?campaign=thu-nghiem&resolution=9&variable=kg")
+    assert loud["gaps"].endswith("?campaign=thu-nghiem")
+    assert loud["bounds"] == [[107.5, 16.4], [107.7, 16.5]]
+    many = hexagon_map.MAX_PAGE_GAPS + 1
+    capped = hexagon_map.hexmap_config(
+        params, bounds=None, gap_count=many, significant=False
+    )
+    assert capped["gaps"] is None  # outlined cells from the tiles only
+
+
+def test_page_and_its_map_speak_english(contest, client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("analysis:hexagons"))
+    html = response.content.decode()
+    labels = tilemap_config(html, "hexmap-config")["labels"]
+    assert labels["layers"] == "Map layers"
+    assert labels["cell"] == "H3 hexagon cell, resolution %(resolution)s"
+    assert labels["cell_cleanups"].startswith("%(n)s approved clean-up events")
+    assert "Red outline: cell with coverage gaps" in html
+    assert "Zoomed out, the map draws larger cells" in html
+    tilejson = client.get(reverse("tiles:tilejson", args=["hexagons"])).json()
+    fields = tilejson["vector_layers"][0]["fields"]
+    assert fields["cell"] == "H3 cell index (hex string)"
 
 
 def test_page_falls_back_to_default_resolution_with_a_message(contest, client):

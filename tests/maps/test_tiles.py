@@ -101,7 +101,7 @@ def test_bad_tile_addresses_are_json_errors(db, client, address, status, code, f
 
 
 def test_unknown_layer_is_404_and_extremes_are_served(db, client):
-    missing = client.get(url("hexagons", 0, 0, 0))
+    missing = client.get(url("nope", 0, 0, 0))
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "unknown_layer"
     assert client.get(url("hotspots", 0, 0, 0)).status_code == 200
