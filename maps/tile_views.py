@@ -14,6 +14,7 @@ organisers only).
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -145,6 +146,27 @@ def _etag(spec, version: int | str, tile: tiles.Tile, params) -> str:
     return quote_etag(f"{spec.name}-{version}-{tile.z}-{tile.x}-{tile.y}-{digest}")
 
 
+# Per process: layer -> (monotonic time it may be kept until, version).
+_versions: dict[str, tuple[float, int]] = {}
+
+
+def _layer_version(layer: str) -> int:
+    """Return the layer's data version, read at most every TILE_VERSION_TTL_S.
+
+    A cached tile then costs no database query. A write shows on the map up to
+    that long later; a tile is still never cached under a version newer than
+    its rows (the version is read before them).
+    """
+    ttl = settings.TILE_VERSION_TTL_S
+    now = time.monotonic()
+    kept = _versions.get(layer)
+    if ttl > 0 and kept is not None and kept[0] > now:
+        return kept[1]
+    version = selectors.layer_version(layer)
+    _versions[layer] = (now + ttl, version)
+    return version
+
+
 @require_http_methods(["GET", "HEAD"])
 def tile(request, layer: str, z: str, x: str, y: str):
     """Serve one vector tile of a layer (see the module docstring for caching)."""
@@ -157,7 +179,7 @@ def tile(request, layer: str, z: str, x: str, y: str):
         return _error(exc)
     # The version first, the rows after: a tile cached under a version never
     # holds rows older than that version.
-    version = query.version() if query.version else selectors.layer_version(layer)
+    version = query.version() if query.version else _layer_version(layer)
     etag = _etag(spec, version, address, query.params)
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponse(status=304)

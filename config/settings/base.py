@@ -304,6 +304,9 @@ SERVICE_ENVELOPE = tuple(
 )
 GEOMETRY_MAX_VERTICES = int(env("GEOMETRY_MAX_VERTICES", "5000"))
 # Base-map tiles: a setting, so an intranet can point at its own tile server.
+# Seconds a web worker reuses a tile layer's data version (a cached tile then
+# needs no database query; a write reaches the map at most this much later).
+TILE_VERSION_TTL_S = float(env("TILE_VERSION_TTL_S", "1"))
 MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",

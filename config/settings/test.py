@@ -37,6 +37,9 @@ CACHES = {
 CELERY_BROKER_URL = celery_url(REDIS_URL, 3)
 CELERY_TASK_DEFAULT_QUEUE = f"test-{_RUN}"
 ANALYSIS_JOB_DELAY_S = 0.0
+# Tests write then read a tile at once (tests/maps/test_tiles.py sets it to
+# check the reuse).
+TILE_VERSION_TTL_S = 0.0
 
 # The suite runs on one database; tests/test_replica.py starts a real replica and
 # drives it in a subprocess that sets TEST_REPLICA=1.

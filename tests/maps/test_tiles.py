@@ -273,6 +273,33 @@ def test_grid_and_triggers_know_the_public_statuses(db):
 # --- versions, ETags, caching -------------------------------------------------------
 
 
+def test_a_worker_reuses_the_layer_version_for_its_ttl(
+    demo_areas, client, verified, settings, monkeypatch, django_assert_num_queries
+):
+    """Within TILE_VERSION_TTL_S a cached tile costs no query; then the new
+    version (a write meanwhile) shows."""
+    from maps import tile_views
+
+    settings.TILE_VERSION_TTL_S = 1.0
+    monkeypatch.setattr(tile_views, "_versions", {})
+    clock = [1000.0]
+    monkeypatch.setattr(tile_views.time, "monotonic", lambda: clock[0])
+    verified(0)
+    address = tile_of(builders.HUE_LON, builders.HUE_LAT, 14)
+    first = client.get(url("hotspots", *address))
+    with django_assert_num_queries(0):
+        again = client.get(url("hotspots", *address))
+    assert again["ETag"] == first["ETag"] and again.content == first.content
+    verified(1)  # a write: the old version is reused until the TTL ends
+    assert client.get(url("hotspots", *address))["ETag"] == first["ETag"]
+    clock[0] += 1.5
+    later = client.get(url("hotspots", *address))
+    assert later["ETag"] != first["ETag"]
+    assert selectors.layer_version("hotspots") in {
+        int(part) for part in later["ETag"].strip('"').split("-")[1:2]
+    }
+
+
 def test_etag_304_and_public_cache_control(demo_areas, client, verified):
     verified(0)
     address = tile_of(builders.HUE_LON, builders.HUE_LAT, 14)
