@@ -222,7 +222,8 @@ def concurrent(
     grace_s: float | None = None,
 ) -> Run:
     """Run `concurrency` closed-loop clients for `seconds`: each sends `request`
-    again as soon as the previous one is answered (after `think_s`).
+    again as soon as the previous one is answered (after `think_s`, a mean pause
+    drawn from an exponential distribution, also before the first request).
 
     Requests sent before the deadline are waited for (their latencies count: they
     are the slowest) — for at most `grace_s` when given: then the ones still
@@ -238,6 +239,10 @@ def concurrent(
         client = clients[i] = make_client()
         rng = random.Random(seed * 1000 + i)
         start_barrier.wait()
+        if think_s:
+            # People arrive as they do on a site in use, each after a pause of
+            # their own, not all in the same millisecond (no start-up burst).
+            time.sleep(rng.expovariate(1 / think_s))
         while time.perf_counter() < deadline[0]:
             response = request(client, rng)
             if abandoned.is_set():
