@@ -1529,14 +1529,7 @@ def hotspot_tile(tile: tiles.Tile, filters: PublicMapFilter | None = None) -> by
         .annotate(size=F("size_class__key"))
         .values("id", "category", "status", "score", "priority", "size", "lon", "lat")
     )
-    sql, params = tiles.rows_sql(
-        tiles.HOTSPOTS,
-        _compiled(rows),
-        tile,
-        properties=TILE_HOTSPOT_PROPERTIES,
-        limit=tiles.raw_limit(tile),
-    )
-    return _tile_query(sql, params)[0]
+    return _points_tile(tiles.HOTSPOTS, rows, tile, TILE_HOTSPOT_PROPERTIES)
 
 
 def event_tile(tile: tiles.Tile) -> bytes:
@@ -1546,12 +1539,14 @@ def event_tile(tile: tiles.Tile) -> bytes:
         .annotate(started=TruncDate("started_at", tzinfo=CONTEST_TZ))
         .values("id", "title", "status", "started", "weight_kg", "lon", "lat")
     )
+    return _points_tile(tiles.EVENTS, rows, tile, TILE_EVENT_PROPERTIES)
+
+
+def _points_tile(layer: str, rows: QuerySet, tile: tiles.Tile, properties) -> bytes:
+    """Return a tile of `rows` (values with lon, lat) as points, up to the zoom's
+    raw limit (maps.tiles.rows_sql)."""
     sql, params = tiles.rows_sql(
-        tiles.EVENTS,
-        _compiled(rows),
-        tile,
-        properties=TILE_EVENT_PROPERTIES,
-        limit=tiles.raw_limit(tile),
+        layer, _compiled(rows), tile, properties=properties, limit=tiles.raw_limit(tile)
     )
     return _tile_query(sql, params)[0]
 
