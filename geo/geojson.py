@@ -1,0 +1,67 @@
+"""GeoJSON as RFC 7946 wants it, for every output of the platform.
+
+RFC 7946: positions are (lon, lat) in WGS84 with no ``crs`` member, polygon exterior
+rings run counter-clockwise and holes clockwise (section 3.1.6), and six decimals
+(about 0.1 m) are all the precision a position needs (section 11.2).
+
+Two ways in, one rule:
+
+- in SQL, wrap a geometry in :class:`ForcePolygonCCW` (``ST_ForcePolygonCCW``) before
+  ``ST_AsGeoJSON(…, PRECISION)`` or Django's ``AsGeoJSON(…, precision=PRECISION)``;
+- in Python, :func:`geometry` turns a GEOS geometry into the RFC 7946 dict.
+"""
+
+from django.contrib.gis.db.models.functions import GeoFunc
+from django.contrib.gis.geos import GEOSGeometry
+from shapely import wkb
+from shapely.geometry import mapping
+from shapely.geometry.polygon import orient
+
+PRECISION = 6  # decimals of a position (RFC 7946 section 11.2)
+MEDIA_TYPE = "application/geo+json"  # RFC 7946 section 12
+
+
+class ForcePolygonCCW(GeoFunc):
+    """``ST_ForcePolygonCCW``: exterior rings counter-clockwise, holes clockwise.
+
+    Points and lines pass unchanged, so it can wrap any geometry column.
+    """
+
+    function = "ST_ForcePolygonCCW"
+    arity = 1
+
+
+def _round(coordinates):
+    if isinstance(coordinates, (int, float)):
+        return round(float(coordinates), PRECISION)
+    return [_round(part) for part in coordinates]
+
+
+def _oriented(shape):
+    kind = shape.geom_type
+    if kind == "Polygon":
+        return orient(shape, sign=1.0)
+    if kind == "MultiPolygon":
+        return type(shape)([orient(part, sign=1.0) for part in shape.geoms])
+    if kind == "GeometryCollection":
+        return type(shape)([_oriented(part) for part in shape.geoms])
+    return shape
+
+
+def geometry(geom: GEOSGeometry | None) -> dict | None:
+    """Return ``geom`` as an RFC 7946 geometry dict (CCW exteriors, 6 decimals)."""
+    if geom is None:
+        return None
+    shape = _oriented(wkb.loads(bytes(geom.wkb)))
+    data = mapping(shape)
+    if data["type"] == "GeometryCollection":
+        return {
+            "type": "GeometryCollection",
+            "geometries": [geometry_from_mapping(part) for part in data["geometries"]],
+        }
+    return geometry_from_mapping(data)
+
+
+def geometry_from_mapping(data: dict) -> dict:
+    """Return a GeoJSON-like mapping with lists for positions, rounded."""
+    return {"type": data["type"], "coordinates": _round(data["coordinates"])}
