@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench
+.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench interop
 
 run: setup demo worker $(if $(REPLICA),replica)
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
@@ -76,3 +76,9 @@ clean:
 # BENCH_MIXED_S=60 ...: see bench/__main__.py.
 bench: setup
 	$(PY) -m bench
+
+# GDAL and a headless QGIS read the OGC API layers and every export by URL; counts
+# are checked against the REST API and a map is rendered (var/interop/qgis.png).
+# Not part of `make test`: it installs QGIS (~400 MB) on first use.
+interop: setup demo
+	@bash scripts/interop.sh
