@@ -19,7 +19,13 @@ from django.db.models import Q
 
 from .models import AdminArea
 from .names import NameFix, clean, mojibake
-from .services import area_link_parents, area_refresh_derived, area_upsert, nfc
+from .services import (
+    area_link_parents,
+    area_linked_models,
+    area_refresh_derived,
+    area_upsert,
+    nfc,
+)
 from .spatial import WGS84
 
 
@@ -45,6 +51,7 @@ class LoadReport:
     linked: int = 0
     without_parent: int = 0
     children_repointed: int = 0
+    links_dropped: int = 0  # row links to the replaced areas (redone by relinking)
     assumed_wgs84: bool = False
     skipped_reasons: list[str] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)  # name fixes, described
@@ -173,7 +180,13 @@ def load_areas(
         matched = _match(features, existing, level)
         taken = _taken(features, existing, level)
         if taken:
-            raise LoadError(_refusal(taken, level))
+            raise LoadError(
+                f"{len(taken)} codes or names are held by '{level}' areas of "
+                "another validity window: "
+                + "; ".join(taken[:MAX_LISTED])
+                + ". A code is unique within a level: load these units under "
+                "another level label, or with the other window's dates"
+            )
         conflicts = _code_conflicts(features, existing, matched)
         conflicts += _overlaps(features, matched, level, valid_from, valid_to)
         if conflicts and not replace:
@@ -191,6 +204,7 @@ def load_areas(
                 .exclude(id__in=doomed_ids)
                 .values_list("id", flat=True)
             )
+            report.links_dropped = _links_to(doomed_ids)
             AdminArea.objects.filter(id__in=doomed_ids).delete()
         for number, feat in enumerate(features, start=1):
             pk = matched.get(feat.index)
@@ -354,11 +368,22 @@ def _taken(features, existing, level) -> list[str]:
         .order_by("id")
     )
     return [
-        f"{_code(a.code).strip() or 'name'} '{a.name}' (id {a.pk}"
+        f"{f'code {a.code}' if a.code else 'name'} '{a.name}' (id {a.pk}"
         f"{_window(a.valid_from, a.valid_to)}) is held by an area of another "
         "validity window"
         for a in others
     ]
+
+
+def _links_to(area_ids: list[int]) -> int:
+    """Count the rows' links to these areas (they go with the areas)."""
+    total = 0
+    for model, name, _dated in area_linked_models():
+        links = model._meta.get_field(name)
+        total += links.remote_field.through.objects.filter(
+            **{f"{links.m2m_reverse_field_name()}__in": area_ids}
+        ).count()
+    return total
 
 
 def _repoint_children(orphans: list[int], new_ids: list[int]) -> int:

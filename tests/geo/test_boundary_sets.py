@@ -19,6 +19,7 @@ from shapely.geometry import box, mapping
 
 from geo.models import AdminArea
 from geo.selectors import areas_in_force_containing
+from hotspots import services
 from hotspots.models import Hotspot
 from maps import rollups
 from maps.selectors import area_metrics, area_outlines_geojson, layer_version
@@ -144,7 +145,9 @@ def test_loaded_after_the_data_the_coverage_counts_existing_hotspots(
     data, tmp_path, api_client
 ):
     contest, hotspots, events = data
-    areas_version = layer_version("areas")
+    for hotspot in hotspots[::7]:  # public ones: the public map's filter reads links
+        services.hotspot_verify(hotspot=hotspot, actor=builders.organiser())
+    areas_version, hotspots_version = layer_version("areas"), layer_version("hotspots")
     out, _err = load_wards(write_geojson(tmp_path / "wards.geojson", WARDS))
     assert "2 features: 2 created, 0 updated" in out
     expected = {code: inside(geom, hotspots) for code, _n, geom in WARDS}
@@ -174,6 +177,7 @@ def test_loaded_after_the_data_the_coverage_counts_existing_hotspots(
     check = StringIO()
     call_command("rollups", "--check", stdout=check)
     assert layer_version("areas") > areas_version
+    assert layer_version("hotspots") > hotspots_version
 
 
 def test_overlapping_existing_districts_are_refused_naming_both(data, tmp_path):
@@ -206,8 +210,15 @@ def test_an_existing_code_with_another_name_is_a_conflict_not_a_rename(data, tmp
 def test_replace_swaps_the_level_whole_and_relinks(data, tmp_path, api_client):
     contest, hotspots, events = data
     path = write_geojson(tmp_path / "d.geojson", WARDS)
+    links = (
+        AdminArea.hotspots.through.objects.filter(adminarea__level="district").count()
+        + AdminArea.cleanup_events.through.objects.filter(
+            adminarea__level="district"
+        ).count()
+    )
+    assert links >= len(hotspots) + len(events)
     out, _err = load_wards(path, "--replace", level="district")
-    assert "9 replaced (deleted)" in out
+    assert f"9 replaced (deleted, with their {links} row links)" in out
     assert sorted(
         AdminArea.objects.filter(level="district").values_list("code", flat=True)
     ) == ["P01", "P02"]
@@ -360,6 +371,20 @@ def test_validity_windows_pick_the_units_of_each_campaign(data, tmp_path):
         "M1"
     }
     assert rollups.differences() == []
+
+
+def test_a_code_held_in_another_window_is_refused(db, tmp_path):
+    load_wards(write_geojson(tmp_path / "old.geojson", OLD), "--valid-to", "2025-07-01")
+    again = [("X1", "Xã Phú Hội cũ", WARDS[0][2])]
+    with pytest.raises(CommandError, match="unique within a level") as err:
+        load_wards(
+            write_geojson(tmp_path / "again.geojson", again),
+            "--valid-from",
+            "2025-07-01",
+            "--replace",
+        )
+    assert "code X1 'Xã Phú Hội cũ'" in str(err.value)
+    assert AdminArea.objects.count() == 2
 
 
 def test_reversed_validity_is_refused(db, tmp_path):

@@ -126,7 +126,8 @@ class Command(BaseCommand):
         )
         if opts["replace"]:
             summary += (
-                f", {report.replaced} replaced (deleted), "
+                f", {report.replaced} replaced (deleted, with their "
+                f"{report.links_dropped} row links), "
                 f"{report.children_repointed} child areas re-pointed"
             )
         if report.renamed:
