@@ -20,7 +20,7 @@ from shapely.geometry import box, mapping
 from geo.models import AdminArea
 from geo.selectors import areas_in_force_containing
 from hotspots import services
-from hotspots.models import Hotspot
+from hotspots.models import Hotspot, Status
 from maps import rollups
 from maps.selectors import area_metrics, area_outlines_geojson, layer_version
 from tests import builders
@@ -391,3 +391,27 @@ def test_reversed_validity_is_refused(db, tmp_path):
     path = write_geojson(tmp_path / "w.geojson", WARDS)
     with pytest.raises(CommandError, match="must be after"):
         load_wards(path, "--valid-from", "2025-07-01", "--valid-to", "2025-01-01")
+
+
+def test_pages_name_and_offer_the_districts_in_force(demo_areas, tmp_path, client):
+    # The demo districts end on 1 July 2025; official ones take over that day.
+    AdminArea.objects.filter(level="district").update(valid_to=dt.date(2025, 7, 1))
+    hotspot = builders.hotspot(
+        location=builders.point(107.58, 16.46), status=Status.VERIFIED
+    )
+    Hotspot.objects.filter(pk=hotspot.pk).update(
+        created_at=dt.datetime(2024, 4, 1, 8, tzinfo=dt.UTC)
+    )
+    path = write_geojson(tmp_path / "d.geojson", WARDS)
+    load_wards(path, "--valid-from", "2025-07-01", level="district")
+    # Reported in 2024: linked to the district of then and to the one of now.
+    assert set(
+        Hotspot.objects.get(pk=hotspot.pk)
+        .areas.filter(level="district")
+        .values_list("code", flat=True)
+    ) == {"474", "P01"}
+    page = client.get(reverse("hotspots:list")).content.decode()
+    assert "· Phường Phú Hội" in page
+    assert "· Thành phố Huế" not in page
+    assert '<option value="' in page and ">Thành phố Huế</option>" not in page
+    assert ">Phường Phú Hội</option>" in page
