@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -15,7 +16,7 @@ from maps.selectors import area_shapes
 
 
 def home(request):
-    areas = area_shapes(level="district")
+    areas = area_shapes(level="district", on=timezone.localdate())
     fmap = make_map()
     if areas:
         area_layer(areas).add_to(fmap)

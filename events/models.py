@@ -97,6 +97,15 @@ class Campaign(models.Model):
     def activity_open_on(self, day: dt.date) -> bool:
         return self.activity_start <= day <= self.activity_end
 
+    @property
+    def areas_on(self) -> dt.date:
+        """The day whose administrative units (geo AdminArea validity) the
+        campaign's coverage uses: its last activity day. Every event of the
+        campaign is linked to the units in force then (a row links to the units
+        not yet ended on its day), so a campaign across a reorganisation counts
+        all its events in the new units."""
+        return self.activity_end
+
 
 class PrizeCategory(models.TextChoices):
     COLLECTIVE = "collective", _("Tập thể")

@@ -7,8 +7,17 @@ from .widgets import LocalOSMWidget
 
 @admin.register(AdminArea)
 class AdminAreaAdmin(admin.GISModelAdmin):
-    list_display = ("name", "code", "level", "parent", "area_km2", "approximate")
-    list_filter = ("level", "approximate")
+    list_display = (
+        "name",
+        "code",
+        "level",
+        "parent",
+        "area_km2",
+        "approximate",
+        "valid_from",
+        "valid_to",
+    )
+    list_filter = ("level", "approximate", "valid_from", "valid_to")
     search_fields = ("name", "name_en", "code")
     readonly_fields = ("area_km2", "updated_at")
     autocomplete_fields = ("parent",)

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from config.api import ApiError
 
-from .selectors import area_list, areas_containing
+from .selectors import area_list, areas_in_force_containing
 from .serializers import AreaBriefSerializer, AreaFeatureSerializer
 from .spatial import point_from_lonlat
 
@@ -57,7 +57,7 @@ class AreaLocateApi(APIView):
         point = point_from_lonlat(
             request.query_params.get("lon"), request.query_params.get("lat")
         )
-        areas = areas_containing(point)
+        areas = areas_in_force_containing(point)
         if not areas:
             raise ApiError(
                 _("Không có đơn vị hành chính nào chứa điểm này."),

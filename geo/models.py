@@ -30,6 +30,23 @@ class AdminArea(models.Model):
         help_text=_("Hình dạng minh hoạ, không phải ranh giới chính thức."),
     )
     source = models.CharField(_("nguồn"), max_length=255, blank=True)
+    # The days the unit exists, [valid_from, valid_to): the first day it is in
+    # force and the first day it no longer is (Vietnam's units reorganised on
+    # 1 July 2025: the old ones end, the new ones start, on that day). Empty:
+    # open on that side. Campaigns read the units valid on their last activity
+    # day; rows link to the units not yet ended on their own day (geo.selectors).
+    valid_from = models.DateField(
+        _("hiệu lực từ"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày đầu tiên đơn vị có hiệu lực; để trống: từ trước."),
+    )
+    valid_to = models.DateField(
+        _("hết hiệu lực từ"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày đầu tiên đơn vị không còn hiệu lực; để trống: vẫn còn."),
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
@@ -54,11 +71,23 @@ class AdminArea(models.Model):
                 condition=models.Q(area_km2__gte=0),
                 name="geo_adminarea_area_nonnegative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="geo_adminarea_validity_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["level", "code"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def valid_on(self, day) -> bool:
+        """Return whether the unit is in force on the day."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
 
 
 class AdminAreaPart(models.Model):

@@ -1,13 +1,15 @@
 """Write paths for administrative areas."""
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.db.models import PointField
 from django.contrib.gis.geos import MultiPolygon
 from django.db import connection, connections, transaction
-from django.db.models import ManyToManyField, QuerySet
+from django.db.models import DateTimeField, ManyToManyField, QuerySet
 
 from .models import AdminArea, AdminAreaPart
 from .spatial import WGS84
@@ -28,23 +30,36 @@ def area_upsert(
     name_en: str = "",
     approximate: bool = False,
     source: str = "",
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+    into: AdminArea | None = None,
+    lookup: bool = True,
 ) -> tuple[AdminArea, bool]:
     """Create or update an area, keyed by (level, code), or (level, name) without a code.
 
     The geometry must already be a valid MultiPolygon in WGS84. Derived fields
-    (area, subdivided parts) are refreshed by area_refresh_derived.
+    (area, subdivided parts) are refreshed by area_refresh_derived. `into` names
+    the area to update (geo.loading matches by code and name); with
+    lookup=False and no `into`, a new area is created.
     """
     name, code, name_en = nfc(name), nfc(code), nfc(name_en)
-    lookup = {"level": level, "code": code} if code else {"level": level, "name": name}
-    area = AdminArea.objects.filter(**lookup).first()
+    lookup_by = (
+        {"level": level, "code": code} if code else {"level": level, "name": name}
+    )
+    area = into
+    if area is None and lookup:
+        area = AdminArea.objects.filter(**lookup_by).first()
     created = area is None
     if created:
-        area = AdminArea(**lookup)
+        area = AdminArea(**lookup_by)
     area.name = name
+    area.code = code
     area.name_en = name_en
     area.geom = geom
     area.approximate = approximate
     area.source = source
+    area.valid_from = valid_from
+    area.valid_to = valid_to
     area.full_clean(exclude=["parent"])
     area.save()
     return area, created
@@ -117,6 +132,7 @@ def areas_assign_bulk(
     field: str = "areas",
     point: str = "location",
     level: str | None = None,
+    on: str | None = None,
 ) -> AreaLinks:
     """Link every row of the queryset to the areas that contain its point.
 
@@ -128,6 +144,10 @@ def areas_assign_bulk(
     boundary belongs to both areas); a row outside every area gets none.
     With `level`, only the links to areas of that level are redone (boundaries of
     one level loaded or reloaded); the other levels' links stay as they are.
+    With `on` (the rows' DateTimeField that dates them: a hotspot's created_at,
+    an event's started_at), a row is linked only to the areas not ended by its
+    day in the site's time zone — as geo.selectors.areas_containing(point, on=day)
+    links a row when it is written.
 
     Raw SQL because the ORM cannot express INSERT ... SELECT: one join of the
     rows on the subdivided, GiST-indexed parts, however many rows. The table and
@@ -142,7 +162,14 @@ def areas_assign_bulk(
     location = model._meta.get_field(point)
     if not isinstance(location, PointField) or location.srid != WGS84:
         raise ValueError(f"{model.__name__}.{point} is not a WGS84 PointField")
-    selected = rows.order_by().values_list("pk", point).query.clone()
+    if on is not None:
+        dated = model._meta.get_field(on)
+        if not isinstance(dated, DateTimeField):
+            raise ValueError(f"{model.__name__}.{on} is not a DateTimeField")
+        dates = (on,)
+    else:
+        dates = ()
+    selected = rows.order_by().values_list("pk", point, *dates).query.clone()
     # As a subquery the geometry is selected as is (not cast for the driver).
     selected.subquery = True
     sql, params = selected.get_compiler(using=rows.db).as_sql()
@@ -158,12 +185,24 @@ def areas_assign_bulk(
     else:
         of_level = f" AND t.{area_id} IN (SELECT id FROM {areas} WHERE level = %s)"
         level_params = [level]
-    parts_of_level = (
-        parts
-        if level is None
-        else f"(SELECT q.* FROM {parts} q JOIN {areas} a ON a.id = q.area_id "
-        "WHERE a.level = %s)"
-    )
+    if level is None and on is None:
+        parts_of_level = parts
+        columns, not_ended, tz_params = "r(id, point)", "", []
+    else:
+        parts_of_level = (
+            f"(SELECT q.*, a.valid_to FROM {parts} q JOIN {areas} a "
+            "ON a.id = q.area_id"
+            + ("" if level is None else " WHERE a.level = %s")
+            + ")"
+        )
+        columns = "r(id, point)" if on is None else "r(id, point, dated)"
+        not_ended = (
+            ""
+            if on is None
+            else " AND (p.valid_to IS NULL OR p.valid_to > "
+            "(r.dated AT TIME ZONE %s)::date)"
+        )
+        tz_params = [] if on is None else [settings.TIME_ZONE]
     with transaction.atomic(using=rows.db), db.cursor() as cursor:
         # The links the rows should have, computed once (DISTINCT: a point on the
         # seam of two parts of one area hits both); then only the difference is
@@ -173,14 +212,14 @@ def areas_assign_bulk(
         cursor.execute("DROP TABLE IF EXISTS geo_wanted_links")
         cursor.execute(
             "CREATE TEMP TABLE geo_wanted_links ON COMMIT DROP AS "
-            f"SELECT DISTINCT r.id AS row_id, p.area_id FROM ({sql}) AS r(id, point) "
-            f"JOIN {parts_of_level} p ON ST_Intersects(p.geom, r.point)",
-            [*params, *level_params],
+            f"SELECT DISTINCT r.id AS row_id, p.area_id FROM ({sql}) AS {columns} "
+            f"JOIN {parts_of_level} p ON ST_Intersects(p.geom, r.point){not_ended}",
+            [*params, *level_params, *tz_params],
         )
         cursor.execute("ANALYZE geo_wanted_links")
         cursor.execute(
             f"DELETE FROM {through} t WHERE t.{row_id} IN "
-            f"(SELECT r.id FROM ({sql}) AS r(id, point)){of_level} "
+            f"(SELECT r.id FROM ({sql}) AS {columns}){of_level} "
             "AND NOT EXISTS (SELECT 1 FROM geo_wanted_links w "
             f"WHERE w.row_id = t.{row_id} AND w.area_id = t.{area_id})",
             [*params, *level_params],
@@ -204,22 +243,32 @@ class Relinked:
     model: str  # "app_label.Model"
     rows: int
     links: AreaLinks
+    linked: int = 0  # rows now linked to at least one area (of the level)
 
 
-def area_linked_models() -> list[tuple[type, str]]:
-    """Return (model, field name) of every many-to-many to AdminArea with a
-    WGS84 `location` point (hotspots, cleanup events…), found in the app
+# The field that dates a linked row, first found wins: an event is dated by when
+# it happened, a hotspot by when it was reported (areas_assign_bulk's `on`).
+DATED_BY = ("started_at", "created_at")
+
+
+def area_linked_models() -> list[tuple[type, str, str | None]]:
+    """Return (model, field name, dating field) of every many-to-many to AdminArea
+    with a WGS84 `location` point (hotspots, cleanup events…), found in the app
     registry so geo needs to import no app."""
     from django.apps import apps
 
     found = []
     for model in apps.get_models():
+        names = {f.name: f for f in model._meta.fields}
         for field in model._meta.many_to_many:
-            if field.related_model is AdminArea and any(
-                f.name == "location" and isinstance(f, PointField)
-                for f in model._meta.fields
+            if field.related_model is AdminArea and isinstance(
+                names.get("location"), PointField
             ):
-                found.append((model, field.name))
+                dated = next(
+                    (n for n in DATED_BY if isinstance(names.get(n), DateTimeField)),
+                    None,
+                )
+                found.append((model, field.name, dated))
     return found
 
 
@@ -228,8 +277,17 @@ def areas_relink(*, level: str | None = None) -> list[Relinked]:
     (of `level`, or of every level), in one transaction: one join per model."""
     done = []
     with transaction.atomic():
-        for model, field in area_linked_models():
+        for model, field, dated in area_linked_models():
             rows = model._default_manager.all()
-            links = areas_assign_bulk(rows, field=field, level=level)
-            done.append(Relinked(model._meta.label, rows.count(), links))
+            links = areas_assign_bulk(rows, field=field, level=level, on=dated)
+            links_field = model._meta.get_field(field)
+            through = links_field.remote_field.through
+            column = links_field.m2m_field_name()
+            linked = through.objects.all()
+            if level is not None:
+                linked = linked.filter(
+                    **{f"{links_field.m2m_reverse_field_name()}__level": level}
+                )
+            linked = linked.values(column).distinct().count()
+            done.append(Relinked(model._meta.label, rows.count(), links, linked))
     return done

@@ -118,7 +118,9 @@ def score_input(hotspot: Hotspot) -> scoring.ScoreInput:
 
 
 def _set_areas(hotspot: Hotspot, *, new: bool = False) -> None:
-    areas = areas_containing(hotspot.location)
+    # Dated by its report, as geo.services.areas_relink dates it.
+    on = timezone.localdate(hotspot.created_at) if hotspot.created_at else None
+    areas = areas_containing(hotspot.location, on=on)
     if not new:
         hotspot.areas.set(areas)
         return

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -85,6 +86,9 @@ def _size_label(size_class: SizeClass) -> str:
 def _place(areas: list[AdminArea]) -> AdminArea | None:
     """Return the area a card names: the district, else the smallest area."""
     districts = [area for area in areas if area.level == DISTRICT_LEVEL]
+    # A district in force today before one since dissolved (stable sort).
+    today = timezone.localdate()
+    districts.sort(key=lambda area: not area.valid_on(today))
     if districts:
         return districts[0]
     return min(areas, key=lambda area: area.area_km2, default=None)
@@ -116,7 +120,10 @@ def _legend() -> list[tuple[str, str]]:
 @require_http_methods(["GET", "HEAD"])
 def hotspot_list_page(request):
     """List the public hotspots, highest score first, on a map and as cards."""
-    areas = area_list(level=DISTRICT_LEVEL).values_list("id", "name")
+    # The districts in force today (geo AdminArea validity).
+    areas = area_list(level=DISTRICT_LEVEL, on=timezone.localdate()).values_list(
+        "id", "name"
+    )
     # Only public statuses here, even for organisers and reporters (they have
     # the queue and their follow links).
     filters = HotspotListFilter(

@@ -26,7 +26,8 @@ class CoverageApi(APIView):
     def get(self, request):
         campaign, level = coverage_params(request.query_params)
         rows = selectors.area_metrics(campaign=campaign, level=level)
-        body = feature_collection(rows, selectors.area_outlines_geojson(level=level))
+        outlines = selectors.area_outlines_geojson(level=level, campaign=campaign)
+        body = feature_collection(rows, outlines)
         body["campaign"] = campaign.slug
         body["level"] = level
         return Response(body, content_type="application/geo+json")

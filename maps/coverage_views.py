@@ -31,7 +31,7 @@ def coverage_page(request):
     if metric not in METRICS:
         metric = DEFAULT_METRIC
     rows = selectors.area_metrics(campaign=campaign, level=level)
-    outlines = selectors.area_outlines_geojson(level=level)
+    outlines = selectors.area_outlines_geojson(level=level, campaign=campaign)
     fmap = make_map()
     classes = None
     if rows:

@@ -204,7 +204,7 @@ def coverage_dataset(params) -> Dataset:
     """Return area_metrics rows (the coverage page's numbers) with outlines."""
     campaign, level = coverage_params(params)
     metrics = selectors.area_metrics(campaign=campaign, level=level)
-    outlines = selectors.area_outlines_geojson(level=level)
+    outlines = selectors.area_outlines_geojson(level=level, campaign=campaign)
     columns = [
         ("area_id", _("Mã địa bàn (nội bộ)")),
         ("name", _("Địa bàn")),

@@ -143,7 +143,11 @@ def hotspot_rows(hotspots: Iterable[Hotspot]) -> list[HotspotRow]:
 
 def district_choices() -> list[tuple[int, str]]:
     """Return (id, name) of the districts the hotspot pages filter by, by name."""
-    return list(area_list(level=DISTRICT_LEVEL).values_list("id", "name"))
+    return list(
+        area_list(level=DISTRICT_LEVEL, on=timezone.localdate()).values_list(
+            "id", "name"
+        )
+    )
 
 
 def public_map_filter(query: Mapping[str, str] | None) -> PublicMapFilter:
@@ -157,9 +161,12 @@ def any_approximate_area() -> bool:
     return AdminArea.objects.filter(approximate=True).exists()
 
 
-def area_shapes(*, level: str, ids: QuerySet | None = None) -> list[AreaShape]:
-    """Return a level's areas (those in `ids`, if given) with simplified outlines."""
-    queryset = area_outlines(level=level)
+def area_shapes(
+    *, level: str, ids: QuerySet | None = None, on: dt.date | None = None
+) -> list[AreaShape]:
+    """Return a level's areas (those in `ids`, if given; in force on `on`, if
+    given) with simplified outlines."""
+    queryset = area_outlines(level=level, on=on)
     if ids is not None:
         queryset = queryset.filter(id__in=ids)
     return [
@@ -461,7 +468,11 @@ def entrant_coverage(entrant: Entrant) -> EntrantCoverage:
     area_ids = CleanupEvent.areas.through.objects.filter(
         cleanupevent__in=events_qs
     ).values("adminarea_id")
-    areas = area_shapes(level=entrant.campaign.coverage_level, ids=area_ids)
+    areas = area_shapes(
+        level=entrant.campaign.coverage_level,
+        ids=area_ids,
+        on=entrant.campaign.areas_on,
+    )
     return EntrantCoverage(
         events=events,
         hotspots=hotspots,
@@ -692,6 +703,8 @@ def _rollup_sql() -> str:
     WITH lvl AS (
         SELECT id, name, code, level, approximate
         FROM {_table(AdminArea)} WHERE level = %(level)s
+          AND (valid_from IS NULL OR valid_from <= %(on)s)
+          AND (valid_to IS NULL OR valid_to > %(on)s)
     ),
     hs AS (
         SELECT area_id,
@@ -742,6 +755,8 @@ def _scan_sql() -> str:
     WITH lvl AS (
         SELECT id, name, code, level, approximate
         FROM {_table(AdminArea)} WHERE level = %(level)s
+          AND (valid_from IS NULL OR valid_from <= %(on)s)
+          AND (valid_to IS NULL OR valid_to > %(on)s)
     ),
     hs AS (
         SELECT ha.adminarea_id AS area_id,
@@ -816,6 +831,8 @@ def area_metrics_scan(*, campaign: Campaign, level: str) -> list[AreaMetrics]:
 def _area_metrics(sql: str, *, campaign: Campaign, level: str) -> list[AreaMetrics]:
     params = {
         "level": level,
+        # The units in force on the campaign's day (geo AdminArea validity).
+        "on": campaign.areas_on,
         "verified": [str(s) for s in PUBLIC_STATUSES],
         "cleaned": str(Status.CLEANED),
         "not_counted": [str(s) for s in DISMISSED_STATUSES],
@@ -864,14 +881,18 @@ def _metrics(row) -> AreaMetrics:
     )
 
 
-def area_outlines_geojson(*, level: str) -> dict[int, dict]:
-    """Return {area id: simplified outline as a GeoJSON dict} for a level's areas.
+def area_outlines_geojson(
+    *, level: str, campaign: Campaign | None = None
+) -> dict[int, dict]:
+    """Return {area id: simplified outline as a GeoJSON dict} for a level's areas
+    (those in force on the campaign's day, with a campaign).
 
     Simplified (geo.selectors.area_outlines) and written as GeoJSON by PostGIS
     with 6 decimals (~0.1 m), so a page or API response stays small.
     """
+    on = campaign.areas_on if campaign is not None else None
     rows = (
-        area_outlines(level=level)
+        area_outlines(level=level, on=on)
         .annotate(outline_json=AsGeoJSON("outline", precision=6))
         .values_list("id", "outline_json")
     )
@@ -1430,7 +1451,9 @@ def campaign_event_export(campaign: Campaign) -> Iterator[dict]:
             "other_kg": event.other_kg,
             "bags": event.bags,
             "places": sorted(
-                a.name for a in event.areas.all() if a.level == campaign.coverage_level
+                a.name
+                for a in event.areas.all()
+                if a.level == campaign.coverage_level and a.valid_on(campaign.areas_on)
             ),
             "lon": event.location.x,
             "lat": event.location.y,

@@ -159,6 +159,7 @@ def events_table(campaign: Campaign) -> Table:
             area.name
             for area in event.areas.all()
             if area.level == campaign.coverage_level
+            and area.valid_on(campaign.areas_on)
         )
         rows.append(
             [

@@ -247,7 +247,8 @@ def event_log(
     for person in people:
         person.event = event
     Participant.objects.bulk_create(people)
-    event.areas.set(areas_containing(location))
+    # Dated by when it happened, as geo.services.areas_relink dates it.
+    event.areas.set(areas_containing(location, on=timezone.localdate(started_at)))
     event.hotspots.set(hotspots)
     for hotspot in hotspots:
         hotspot_mark_cleaned(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Campaign, Entrant, EventStatus
 from geo.models import AdminArea
+from geo.selectors import valid_on
 
 STATUS_ALL = "all"
 
@@ -48,7 +49,9 @@ class ReviewFilterForm(forms.Form):
         ).order_by("name", "id")
         # Areas at the campaign's coverage level, by name (boundaries not loaded).
         self.fields["area"].queryset = (
-            AdminArea.objects.filter(level=campaign.coverage_level)
+            AdminArea.objects.filter(
+                valid_on(campaign.areas_on), level=campaign.coverage_level
+            )
             .only("id", "name")
             .order_by("name", "id")
         )

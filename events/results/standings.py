@@ -17,6 +17,7 @@ from events.models import (
     PrizeCategory,
 )
 from events.results import scoring
+from geo.selectors import valid_on
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,11 @@ def event_inputs(
         ).values_list("cleanupevent_id", flat=True)
     )
     areas: dict[int, set[int]] = defaultdict(set)
+    # The units in force on the campaign's day (geo AdminArea validity).
     for event_id, area_id in CleanupEvent.areas.through.objects.filter(
-        cleanupevent__in=ids, adminarea__level=campaign.coverage_level
+        valid_on(campaign.areas_on, "adminarea__"),
+        cleanupevent__in=ids,
+        adminarea__level=campaign.coverage_level,
     ).values_list("cleanupevent_id", "adminarea_id"):
         areas[event_id].add(area_id)
     out: dict[int, list[scoring.EventInput]] = defaultdict(list)

@@ -20,15 +20,15 @@ from rest_framework.renderers import JSONRenderer
 from config.api import ApiError
 from config.errors import ClientError
 
-from ..models import Category, Hotspot
+from ..models import DISMISSED_STATUSES, PUBLIC_STATUSES, Category, Hotspot, Status
 from ..selectors import size_classes
 from ..services import ReportResult
-from .parsing import ReportInput
+from .parsing import DESCRIPTION_MAX, MAX_IDS, MAX_PAGE_SIZE, PAGE_SIZE, ReportInput
 from .selectors import STATUS_MAP
 
 # --- Service catalogue ----------------------------------------------------------
 
-CHANGESET = "2026-11-27T00:00:00+07:00"  # bump when this API's documents change
+CHANGESET = "2026-12-01T00:00:00+07:00"  # bump when this API's documents change
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 AGENCY = _("Ban Tổ chức Chủ nhật xanh")
 
@@ -78,6 +78,97 @@ def _english() -> bool:
     return (translation.get_language() or "").startswith("en")
 
 
+def limits() -> dict:
+    """Return this endpoint's limits, as the discovery document states them.
+
+    GeoReport's discovery has no field for limits: they are an extension
+    member (clients ignore members they do not know), machine-readable values
+    and the same in sentences.
+    """
+    rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
+    anon, user = rates.get("report_anon", ""), rates.get("report_user", "")
+    return {
+        "post_rate_anonymous": anon,
+        "post_rate_signed_in": user,
+        "read_rate": None,
+        "page_size_default": PAGE_SIZE,
+        "page_size_max": MAX_PAGE_SIZE,
+        "service_request_ids_max": MAX_IDS,
+        "description_max_length": DESCRIPTION_MAX,
+        "date_range_max_days": None,
+        "public_fields": list(PUBLIC_FIELDS),
+        "notes": [
+            str(note)
+            for note in (
+                _(
+                    "Gửi yêu cầu (POST requests): tối đa %(anon)s cho mỗi địa chỉ "
+                    "IP khi không đăng nhập, %(user)s cho mỗi tài khoản; quá giới "
+                    "hạn là lỗi 429 kèm Retry-After. Đọc không giới hạn tốc độ."
+                )
+                % {"anon": anon, "user": user},
+                _(
+                    "Danh sách: mới nhất trước, mỗi trang %(default)s yêu cầu "
+                    "(page_size tối đa %(max)s, page từ 1); trang sau ở header "
+                    'Link rel="next". service_request_id: tối đa %(ids)s mã, '
+                    "cách nhau bằng dấu phẩy; khi có, các bộ lọc khác bị bỏ qua."
+                )
+                % {"default": PAGE_SIZE, "max": MAX_PAGE_SIZE, "ids": MAX_IDS},
+                _(
+                    "start_date, end_date: ISO 8601 (ví dụ "
+                    "2024-06-02T07:00:00+07:00), cả hai đầu đều tính; một ngày "
+                    "không giờ là cả ngày theo giờ Việt Nam; không giới hạn độ dài "
+                    "khoảng thời gian và không có khoảng mặc định (không có 90 "
+                    "ngày mặc định): không lọc là mọi yêu cầu công khai."
+                ),
+                _(
+                    "Danh sách chỉ gồm điểm nóng đã xác minh (open: đã xác minh, "
+                    "tái xuất hiện; closed: đã thu gom). Theo mã "
+                    "(requests/{id} hoặc service_request_id), một yêu cầu vừa gửi "
+                    "đọc được ngay với trạng thái open; mô tả và ảnh (media_url) "
+                    "chỉ hiển thị sau khi Ban Tổ chức xác minh, vị trí đến lúc đó "
+                    "làm tròn 0,001° (khoảng 100 m); yêu cầu bị từ chối hoặc trùng "
+                    "là closed, không kèm vị trí."
+                ),
+                _(
+                    "Không bao giờ công bố dữ liệu cá nhân: tên, email, số điện "
+                    "thoại, tài khoản hay thiết bị của người báo cáo. Thông tin "
+                    "liên hệ chỉ được lưu khi attribute[contact_consent]=true. "
+                    "media_url gửi lên bị bỏ qua (máy chủ không tải URL của máy "
+                    "khách); ảnh gửi qua ứng dụng."
+                ),
+                _(
+                    "service_request_id được trả về ngay khi gửi: không dùng "
+                    "token (tokens/{token} luôn trả lỗi 404)."
+                ),
+            )
+        ],
+    }
+
+
+UNVERIFIED_DIGITS = 3  # decimals of an unverified request's lat/long (~100 m)
+# The members of a service request anyone may read (rendering.service_request).
+PUBLIC_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+    "extended_attributes",
+)
+
+
 def discovery(base: str) -> dict:
     """Return the discovery document for the API rooted at the absolute URL base."""
     return {
@@ -96,6 +187,7 @@ def discovery(base: str) -> dict:
                 "formats": ["application/json", "text/xml"],
             }
         ],
+        "limits": limits(),
     }
 
 
@@ -142,37 +234,71 @@ def _timestamp(value: datetime) -> str:
 
 
 def service_request(hotspot: Hotspot, request) -> dict:
-    """Return a hotspot as a GeoReport service request: public fields only."""
-    photo = next(iter(hotspot.photos.all()), None)
+    """Return a hotspot as a GeoReport service request: public fields only.
+
+    A just-filed (unverified) report is shown at once as "open", without its
+    description and photo until an organiser has verified it (they are the
+    reporter's words and picture). A rejected or merged report is "closed",
+    with no location either: it is not a pollution site we publish.
+    """
     english = _english()
+    verified = hotspot.status in PUBLIC_STATUSES
+    refused = hotspot.status in DISMISSED_STATUSES
+    photo = next(iter(hotspot.photos.all()), None) if verified else None
+    closed = hotspot.status in STATUS_MAP["closed"] or refused
+    # Until verified, the location is shown to ~100 m (0.001°): enough for the
+    # client that filed it, too coarse to publish an unmoderated address.
+    digits = 6 if verified else UNVERIFIED_DIGITS
+    extended = {
+        "category": hotspot.category,
+        "size_class": hotspot.size_class.key,
+        "priority": hotspot.priority,
+        "score": round(hotspot.score, 2),
+        "confirmation_count": hotspot.confirmation_count,
+        "recurrence_count": hotspot.recurrence_count,
+        "areas": [(english and a.name_en) or a.name for a in hotspot.areas.all()],
+    }
+    if refused:
+        extended = {
+            "category": hotspot.category,
+            "size_class": hotspot.size_class.key,
+            "duplicate_of": hotspot.duplicate_of_id,
+        }
     return {
         "service_request_id": hotspot.pk,
-        "status": "closed" if hotspot.status in STATUS_MAP["closed"] else "open",
+        "status": "closed" if closed else "open",
         "status_notes": str(hotspot.get_status_display()),
         "service_name": str(hotspot.get_category_display()),
         "service_code": hotspot.category,
-        "description": hotspot.description,
+        "description": hotspot.description if verified else "",
         "agency_responsible": str(AGENCY),
-        "service_notice": "",
+        "service_notice": _notice(hotspot),
         "requested_datetime": _timestamp(hotspot.created_at),
         "updated_datetime": _timestamp(hotspot.updated_at),
         "expected_datetime": None,
         "address": "",
         "address_id": "",
         "zipcode": "",
-        "lat": round(hotspot.location.y, 6),
-        "long": round(hotspot.location.x, 6),
+        "lat": None if refused else round(hotspot.location.y, digits),
+        "long": None if refused else round(hotspot.location.x, digits),
         "media_url": request.build_absolute_uri(photo.image.url) if photo else "",
-        "extended_attributes": {
-            "category": hotspot.category,
-            "size_class": hotspot.size_class.key,
-            "priority": hotspot.priority,
-            "score": round(hotspot.score, 2),
-            "confirmation_count": hotspot.confirmation_count,
-            "recurrence_count": hotspot.recurrence_count,
-            "areas": [(english and a.name_en) or a.name for a in hotspot.areas.all()],
-        },
+        "extended_attributes": extended,
     }
+
+
+def _notice(hotspot: Hotspot) -> str:
+    if hotspot.status == Status.REPORTED:
+        return str(
+            _(
+                "Đang chờ Ban Tổ chức xác minh; mô tả và ảnh hiển thị sau khi "
+                "được xác minh."
+            )
+        )
+    if hotspot.status == Status.DUPLICATE:
+        return str(_("Đã gộp vào yêu cầu %(id)s.") % {"id": hotspot.duplicate_of_id})
+    if hotspot.status == Status.REJECTED:
+        return str(_("Ban Tổ chức đã không chấp nhận báo cáo này."))
+    return ""
 
 
 def receipt(result: ReportResult, report: ReportInput) -> list[dict]:
@@ -222,6 +348,8 @@ ITEM_TAGS = {
     "values": "value",
     "areas": "area",
     "errors": "error",
+    "public_fields": "field",
+    "notes": "note",
 }
 # Characters XML 1.0 cannot carry at all (C0 controls other than tab, LF, CR,
 # lone surrogates, U+FFFE/U+FFFF); stored text from other channels may hold them.

@@ -15,6 +15,17 @@ STATUS_MAP = {
 }
 
 
+def _with_related(queryset: QuerySet[Hotspot]) -> QuerySet[Hotspot]:
+    return queryset.select_related("size_class").prefetch_related(
+        "photos",
+        # Boundaries can be large: the names are all we need.
+        Prefetch(
+            "areas",
+            queryset=AdminArea.objects.defer("geom").order_by("-area_km2", "id"),
+        ),
+    )
+
+
 def public_hotspot_list(
     *,
     ids: list[int] | None = None,
@@ -28,19 +39,7 @@ def public_hotspot_list(
     `statuses` are GeoReport states ("open", "closed"); `end` is exclusive.
     Reporter and contact are never loaded.
     """
-    queryset = (
-        Hotspot.objects.public()
-        .select_related("size_class")
-        .prefetch_related(
-            "photos",
-            # Boundaries can be large: the names are all we need.
-            Prefetch(
-                "areas",
-                queryset=AdminArea.objects.defer("geom").order_by("-area_km2", "id"),
-            ),
-        )
-        .order_by("-created_at", "-id")
-    )
+    queryset = _with_related(Hotspot.objects.public()).order_by("-created_at", "-id")
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     if categories:
@@ -59,3 +58,20 @@ def public_hotspot_list(
 def public_hotspot_get(pk: int) -> Hotspot | None:
     """Return the public hotspot with this id, or None."""
     return public_hotspot_list(ids=[pk]).first()
+
+
+def followed_hotspot_list(ids: list[int]) -> QuerySet[Hotspot]:
+    """Return the hotspots with these ids whatever their status, newest first.
+
+    A client reads back the request it has just filed (GeoReport returns its
+    id at once): an unverified, rejected or merged one too. What of it may be
+    shown is rendering's decision (public fields only, more once verified).
+    """
+    return _with_related(Hotspot.objects.filter(pk__in=ids)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def followed_hotspot_get(pk: int) -> Hotspot | None:
+    """Return the hotspot with this id, whatever its status, or None."""
+    return followed_hotspot_list([pk]).first()

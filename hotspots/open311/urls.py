@@ -24,4 +24,12 @@ urlpatterns = [
         views.RequestDetailApi.as_view(),
         name="request",
     ),
+    re_path(
+        r"^tokens/(?P<token>[^/.]{1,64})" + FORMAT,
+        views.TokenApi.as_view(),
+        name="token",
+    ),
+    # Anything else (no format, another format, an unknown path): a GeoReport
+    # error document, never the site's HTML 404 page.
+    re_path(r"^(?P<path>.*)$", views.unknown_path, name="unknown"),
 ]

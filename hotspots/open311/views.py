@@ -1,10 +1,12 @@
 """The GeoReport v2 endpoints: thin views over parsing, selectors and rendering."""
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
@@ -33,7 +35,7 @@ from .rendering import (
     service_definition,
     service_request,
 )
-from .selectors import public_hotspot_get, public_hotspot_list
+from .selectors import followed_hotspot_get, followed_hotspot_list, public_hotspot_list
 
 FORMAT_PARAMETER = OpenApiParameter(
     "fmt", str, OpenApiParameter.PATH, enum=["json", "xml"]
@@ -197,8 +199,15 @@ class RequestListCreateApi(Open311View):
         filters = request_filters(params)
         page, size = paging(params)
         offset = (page - 1) * size
+        # By id, a client follows its own requests, verified or not (as
+        # requests/{id}); otherwise only public hotspots are listed.
+        found = (
+            followed_hotspot_list(filters["ids"])
+            if "ids" in filters
+            else public_hotspot_list(**filters)
+        )
         # One row more than the page tells whether a next page exists, no COUNT.
-        rows = list(public_hotspot_list(**filters)[offset : offset + size + 1])
+        rows = list(found[offset : offset + size + 1])
         payload = [service_request(hotspot, request) for hotspot in rows[:size]]
         response = render(self.fmt, payload, root="service_requests")
         if len(rows) > size:
@@ -248,10 +257,69 @@ class RequestDetailApi(Open311View):
     )
     def get(self, request, fmt: str, request_id: str):
         pk = service_request_id(request_id)
-        hotspot = public_hotspot_get(pk) if pk is not None else None
+        # At once after the POST, whatever its status: rendering shows only
+        # what may be shown (description and photo once verified).
+        hotspot = followed_hotspot_get(pk) if pk is not None else None
         if hotspot is None:
             raise exceptions.NotFound(
                 _("Không tìm thấy yêu cầu %(id)s.") % {"id": request_id}
             )
         payload = [service_request(hotspot, request)]
         return render(self.fmt, payload, root="service_requests")
+
+
+class TokenApi(Open311View):
+    """GeoReport's tokens/{token}: never needed here, so every token is unknown.
+
+    The standard issues a token when a POST cannot return the
+    service_request_id at once; ours always returns it, so no token exists and
+    the answer is the standard's "token not found" (404).
+    """
+
+    @extend_schema(
+        tags=["open311"],
+        operation_id="open311_token",
+        summary="GeoReport v2 tokens: none are issued (ids are returned at once)",
+        parameters=[FORMAT_PARAMETER],
+        responses={404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, fmt: str, token: str):
+        raise exceptions.NotFound(
+            _(
+                "Không có token “%(token)s”: API này không cấp token, "
+                "service_request_id được trả về ngay trong câu trả lời của POST "
+                "requests."
+            )
+            % {"token": token}
+        )
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Answer any other path under /open311/v2/ with a GeoReport 404 document.
+
+    The format follows a .xml suffix; JSON otherwise (no or another suffix).
+    Any method: the path does not exist whatever is done to it.
+    """
+    fmt = "xml" if path.lower().endswith(".xml") else "json"
+    language = _language(request)
+    with translation.override(language):
+        stem, dot, suffix = path.rpartition(".")
+        if dot and suffix.lower() not in ("json", "xml"):
+            description = _(
+                "Định dạng “.%(suffix)s” không được hỗ trợ: dùng %(stem)s.json "
+                "hoặc %(stem)s.xml."
+            ) % {"suffix": suffix[:20], "stem": stem[:100]}
+        elif not dot and path:
+            description = _(
+                "Thiếu định dạng: dùng %(path)s.json hoặc %(path)s.xml."
+            ) % {"path": path[:100]}
+        else:
+            description = _(
+                "Không có tài nguyên “%(path)s” trong GeoReport v2; xem discovery.json."
+            ) % {"path": path[:100]}
+        errors = [{"code": 404, "description": str(description)}]
+        response = render(fmt, errors, root="errors", status=404)
+    response.headers["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language"])
+    return response

@@ -1,11 +1,7 @@
-import time
-
-from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
+from geo.management.relink import relink_and_rebuild
 from geo.selectors import area_levels
-from geo.services import areas_relink
 
 
 class Command(BaseCommand):
@@ -23,26 +19,4 @@ class Command(BaseCommand):
     def handle(self, *args, level=None, **options):
         if level is not None and level not in area_levels():
             raise CommandError(f"No areas of level {level!r} are loaded.")
-        started = time.perf_counter()
-        commands = get_commands()
-        rollups = "rollups" in commands
-        with transaction.atomic():
-            if rollups:
-                # Millions of link rows: the rollup triggers (maps) stand aside
-                # and one rebuild follows, in this transaction (maps.rollups
-                # .suspended, by its setting's name: geo imports no other app).
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL maps.rollups_suspended = 'on'")
-            for done in areas_relink(level=level):
-                self.stdout.write(
-                    f"{done.model}: {done.rows} rows, {done.links.removed} links "
-                    f"removed, {done.links.inserted} inserted"
-                )
-            self.stdout.write(f"re-linked in {time.perf_counter() - started:.1f} s")
-            if rollups:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL maps.rollups_suspended = 'off'")
-                call_command("rollups", "--rebuild", stdout=self.stdout)
-            # The contest's stored points depend on the events' areas (coverage).
-            if "standings" in commands:
-                call_command("standings", "--rebuild", stdout=self.stdout)
+        relink_and_rebuild(level=level, stdout=self.stdout)

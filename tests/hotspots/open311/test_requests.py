@@ -178,15 +178,29 @@ def test_unencoded_plus_in_a_date_still_parses(db, api_client, make):
 
 def test_service_request_id_filter_ignores_the_other_filters(db, api_client, make):
     first, second, _third = make(0), make(1), make(2)
-    hidden = make(3, status=Status.REPORTED)
+    # By id a client follows its own requests: an unverified one is listed too
+    # (as requests/{id} shows it), without its description.
+    pending = make(3, status=Status.REPORTED, description="Sau nhà số 12")
     response = api_client.get(
         url("requests"),
         {
-            "service_request_id": f"{first.pk},{second.pk},{hidden.pk}",
+            "service_request_id": f"{first.pk},{second.pk},{pending.pk}",
             "service_code": "hazardous",
         },
     )
-    assert sorted(ids(response)) == sorted([first.pk, second.pk])
+    assert sorted(ids(response)) == sorted([first.pk, second.pk, pending.pk])
+    shown = {item["service_request_id"]: item for item in response.json()}
+    assert shown[pending.pk]["status"] == "open"
+    assert shown[pending.pk]["description"] == ""
+    assert b"Sau nh" not in response.content
+
+
+def test_unverified_hotspots_are_never_listed_without_ids(db, api_client, make):
+    public = make(0)
+    make(1, status=Status.REPORTED)
+    make(2, status=Status.REJECTED)
+    for params in ({}, {"status": "open"}, {"status": "closed"}):
+        assert ids(api_client.get(url("requests"), params)) in ([public.pk], [])
 
 
 def test_paging_with_next_link(db, api_client, make):
@@ -247,13 +261,81 @@ def test_request_detail_is_a_one_element_list(db, api_client, make):
     ]
 
 
-@pytest.mark.parametrize("fmt", ["json", "xml"])
-@pytest.mark.parametrize("status", [Status.REPORTED, Status.REJECTED])
-def test_request_detail_of_a_non_public_hotspot_is_404(
-    db, api_client, make, fmt, status
+def _image() -> CleanImage:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 120, 40)).save(out, "JPEG")
+    return CleanImage(
+        content=out.getvalue(),
+        thumbnail=out.getvalue(),
+        width=8,
+        height=8,
+        format="JPEG",
+        extension=".jpg",
+        content_type="image/jpeg",
+    )
+
+
+def test_request_detail_of_an_unverified_hotspot_hides_words_and_photo(
+    db, api_client, make, settings, tmp_path
 ):
-    hotspot = make(0, status=status)
-    assert_error(api_client.get(url("request", fmt, request_id=hotspot.pk)), 404)
+    settings.MEDIA_ROOT = tmp_path
+    hotspot = make(
+        0, status=Status.REPORTED, description="Sau nhà số 12", images=[_image()]
+    )
+    assert hotspot.photos.exists()
+    response = api_client.get(url("request", request_id=hotspot.pk))
+    assert response.status_code == 200
+    [item] = response.json()
+    assert item["status"] == "open" and item["status_notes"] == "Mới báo cáo"
+    assert item["description"] == "" and item["media_url"] == ""
+    assert "xác minh" in item["service_notice"]
+    # The location to ~100 m until an organiser has verified it.
+    assert (item["long"], item["lat"]) == (round(spot(0)[0], 3), round(HUE[1], 3))
+    assert b"/media/" not in response.content
+    root = xml(api_client.get(url("request", "xml", request_id=hotspot.pk)))
+    assert root.findtext("request/status") == "open"
+    assert root.findtext("request/description") == ""
+    assert root.findtext("request/media_url") == ""
+    # Once verified: the description, the photo and the exact location.
+    services.hotspot_verify(hotspot=hotspot, actor=builders.organiser())
+    [item] = api_client.get(url("request", request_id=hotspot.pk)).json()
+    assert item["description"] == "Sau nhà số 12"
+    assert item["media_url"].startswith("http://testserver/media/")
+    assert item["long"] == round(spot(0)[0], 6)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize(
+    ("status", "notes"),
+    [(Status.REJECTED, "Bị từ chối"), (Status.DUPLICATE, "Trùng lặp")],
+)
+def test_request_detail_of_a_refused_hotspot_is_closed_without_location(
+    db, api_client, make, fmt, status, notes
+):
+    kept = make(5)
+    hotspot = make(0, status=Status.REPORTED, description="Nhà ông Ba")
+    if status == Status.DUPLICATE:
+        services.hotspot_merge(duplicate=hotspot, into=kept, actor=builders.organiser())
+    else:
+        services.hotspot_reject(
+            hotspot=hotspot, actor=builders.organiser(), reason="Sai"
+        )
+    response = api_client.get(url("request", fmt, request_id=hotspot.pk))
+    assert response.status_code == 200
+    assert "Nhà ông Ba".encode() not in response.content
+    assert str(round(spot(0)[0], 3)).encode() not in response.content
+    if fmt == "json":
+        [item] = response.json()
+        assert (item["status"], item["status_notes"]) == ("closed", notes)
+        assert item["lat"] is None and item["long"] is None
+        if status == Status.DUPLICATE:
+            assert item["extended_attributes"]["duplicate_of"] == kept.pk
+            assert str(kept.pk) in item["service_notice"]
+    else:
+        root = xml(response)
+        assert root.findtext("request/status") == "closed"
+        assert root.findtext("request/status_notes") == notes
+        assert root.findtext("request/lat") == ""
 
 
 @pytest.mark.parametrize("request_id", ["999999", "abc", "٣"])
