@@ -363,30 +363,36 @@ def separator(params) -> tuple[str, str]:
 # --- people's tables: CSV and Excel -----------------------------------------------
 
 
-def people_header(data: Dataset) -> list[str]:
-    """Return the readable header: each column, and a label column beside a code."""
+def _points(data: Dataset) -> bool:
+    return data.keys[-2:] == ["lon", "lat"]
+
+
+def people_header(data: Dataset, *, wkt: bool = False) -> list[str]:
+    """Return the readable header: each column, and a label column beside a code;
+    with `wkt` (CSV of points), a last `WKT` column."""
     header = []
     for column in data.columns:
         header.append(str(column.label))
         if column.choices is not None:
             header.append(_("%(column)s (tên)") % {"column": column.label})
+    if wkt and _points(data):
+        header.append("WKT")
     return header
 
 
 def people_types(data: Dataset) -> list[str]:
-    """Return GDAL's .csvt types of people_header's columns (lon/lat: the point)."""
+    """Return GDAL's .csvt types of the CSV's columns (lon/lat, WKT: the point)."""
     types = []
     for column in data.columns:
-        if column.key in ("lon", "lat"):
-            types.append("CoordX" if column.key == "lon" else "CoordY")
-        else:
-            types.append(CSVT_TYPES[column.kind])
+        types.append(CSVT_TYPES[column.kind])
         if column.choices is not None:
             types.append("String")
+    if _points(data):
+        types.append("WKT")
     return types
 
 
-def _people_row(columns: list[Column], row: Row) -> list:
+def _people_row(columns: list[Column], row: Row, *, wkt: bool = False) -> list:
     cells = []
     for column, value in zip(columns, row, strict=True):
         if isinstance(value, bool):
@@ -395,12 +401,17 @@ def _people_row(columns: list[Column], row: Row) -> list:
             cells.append(value)
         if column.choices is not None:
             cells.append(None if value is None else column.choices.get(value, value))
+    if wkt:
+        # GDAL's CSV driver reads a column named WKT as the geometry without any
+        # open option (lon/lat only with one); dots whatever the separator.
+        cells.append(f"POINT ({row[-2]!r} {row[-1]!r})")
     return cells
 
 
-def _people_chunks(data: Dataset) -> Iterator[list[list]]:
+def _people_chunks(data: Dataset, *, wkt: bool = False) -> Iterator[list[list]]:
+    wkt = wkt and _points(data)
     for rows in data.chunks():
-        yield [_people_row(data.columns, row) for row in rows]
+        yield [_people_row(data.columns, row, wkt=wkt) for row in rows]
 
 
 # --- GIS values ---------------------------------------------------------------------
@@ -457,9 +468,14 @@ def _rows(data: Dataset) -> list[Row]:
     return [row for rows in data.chunks() for row in rows]
 
 
+INT32_MAX = 2**31 - 1
+
+
 def _series(column: Column, values: list, *, utc: bool) -> pd.Series | list:
     if column.kind == INTEGER:
-        return pd.array(values, dtype="Int64")
+        # 32 bits where they fit: GDAL's KML writer types only those as int.
+        small = all(v is None or abs(v) <= INT32_MAX for v in values)
+        return pd.array(values, dtype="Int32" if small else "Int64")
     if column.kind == REAL:
         return pd.array(
             [None if v is None else float(v) for v in values], dtype="Float64"
@@ -506,44 +522,69 @@ def write_gis(data: Dataset, path: str, fmt: str) -> None:
     pyogrio.write_dataframe(frame, path, layer=data.name, driver=driver)
 
 
-def _write(data: Dataset, fmt: str) -> Callable[[str], None]:
+def write_stream(pieces: Iterable[bytes], path: str) -> None:
+    with open(path, "wb") as out:
+        for piece in pieces:
+            out.write(piece)
+
+
+def _csv_pieces(data: Dataset, params) -> Iterator[bytes]:
+    delimiter, decimal = separator(params)
+    return csv_chunks(
+        people_header(data, wkt=True),
+        _people_chunks(data, wkt=True),
+        delimiter=delimiter,
+        decimal=decimal,
+    )
+
+
+def _pieces(data: Dataset, fmt: str, params) -> Iterator[bytes]:
+    if fmt == "csv":
+        return _csv_pieces(data, params)
+    return geojson_chunks(data)
+
+
+def _write(data: Dataset, fmt: str, params) -> Callable[[str], None]:
     if fmt == "xlsx":
         return lambda path: write_xlsx(data, path)
-    return lambda path: write_gis(data, path, fmt)
+    if fmt in GIS_DRIVERS:
+        return lambda path: write_gis(data, path, fmt)
+    return lambda path: write_stream(_pieces(data, fmt, params), path)
 
 
 def export_response(request, dataset: str, fmt: str):
-    """Answer GET or HEAD for one export (ApiError for a bad parameter)."""
+    """Answer GET or HEAD for one export (ApiError for a bad parameter).
+
+    Excel, GeoPackage and KML come from the export cache, whole or by range.
+    A plain GET of CSV or GeoJSON is streamed (the first byte at once, at any
+    size); a HEAD or a range request of them is served from the cache too, so
+    that GDAL's /vsicurl/ learns the size and reads ranges.
+    """
     check_params(request.GET)
     lang = language(request)
     with translation.override(lang):
         data = DATASETS[dataset](request.GET)
-        delimiter, decimal = separator(request.GET)
-        if fmt in FILE_FORMATS:
+        sep = query_choice(request.GET, "sep", SEPARATORS) or "comma"
+        if (
+            fmt in FILE_FORMATS
+            or request.method == "HEAD"
+            or "Range" in request.headers
+        ):
             key = export_files.cache_key(
-                dataset, fmt, data.key, lang, selectors.export_data_version()
+                dataset, fmt, data.key, lang, sep, selectors.export_data_version()
             )
-            path = export_files.cached_file(key, fmt, _write(data, fmt))
+            path = export_files.cached_file(key, fmt, _write(data, fmt, request.GET))
             response = export_files.file_response(
                 request, path, content_type=CONTENT_TYPES[fmt], etag=f'"{key}"'
             )
-        elif request.method == "HEAD":
-            response = StreamingHttpResponse(iter(()), content_type=CONTENT_TYPES[fmt])
-        elif fmt == "csv":
-            response = StreamingHttpResponse(
-                csv_chunks(
-                    people_header(data),
-                    _people_chunks(data),
-                    delimiter=delimiter,
-                    decimal=decimal,
-                ),
-                content_type=CONTENT_TYPES[fmt],
-            )
         else:
             response = StreamingHttpResponse(
-                geojson_chunks(data), content_type=CONTENT_TYPES[fmt]
+                _pieces(data, fmt, request.GET), content_type=CONTENT_TYPES[fmt]
             )
-    response["Content-Disposition"] = f'attachment; filename="{data.filename}.{fmt}"'
+            response["Accept-Ranges"] = "bytes"
+    # The file name unquoted (a token: slugs only): GDAL 3.6's HTTP driver keeps
+    # the quotes of a quoted one in the name, and then knows no driver for it.
+    response["Content-Disposition"] = f"attachment; filename={data.filename}.{fmt}"
     response["Content-Language"] = lang
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -131,7 +131,8 @@ def test_csv_and_geojson_agree_on_every_hotspot_value(demo_areas, client):
     for row, feature in zip(rows, features, strict=True):
         props = feature["properties"]
         assert list(props) == list(selectors.HOTSPOT_EXPORT_KEYS)
-        codes = [cell for index, cell in enumerate(row, 1) if index not in labels]
+        assert row[-1] == f"POINT ({props['lon']} {props['lat']})"  # WKT
+        codes = [cell for index, cell in enumerate(row[:-1], 1) if index not in labels]
         values = dict(props, priority=int(props["priority"]))
         values["created_at"] = values["created_at"][:16].replace("T", " ")
         assert codes == [str(value) for value in values.values()]
