@@ -117,6 +117,9 @@ ERRORS = {
     (400, "application/json"): OpenApiResponse(
         ERROR, description=_("Tham số không hợp lệ (trường ghi trong field).")
     ),
+    (404, "text/html"): OpenApiResponse(
+        OpenApiTypes.STR, description=_("Không có dữ liệu hoặc định dạng này.")
+    ),
     416: OpenApiResponse(description=_("Khoảng byte (Range) nằm ngoài tệp.")),
 }
 
@@ -196,6 +199,7 @@ class ExportTypesApi(APIView):
         responses={
             (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR),
             (400, "application/json"): ERRORS[(400, "application/json")],
+            (404, "text/html"): ERRORS[(404, "text/html")],
         },
         tags=["exports"],
     )

@@ -47,7 +47,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from config.api import ApiError, query_choice
+from config.api import ApiError
 from events.models import EventStatus, WeightMethod
 from events.tables import Table, csv_chunks, to_xlsx
 from geo import geojson
@@ -337,6 +337,21 @@ def check_params(params) -> None:
             )
 
 
+def _choice(params, name: str, choices) -> str | None:
+    """Return the parameter if given (one of `choices`: empty is not one), else None."""
+    if name not in params:
+        return None
+    value = params[name]
+    if value not in choices:
+        raise ApiError(
+            _("Giá trị “%(value)s” không hợp lệ cho %(field)s.")
+            % {"value": value[:50], "field": name},
+            code="invalid_choice",
+            field=name,
+        )
+    return value
+
+
 def language(request) -> str:
     """Return the language of an export's headers and labels.
 
@@ -344,7 +359,7 @@ def language(request) -> str:
     cookie, then Accept-Language (as the APIs do), else Vietnamese.
     """
     codes = [code for code, _name in settings.LANGUAGES]
-    chosen = query_choice(request.GET, "lang", codes)
+    chosen = _choice(request.GET, "lang", codes)
     if chosen:
         return chosen
     if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or request.META.get(
@@ -357,7 +372,7 @@ def language(request) -> str:
 def separator(params) -> tuple[str, str]:
     """Return the CSV's (delimiter, decimal mark): `?sep=comma` (default) or
     `?sep=semicolon` (decimal comma, for Vietnamese-locale spreadsheets)."""
-    return SEPARATORS[query_choice(params, "sep", SEPARATORS) or "comma"]
+    return SEPARATORS[_choice(params, "sep", SEPARATORS) or "comma"]
 
 
 # --- people's tables: CSV and Excel -----------------------------------------------
@@ -564,7 +579,7 @@ def export_response(request, dataset: str, fmt: str):
     lang = language(request)
     with translation.override(lang):
         data = DATASETS[dataset](request.GET)
-        sep = query_choice(request.GET, "sep", SEPARATORS) or "comma"
+        sep = _choice(request.GET, "sep", SEPARATORS) or "comma"
         if (
             fmt in FILE_FORMATS
             or request.method == "HEAD"
