@@ -405,3 +405,14 @@ def test_export_page_recommends_a_format_for_each_user(db, client):
     assert "sep=semicolon" in text
     english = client.get(reverse("exports:page"), HTTP_COOKIE="django_language=en")
     assert "Which format?" in english.content.decode()
+
+
+def test_coverage_page_links_name_the_page_language_and_the_advice(demo_areas, client):
+    build_scenario()
+    page = client.get(reverse("coverage:page"), HTTP_ACCEPT_LANGUAGE="en").content
+    text = page.decode()
+    # The page stays Vietnamese whatever Accept-Language says; so do its exports.
+    assert "lang=vi" in text and reverse("exports:page") in text
+    link = re.search(r'href="(/exports/coverage\.csv\?[^"]+)"', text).group(1)
+    response = client.get(link.replace("&amp;", "&"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "vi"
