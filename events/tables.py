@@ -34,9 +34,11 @@ class Table:
     rows: list[list[Value]]
 
 
-def _csv_cell(value: Value) -> str:
+def _csv_cell(value: Value, decimal: str = ".") -> str:
     if value is None:
         return ""
+    if decimal != "." and isinstance(value, float | Decimal):
+        return str(value).replace(".", decimal)
     if isinstance(value, dt.datetime):
         return value.strftime(DATETIME_FORMAT)
     if isinstance(value, dt.date):
@@ -58,18 +60,25 @@ def to_csv(table: Table) -> bytes:
 
 
 def csv_chunks(
-    header: list[str], chunks: Iterable[Iterable[Iterable[Value]]]
+    header: list[str],
+    chunks: Iterable[Iterable[Iterable[Value]]],
+    *,
+    delimiter: str = ",",
+    decimal: str = ".",
 ) -> Iterator[bytes]:
     """Yield to_csv's bytes for rows that come in chunks (an export streamed
-    from a database cursor): the header first, then one piece per chunk."""
+    from a database cursor): the header first, then one piece per chunk.
+
+    `delimiter=";"` with `decimal=","` is what spreadsheets in a Vietnamese (or
+    most European) locale expect: there a comma is the decimal separator."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv.writer(out, delimiter=delimiter)
     writer.writerow(header)
     yield ("\ufeff" + out.getvalue()).encode("utf-8")
     for rows in chunks:
         out.seek(0)
         out.truncate()
-        writer.writerows([_csv_cell(value) for value in row] for row in rows)
+        writer.writerows([_csv_cell(value, decimal) for value in row] for row in rows)
         yield out.getvalue().encode("utf-8")
 
 

@@ -14,7 +14,7 @@ Two ways in, one rule:
 from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.geos import GEOSGeometry
 from shapely import wkb
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 
 PRECISION = 6  # decimals of a position (RFC 7946 section 11.2)
@@ -65,3 +65,17 @@ def geometry(geom: GEOSGeometry | None) -> dict | None:
 def geometry_from_mapping(data: dict) -> dict:
     """Return a GeoJSON-like mapping with lists for positions, rounded."""
     return {"type": data["type"], "coordinates": _round(data["coordinates"])}
+
+
+def geometry_from_geojson(data: dict | None) -> dict | None:
+    """Return a GeoJSON geometry dict (e.g. PostGIS's ST_AsGeoJSON) made RFC 7946:
+    counter-clockwise exteriors, 6 decimals."""
+    if data is None:
+        return None
+    oriented = mapping(_oriented(shape(data)))
+    if oriented["type"] == "GeometryCollection":
+        return {
+            "type": "GeometryCollection",
+            "geometries": [geometry_from_mapping(p) for p in oriented["geometries"]],
+        }
+    return geometry_from_mapping(oriented)

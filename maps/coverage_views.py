@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from config.api import ApiError
 from geo.selectors import area_levels
@@ -42,6 +43,7 @@ def coverage_page(request):
             fmap.fit_bounds(box)
         folium.LayerControl(collapsed=True).add_to(fmap)
     query = urlencode({"campaign": campaign.slug, "level": level})
+    lang = get_language() or "vi"
     context = {
         "map": render_parts(fmap),
         "campaign": campaign,
@@ -69,8 +71,15 @@ def coverage_page(request):
         ],
         "any_approximate": any(row.approximate for row in rows),
         "api_url": reverse("api:coverage-api:coverage") + "?" + query,
+        # The page's language named in the links (an export follows
+        # Accept-Language otherwise, which the pages ignore).
         "exports": [
-            (fmt, reverse("exports:export", args=["coverage", fmt]) + "?" + query)
+            (
+                fmt,
+                reverse("exports:export", args=["coverage", fmt])
+                + "?"
+                + urlencode({"campaign": campaign.slug, "level": level, "lang": lang}),
+            )
             for fmt in ("csv", "xlsx", "geojson", "gpkg", "kml")
         ],
     }

@@ -1,12 +1,18 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
-from . import exports
+from . import export_views
 
 app_name = "exports"
 urlpatterns = [
+    path("", export_views.page, name="page"),
     re_path(
         r"^(?P<dataset>hotspots|events|coverage)\.(?P<fmt>csv|xlsx|geojson|gpkg|kml)$",
-        exports.export,
+        export_views.ExportApi.as_view(),
         name="export",
+    ),
+    re_path(
+        r"^(?P<dataset>hotspots|events|coverage)\.csvt$",
+        export_views.ExportTypesApi.as_view(),
+        name="csvt",
     ),
 ]

@@ -162,6 +162,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _export_cache(settings, tmp_path_factory):
+    """Export files (maps.export_files) in a fresh directory per test: a rolled-back
+    test leaves the data versions where they were, so a file of the previous test
+    would look current."""
+    settings.EXPORT_CACHE_DIR = str(tmp_path_factory.mktemp("exports"))
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters live in the cache: start every test with an empty one.
 

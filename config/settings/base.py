@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.cors.PublicReadCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstLocaleMiddleware",
@@ -295,6 +297,44 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- CORS (config.cors, django-cors-headers) ------------------------------------
+# Browsers on other origins (a dashboard, a news site) may read the public
+# read-only surface, never with credentials; writes and staff pages unchanged.
+# CORS_ALLOWED_ORIGINS: comma-separated origins; empty (default) = any origin.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_ALLOW_ALL_ORIGINS = not CORS_ALLOWED_ORIGINS
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "content-type",
+    "if-modified-since",
+    "if-none-match",
+    "range",
+]
+CORS_EXPOSE_HEADERS = [
+    "Accept-Ranges",
+    "Content-Disposition",
+    "Content-Language",
+    "Content-Length",
+    "Content-Range",
+    "ETag",
+    "Last-Modified",
+    "Link",
+]
+CORS_PREFLIGHT_MAX_AGE = int(env("CORS_PREFLIGHT_MAX_AGE", "86400"))
+# The public reads: hotspots (list, nearby, one), areas, campaigns (list, one,
+# leaderboard, results), events (list, one), coverage and analyses; the
+# schema, tiles, OGC API, exports and Open311. Not: tokens, hotspot actions,
+# entrants, decisions, review, freeze/reopen, pages, admin.
+CORS_URLS_REGEX = (
+    r"^/(?:api/v1/(?:areas/(?:locate/)?|hotspots/(?:nearby/|\d+/)?"
+    r"|campaigns/(?:[-\w]+/(?:leaderboard/(?:\d+/)?|results/)?)?|events/(?:\d+/)?"
+    r"|coverage/(?:hexagons/|gaps/)?|analysis/clusters/)$"
+    r"|api/schema/|tiles/|ogc/|exports/|open311/v2/)"
+)
 
 # --- Geography -------------------------------------------------------------
 # The service envelope (lon_min, lat_min, lon_max, lat_max), WGS84: every user

@@ -93,9 +93,10 @@ def test_geojson_streams_every_feature_in_flat_memory(
     assert peak < size / 10, (peak, size)
     collection = json.loads(path.read_bytes())
     assert collection["name"] == "hotspots"
-    assert collection["crs"]["properties"]["name"].endswith("CRS84")
+    assert "crs" not in collection  # RFC 7946: WGS84 lon/lat is implied
     features = collection["features"]
-    assert len({f["properties"]["id"] for f in features}) == PAST_THE_OLD_CAP
+    assert len({f["id"] for f in features}) == PAST_THE_OLD_CAP
+    assert all(f["id"] == f["properties"]["id"] for f in features[:10])
 
 
 def test_events_csv_and_geojson_have_no_cap_but_excel_keeps_it(
@@ -119,20 +120,29 @@ def test_csv_and_geojson_agree_on_every_hotspot_value(demo_areas, client):
         created_at=dt.datetime(2024, 6, 1, 17, 30, 59, 123, tzinfo=dt.UTC)
     )
     body = b"".join(_get(client, "hotspots", "csv").streaming_content)
-    _header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     features = json.loads(
         b"".join(_get(client, "hotspots", "geojson").streaming_content)
     )["features"]
     assert len(rows) == len(features) == 4
+    # The CSV has a label column beside each code (category, size, status,
+    # priority): the codes' columns are the GeoJSON's properties.
+    labels = {3, 5, 7, 9}
     for row, feature in zip(rows, features, strict=True):
         props = feature["properties"]
         assert list(props) == list(selectors.HOTSPOT_EXPORT_KEYS)
-        # CSV writes str() of each value (True, 41.26, ...), as it always did.
-        assert row == [str(value) for value in props.values()]
+        assert row[-1] == f"POINT ({props['lon']} {props['lat']})"  # WKT
+        codes = [cell for index, cell in enumerate(row[:-1], 1) if index not in labels]
+        values = dict(props, priority=int(props["priority"]))
+        values["created_at"] = values["created_at"][:16].replace("T", " ")
+        assert codes == [str(value) for value in values.values()]
         assert feature["geometry"]["coordinates"] == [props["lon"], props["lat"]]
-    assert features[0]["properties"]["created_at"] == "2024-06-02 00:30"
-    sheet = load_workbook(io.BytesIO(_get(client, "hotspots", "xlsx").content)).active
-    assert sheet["I2"].value == dt.datetime(2024, 6, 2, 0, 30, 59)
+    # Local time with its offset (RFC 3339): GDAL reads it as a DateTime.
+    assert features[0]["properties"]["created_at"] == "2024-06-02T00:30:59+07:00"
+    assert rows[0][header.index("Báo cáo lúc")] == "2024-06-02 00:30"
+    sheet = load_workbook(io.BytesIO(_get(client, "hotspots", "xlsx").getvalue()))
+    cells = list(sheet.active.iter_rows(min_row=1, max_row=2, values_only=True))
+    assert cells[1][cells[0].index("Báo cáo lúc")] == dt.datetime(2024, 6, 2, 0, 30, 59)
 
 
 # --- GeoPackage and KML: GDAL reads PostGIS (committed rows) ---------------------
@@ -152,8 +162,15 @@ def test_geopackage_holds_every_row_past_the_old_cap(many_committed, client, tmp
     assert info["features"] == PAST_THE_OLD_CAP
     assert list(info["fields"]) == list(selectors.HOTSPOT_EXPORT_KEYS)
     assert info["crs"] == "EPSG:4326" and info["geometry_type"] == "Point"
+    # Typed columns: a timestamp (in UTC, as GeoPackage stores it), integers.
+    assert dict(zip(info["fields"], info["dtypes"], strict=True)) == {
+        "id": "int64", "category": "object", "size": "object", "status": "object",
+        "priority": "bool", "score": "float64", "confirmations": "int32",
+        "recurrence": "int32", "created_at": "datetime64[ms]", "district": "object",
+        "lon": "float64", "lat": "float64",
+    }  # fmt: skip
     frame = pyogrio.read_dataframe(path, max_features=3)
-    assert frame["created_at"].str.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d$").all()
+    assert str(frame["created_at"].dt.tz) == "UTC"
     assert (frame.geometry.x == frame["lon"]).all()
 
 
