@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "hotspots",
     "events",
     "maps",
+    "ogc",
 ]
 
 MIDDLEWARE = [
