@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
 
 from config.api import query_choice, query_int
-from events.campaigns.selectors import campaign_list
+from events.campaigns.selectors import campaign_by_slug, campaign_list
 from events.cleanups.serializers import EventFeatureSerializer
 from events.models import Campaign
 from geo.geojson import geometry
@@ -94,76 +94,99 @@ class Items:
     matched: int | None = None  # numberMatched, when it is cheap
 
 
+def _hotspots() -> Collection:
+    return Collection(
+        HOTSPOTS,
+        HOTSPOTS,
+        _("Điểm nóng ô nhiễm nhựa"),
+        _(
+            "Các điểm ô nhiễm do người dân báo cáo đã được xác minh (đã xác "
+            "minh, đã dọn, tái xuất hiện). Không có thông tin cá nhân."
+        ),
+        tiles=("hotspots", {}),
+        filters=HOTSPOT_FILTERS,
+        temporal=True,
+    )
+
+
+def _events() -> Collection:
+    return Collection(
+        EVENTS,
+        EVENTS,
+        _("Sự kiện dọn dẹp"),
+        _(
+            "Các buổi dọn dẹp của đội thi; tên đội chỉ khi đội đồng ý công "
+            "bố. Không có thông tin cá nhân."
+        ),
+        tiles=("events", {}),
+        filters=("campaign", "area"),
+        temporal=True,
+    )
+
+
+def _areas(level: str) -> Collection:
+    return Collection(
+        f"{AREAS}-{level}",
+        AREAS,
+        _("Địa bàn hành chính cấp %(level)s") % {"level": level},
+        _("Ranh giới các đơn vị hành chính cấp %(level)s.") % {"level": level},
+        level=level,
+        tiles=("areas", {}),
+        filters=("code", "parent"),
+    )
+
+
+def _coverage(campaign: Campaign, level: str) -> Collection:
+    return Collection(
+        f"{COVERAGE}-{campaign.slug}-{level}",
+        COVERAGE,
+        _("Độ phủ %(campaign)s theo địa bàn cấp %(level)s")
+        % {"campaign": campaign.name, "level": level},
+        _(
+            "Số điểm nóng, số sự kiện, khối lượng đã xác minh và số "
+            "đội tham gia của chiến dịch, theo từng địa bàn."
+        ),
+        level=level,
+        campaign=campaign,
+        tiles=("hexagons", {"campaign": campaign.slug}),
+    )
+
+
 def catalog() -> dict[str, Collection]:
     """Return the collections, by id (two small queries: levels, campaigns)."""
     levels = area_levels()
-    found = [
-        Collection(
-            HOTSPOTS,
-            HOTSPOTS,
-            _("Điểm nóng ô nhiễm nhựa"),
-            _(
-                "Các điểm ô nhiễm do người dân báo cáo đã được xác minh (đã xác "
-                "minh, đã dọn, tái xuất hiện). Không có thông tin cá nhân."
-            ),
-            tiles=("hotspots", {}),
-            filters=HOTSPOT_FILTERS,
-            temporal=True,
-        ),
-        Collection(
-            EVENTS,
-            EVENTS,
-            _("Sự kiện dọn dẹp"),
-            _(
-                "Các buổi dọn dẹp của đội thi; tên đội chỉ khi đội đồng ý công "
-                "bố. Không có thông tin cá nhân."
-            ),
-            tiles=("events", {}),
-            filters=("campaign", "area"),
-            temporal=True,
-        ),
-    ]
-    for level in levels:
-        found.append(
-            Collection(
-                f"{AREAS}-{level}",
-                AREAS,
-                _("Địa bàn hành chính cấp %(level)s") % {"level": level},
-                _("Ranh giới các đơn vị hành chính cấp %(level)s.") % {"level": level},
-                level=level,
-                tiles=("areas", {}),
-                filters=("code", "parent"),
-            )
-        )
+    found = [_hotspots(), _events(), *(_areas(level) for level in levels)]
     for campaign in campaign_list():
-        for level in levels:
-            found.append(
-                Collection(
-                    f"{COVERAGE}-{campaign.slug}-{level}",
-                    COVERAGE,
-                    _("Độ phủ %(campaign)s theo địa bàn cấp %(level)s")
-                    % {"campaign": campaign.name, "level": level},
-                    _(
-                        "Số điểm nóng, số sự kiện, khối lượng đã xác minh và số "
-                        "đội tham gia của chiến dịch, theo từng địa bàn."
-                    ),
-                    level=level,
-                    campaign=campaign,
-                    tiles=("hexagons", {"campaign": campaign.slug}),
-                )
-            )
+        found += [_coverage(campaign, level) for level in levels]
     return {collection.id: collection for collection in found}
 
 
 def get(collection_id: str) -> Collection:
-    collection = catalog().get(collection_id)
-    if collection is None:
+    """Return the collection with this id, or raise a 404 (without building
+    the whole catalog: an items page of hotspots or events costs no query)."""
+    found = None
+    if collection_id == HOTSPOTS:
+        found = _hotspots()
+    elif collection_id == EVENTS:
+        found = _events()
+    elif collection_id.startswith(f"{AREAS}-"):
+        level = collection_id.removeprefix(f"{AREAS}-")
+        if level in area_levels():
+            found = _areas(level)
+    elif collection_id.startswith(f"{COVERAGE}-"):
+        rest = collection_id.removeprefix(f"{COVERAGE}-")
+        for level in area_levels():
+            slug = rest.removesuffix(f"-{level}")
+            if slug != rest and (campaign := campaign_by_slug(slug)) is not None:
+                found = _coverage(campaign, level)
+                break
+    if found is None:
         raise OgcError(
             _("Không có tập dữ liệu “%(id)s”.") % {"id": collection_id[:80]},
             code="NotFound",
             status=404,
         )
-    return collection
+    return found
 
 
 # --- queryables (JSON Schema) -------------------------------------------------------
