@@ -21,6 +21,7 @@ organiser's session never widens them.
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -62,6 +63,7 @@ AREAS = "areas"
 COVERAGE = "coverage"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 CURSOR = signing.Signer(salt="ogc.items.cursor")
+ID = re.compile(r"[A-Za-z0-9_-]{1,200}")
 # hotspots.filters.HotspotFilter's parameters that are queryables here.
 HOTSPOT_FILTERS = ("category", "status", "priority", "area")
 PUBLIC_STATUS_VALUES = [str(status) for status in PUBLIC_STATUSES]
@@ -165,7 +167,9 @@ def get(collection_id: str) -> Collection:
     """Return the collection with this id, or raise a 404 (without building
     the whole catalog: an items page of hotspots or events costs no query)."""
     found = None
-    if collection_id == HOTSPOTS:
+    if not ID.fullmatch(collection_id):  # slugs and levels: ASCII, no NUL
+        pass
+    elif collection_id == HOTSPOTS:
         found = _hotspots()
     elif collection_id == EVENTS:
         found = _events()

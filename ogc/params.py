@@ -124,16 +124,27 @@ def _instant(text: str) -> tuple[dt.datetime, dt.datetime | None]:
     if moment is not None:
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=dt.UTC)
-        return moment, None
+        # In UTC: PostgreSQL refuses offsets past ±15:59, RFC 3339 allows ±23:59
+        # (and one near year 1 or 9999 overflows: a 400, see datetime()).
+        return moment.astimezone(dt.UTC), None
     if day is None:
         raise _bad_datetime()
     zone = timezone.get_default_timezone()
     start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    if day == dt.date.max:  # its next day does not exist in Python
+        return start, dt.datetime.max.replace(tzinfo=dt.UTC)
     return start, start + dt.timedelta(days=1)
 
 
 def datetime(params) -> Interval | None:
     """Return the `datetime` filter: an instant, a closed or a half-open interval."""
+    try:
+        return _interval(params)
+    except OverflowError:  # comparing instants near year 1 or 9999 across offsets
+        raise _bad_datetime() from None
+
+
+def _interval(params) -> Interval | None:
     value = params.get("datetime")
     if value in (None, ""):
         return None
