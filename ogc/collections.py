@@ -366,11 +366,17 @@ def _hotspot_queryset(query):
 
 def _hotspot_items(collection, request, query, box, interval, size) -> Items:
     after = params.client_errors(hotspot_pagination.cursor_param, query)
+    # The box by ST_Intersects, not `&&` as the REST list's in_bbox: `&&`
+    # compares float4-rounded boxes, so it also keeps points up to ~1e-5°
+    # (~1 m) outside, which GDAL then drops on its side (at 1M hotspots, 12 of
+    # 1,406 in a 500 m box). ST_Intersects' support function gives the planner
+    # the same row estimate as `&&` (measured: the same plans, the list's
+    # index walked for a city box, the GiST index for a small one).
     filters, queryset, given = _hotspot_queryset(query)
     if box is params.OUTSIDE:
         queryset = queryset.none()
     elif box is not None:
-        queryset = filters.within(queryset, "location", box)
+        queryset = queryset.filter(location__intersects=box)
     queryset = params.filter_datetime(queryset, "created_at", interval)
     page = hotspot_feature_page(
         queryset, after=after, size=size, urls=feature_urls(request)

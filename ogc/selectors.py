@@ -67,7 +67,9 @@ def events(
     filtered by campaign slug, area, box and ids."""
     queryset = event_list(campaign_slug=campaign, area_id=area)
     if box is not None:
-        queryset = queryset.filter(location__bboverlaps=box)
+        queryset = queryset.filter(
+            location__intersects=box
+        )  # exact, see ogc.collections
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset

@@ -303,6 +303,22 @@ def test_bbox_keeps_what_it_covers(scenario, client):
     assert [f["properties"]["code"] for f in coverage] == ["474"]
 
 
+def test_bbox_is_exact_at_its_edges(scenario, client):
+    # `&&` alone compares float4-rounded boxes and would keep these (~0.5 m out).
+    outside = [
+        builders.hotspot(location=Point(lon, lat, srid=4326), status="verified")
+        for lon, lat in ((107.620004, 16.4651), (107.61, 16.470004))
+    ]
+    inside = builders.hotspot(
+        location=Point(107.62, 16.468, srid=4326), status="verified"
+    )
+    box = "107.60,16.4600,107.62,16.47"
+    features, _ = _walk(client, _items_url("hotspots"), bbox=box)
+    ids = {f["id"] for f in features}
+    assert inside.pk in ids
+    assert not ids & {h.pk for h in outside}
+
+
 def test_a_bbox_outside_the_service_area_matches_nothing(scenario, client):
     for collection in COLLECTIONS:
         body = client.get(_items_url(collection), {"bbox": "0,0,1,1"}).json()
