@@ -14,7 +14,6 @@ from config.errors import ClientError
 INVALID_PARAMETER = "InvalidParameterValue"
 NOT_FOUND = "NotFound"
 NOT_ALLOWED = "MethodNotAllowed"
-NOT_ACCEPTABLE = "NotAcceptable"
 
 
 class OgcError(Exception):
