@@ -37,6 +37,7 @@ urlpatterns = [
     path("open311/v2/", include("hotspots.open311.urls")),
     path("maps/", include("maps.public_urls")),
     path("tiles/", include("maps.tile_urls")),
+    path("ogc/", include("ogc.urls")),
     path("", include("maps.dashboard_urls")),
     path("", views.home, name="home"),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "hotspots",
     "events",
     "maps",
+    "ogc",
 ]
 
 MIDDLEWARE = [
