@@ -150,7 +150,7 @@ REPLICA_RETRY_SECONDS = int(env("REPLICA_RETRY_SECONDS", "30"))
 REPLICA_READ_PATHS = env_list(
     "REPLICA_READ_PATHS",
     "/tiles/,/api/v1/hotspots/,/api/v1/coverage/,/api/v1/analysis/,"
-    "/maps/,/embed/map/,/exports/,/hotspots/",
+    "/maps/,/embed/map/,/exports/,/hotspots/,/ogc/",
 )
 REPLICA_PRIMARY_PATHS = env_list(
     "REPLICA_PRIMARY_PATHS", "/hotspots/follow/,/hotspots/report/,/hotspots/queue/"
