@@ -50,8 +50,8 @@ def rest_count(base: str, collection: str, bbox=None) -> int:
     box = f"&in_bbox={','.join(map(str, bbox))}" if bbox else ""
     if collection == "hotspots":
         return get_json(f"{base}/api/v1/hotspots/?count=true&page_size=1{box}")["count"]
-    if collection == "events":
-        return _walk(f"{base}/api/v1/events/?page_size=500{box}")
+    if collection == "events":  # no bbox filter in the REST events list: count here
+        return _walk(f"{base}/api/v1/events/?page_size=500", bbox)
     if collection.startswith("areas-"):
         level = collection.removeprefix("areas-")
         return len(get_json(f"{base}/api/v1/areas/?level={level}")["features"])
@@ -63,11 +63,15 @@ def rest_count(base: str, collection: str, bbox=None) -> int:
     raise ValueError(collection)
 
 
-def _walk(url: str) -> int:
+def _walk(url: str, bbox=None) -> int:
+    """Count the point features of every page, those inside `bbox` if given."""
     total = 0
     while url:
         page = get_json(url)
-        total += len(page.get("features", page.get("results", [])))
+        for feature in page["features"]:
+            lon, lat = feature["geometry"]["coordinates"]
+            if bbox is None or (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+                total += 1
         url = page.get("next")
     return total
 
@@ -109,7 +113,7 @@ def export_expectations(base: str) -> list[tuple[str, str, int]]:
     hotspots = rest_count(base, "hotspots")
     with urllib.request.urlopen(f"{base}/exports/events.csv", timeout=120) as response:
         disposition = response.headers["Content-Disposition"]
-    current = re.search(r'filename="events-(.+)\.csv"', disposition).group(1)
+    current = re.search(r'filename="?events-([^"]+)\.csv', disposition).group(1)
     events = _walk(f"{base}/api/v1/events/?page_size=500&campaign={current}")
     out = []
     for fmt in ("geojson", "gpkg", "csv", "kml", "xlsx"):
@@ -148,12 +152,9 @@ def qgis_checks(base: str, collections: list[str]) -> None:
             continue
         record("QGIS URL", f"{dataset}.{fmt}", layer.featureCount(), expected)
 
-    drawn = [
-        layers[name]
-        for name in ("hotspots", *sorted(n for n in layers if n.startswith("coverage-")),
-                     "areas-district")
-        if name in layers
-    ][:3]
+    coverage = sorted(n for n in layers if re.fullmatch(r"coverage-.+-district", n))
+    names = ["hotspots", *coverage[-1:], "areas-district"]  # top to bottom
+    drawn = [layers[name] for name in names if name in layers]
     for layer in drawn:
         QgsProject.instance().addMapLayer(layer)
         symbol = layer.renderer().symbol()
