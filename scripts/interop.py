@@ -70,7 +70,9 @@ def _walk(url: str, bbox=None) -> int:
         page = get_json(url)
         for feature in page["features"]:
             lon, lat = feature["geometry"]["coordinates"]
-            if bbox is None or (bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]):
+            if bbox is None or (
+                bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
+            ):
                 total += 1
         url = page.get("next")
     return total
@@ -87,7 +89,9 @@ def ogr_count(source: str, layer: str | None = None, bbox=None, options=()) -> i
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     found = re.findall(r"Feature Count: (-?\d+)", result.stdout)
     if result.returncode or not found:
-        failures.append(f"ogrinfo {source} {layer or ''}: {result.stderr.strip()[:300]}")
+        failures.append(
+            f"ogrinfo {source} {layer or ''}: {result.stderr.strip()[:300]}"
+        )
         return -1
     return sum(int(n) for n in found)
 
@@ -96,12 +100,19 @@ def gdal_checks(base: str, collections: list[str]) -> None:
     oapif = f"OAPIF:{base}/ogc/"
     options = ["-oo", f"PAGE_SIZE={PAGE}"]
     for collection in collections:
-        record("GDAL OAPIF", collection, ogr_count(oapif, collection, options=options),
-               rest_count(base, collection))
+        record(
+            "GDAL OAPIF",
+            collection,
+            ogr_count(oapif, collection, options=options),
+            rest_count(base, collection),
+        )
     for collection in ("hotspots", "events"):
-        record("GDAL OAPIF", f"{collection} in bbox",
-               ogr_count(oapif, collection, CITY_BBOX, options),
-               rest_count(base, collection, CITY_BBOX))
+        record(
+            "GDAL OAPIF",
+            f"{collection} in bbox",
+            ogr_count(oapif, collection, CITY_BBOX, options),
+            rest_count(base, collection, CITY_BBOX),
+        )
     for dataset, fmt, expected in export_expectations(base):
         url = f"{base}/exports/{dataset}.{fmt}"
         source = f"/vsicurl/{url}" if fmt in ("gpkg", "xlsx") else url
@@ -144,9 +155,13 @@ def qgis_checks(base: str, collections: list[str]) -> None:
             failures.append(f"QGIS OAPIF {collection}: layer not valid")
             continue
         layers[collection] = layer
-        record("QGIS OAPIF", collection, layer.featureCount(), rest_count(base, collection))
+        record(
+            "QGIS OAPIF", collection, layer.featureCount(), rest_count(base, collection)
+        )
     for dataset, fmt, expected in export_expectations(base):
-        layer = QgsVectorLayer(f"/vsicurl/{base}/exports/{dataset}.{fmt}", dataset, "ogr")
+        layer = QgsVectorLayer(
+            f"/vsicurl/{base}/exports/{dataset}.{fmt}", dataset, "ogr"
+        )
         if not layer.isValid():
             failures.append(f"QGIS ogr {dataset}.{fmt}: layer not valid")
             continue
