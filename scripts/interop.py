@@ -191,7 +191,7 @@ def qgis_checks(base: str, collections: list[str]) -> None:
     job.waitForFinished()
     OUT.mkdir(parents=True, exist_ok=True)
     job.renderedImage().save(str(OUT / "qgis.png"), "png")
-    print(f"rendered {OUT / 'qgis.png'} ({', '.join(l.name() for l in drawn)})")
+    print(f"rendered {OUT / 'qgis.png'} ({', '.join(layer.name() for layer in drawn)})")
     app.exitQgis()
 
 
