@@ -13,9 +13,19 @@ of config.api.exception_handler, as components:
 - 429 where the view throttles.
 
 Open311 (/open311/v2/) has its own error documents, declared on its views.
+
+GeoJSON (RFC 7946) as geo.geojson writes it: a top-level `id` on every Feature,
+nullable geometries where the field allows null, and examples in (lon, lat)
+order inside Thừa Thiên Huế (drf-spectacular's own are lat,lon in India).
 """
 
+from drf_spectacular.contrib import rest_framework_gis as gis_schema
+from drf_spectacular.extensions import (
+    OpenApiSerializerExtension,
+    OpenApiSerializerFieldExtension,
+)
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_object_type, follow_field_source
 from rest_framework import serializers
 
 ERROR_STATUSES = {
@@ -88,3 +98,171 @@ class AutoSchema(SpectacularAutoSchema):
         if self.view.get_throttles():
             statuses.append("429")
         return statuses
+
+
+# --- GeoJSON -------------------------------------------------------------------
+
+# (lon, lat) inside Thừa Thiên Huế; the polygon's exterior ring runs
+# counter-clockwise, as RFC 7946 section 3.1.6 wants.
+EXAMPLE_POINT = [107.58, 16.46]
+EXAMPLE_LINE = [[107.58, 16.46], [107.585, 16.465]]
+EXAMPLE_RING = [
+    [107.58, 16.46],
+    [107.59, 16.46],
+    [107.59, 16.47],
+    [107.58, 16.47],
+    [107.58, 16.46],
+]
+_EXAMPLES = {
+    "Point": EXAMPLE_POINT,
+    "LineString": EXAMPLE_LINE,
+    "Polygon": [EXAMPLE_RING],
+    "MultiPoint": [EXAMPLE_POINT],
+    "MultiLineString": [EXAMPLE_LINE],
+    "MultiPolygon": [[EXAMPLE_RING]],
+}
+
+
+def _lonlat_examples(schema: dict) -> dict:
+    """Replace drf-spectacular's lat,lon examples with (lon, lat) ones in Huế."""
+    if "oneOf" in schema:
+        for part in schema["oneOf"]:
+            _lonlat_examples(part)
+        return schema
+    kind = (schema.get("properties", {}).get("type", {}).get("enum") or [None])[0]
+    coordinates = schema.get("properties", {}).get("coordinates")
+    if kind in _EXAMPLES and coordinates is not None:
+        _drop_examples(coordinates)
+        coordinates["example"] = _EXAMPLES[kind]
+    return schema
+
+
+def _drop_examples(schema: dict) -> None:
+    schema.pop("example", None)
+    if isinstance(schema.get("items"), dict):
+        _drop_examples(schema["items"])
+
+
+def _geometry_schema(model_field, *, nullable: bool) -> dict:
+    schema = _lonlat_examples(gis_schema.build_geo_schema(model_field))
+    if nullable:
+        schema["nullable"] = True
+    return schema
+
+
+class GeometryFieldExtension(OpenApiSerializerFieldExtension):
+    """geo.geojson.GeometryField (and DRF-gis's): RFC 7946 geometry, (lon, lat)."""
+
+    target_class = "rest_framework_gis.fields.GeometryField"
+    match_subclasses = True
+    priority = 1  # before drf-spectacular's contrib extension
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        model = field.parent.Meta.model
+        model_field = follow_field_source(model, field.source.split("."))
+        return _geometry_schema(model_field, nullable=field.allow_null)
+
+
+class FeatureSerializerExtension(OpenApiSerializerExtension):
+    """geo.geojson.FeatureSerializer: a Feature with a top-level `id`."""
+
+    target_class = "geo.geojson.FeatureSerializer"
+    match_subclasses = True
+    priority = 1
+
+    def map_serializer(self, auto_schema, direction):
+        serializer = self.target
+        base = auto_schema._map_serializer(
+            serializer, direction, bypass_extensions=True
+        )
+        geo_field = serializer.Meta.geo_field
+        base["properties"].pop(geo_field)
+        base.pop("required", None)
+        base.pop("description", None)
+        model_field = serializer.Meta.model._meta.get_field(geo_field)
+        geometry = _geometry_schema(
+            model_field, nullable=serializer.fields[geo_field].allow_null
+        )
+        return build_object_type(
+            properties={
+                "type": {"type": "string", "enum": ["Feature"]},
+                "id": {"type": "integer", "description": "also among the properties"},
+                "geometry": geometry,
+                "properties": base,
+            },
+            required=["type", "id", "geometry", "properties"],
+            description=serializer.__class__.__doc__,
+        )
+
+
+def _typed(spec: dict) -> dict:
+    """{"name": "integer"|"number?"|...} → JSON Schema properties ("?": nullable)."""
+    properties = {}
+    for name, kind in spec.items():
+        nullable = kind.endswith("?")
+        schema = {"type": kind.rstrip("?")}
+        if nullable:
+            schema["nullable"] = True
+        properties[name] = schema
+    return properties
+
+
+def feature_collection_schema(
+    *,
+    geometry: str,
+    id_type: str,
+    properties: dict,
+    extra: dict | None = None,
+    description: str = "",
+) -> dict:
+    """Return the raw schema of a GeoJSON FeatureCollection built by hand (maps.*).
+
+    ``geometry``: "Point", "Polygon" or "MultiPolygon"; "Polygon?" when a
+    feature may have none. ``properties`` and ``extra`` (top-level members) map
+    names to JSON types, a trailing "?" meaning nullable.
+    """
+    kind = geometry.rstrip("?")
+    coordinates = {
+        "Point": {"type": "array", "items": {"type": "number"}, "minItems": 2},
+        "Polygon": {
+            "type": "array",
+            "items": {"type": "array", "items": {"type": "array", "items": {}}},
+        },
+    }
+    geometry_schema = {
+        "type": "object",
+        "properties": {
+            "type": {
+                "type": "string",
+                "enum": [kind] if kind != "Polygon" else ["Polygon", "MultiPolygon"],
+            },
+            "coordinates": {
+                **coordinates["Point" if kind == "Point" else "Polygon"],
+                "example": _EXAMPLES[kind],
+            },
+        },
+        "required": ["type", "coordinates"],
+    }
+    if geometry.endswith("?"):
+        geometry_schema["nullable"] = True
+    feature = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": id_type},
+            "geometry": geometry_schema,
+            "properties": {"type": "object", "properties": _typed(properties)},
+        },
+        "required": ["type", "id", "geometry", "properties"],
+    }
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            **_typed(extra or {}),
+            "features": {"type": "array", "items": feature},
+        },
+        "required": ["type", "features"],
+    }

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from config.api import ApiError
 
+from .geojson import MEDIA_TYPE, as_geojson
 from .selectors import area_list, areas_containing
 from .serializers import AreaBriefSerializer, AreaFeatureSerializer
 from .spatial import point_from_lonlat
@@ -23,10 +24,11 @@ class AreaListApi(generics.ListAPIView):
             OpenApiParameter(
                 "level", OpenApiTypes.STR, description="province, district…"
             )
-        ]
+        ],
+        responses={(200, MEDIA_TYPE): AreaFeatureSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return as_geojson(super().get(request, *args, **kwargs))
 
     def get_queryset(self):
         return area_list(level=self.request.query_params.get("level") or None)

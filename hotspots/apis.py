@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
 from config.api import ApiError, ReasonSerializer
+from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import point_from_lonlat
 
 from . import pagination, selectors, services
@@ -137,7 +138,7 @@ class HotspotListCreateApi(APIView):
     @extend_schema(
         operation_id="api_v1_hotspots_list",
         parameters=[*LIST_PARAMETERS, LINK_HEADER],
-        responses={(200, "application/geo+json"): HotspotPageSerializer},
+        responses={(200, MEDIA_TYPE): HotspotPageSerializer},
     )
     def get(self, request):
         """List hotspots, highest score first, as pages of GeoJSON features.
@@ -166,7 +167,7 @@ class HotspotListCreateApi(APIView):
         count = queryset.count() if want_count else None
         response = HttpResponse(
             feature_collection(features, count=count, next_url=next_url),
-            content_type="application/geo+json",
+            content_type=MEDIA_TYPE,
         )
         if next_url:
             response["Link"] = f'<{next_url}>; rel="next"'
@@ -209,13 +210,17 @@ class HotspotListCreateApi(APIView):
 
 
 class HotspotDetailApi(APIView):
-    @extend_schema(responses=HotspotFeatureSerializer)
+    @extend_schema(
+        responses={(200, MEDIA_TYPE): HotspotFeatureSerializer},
+        description="Organisers get the staff feature (HotspotStaffFeature).",
+    )
     def get(self, request, pk: int):
         hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
         if hotspot is None:
             raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
-        return Response(
-            feature_serializer(request.user)(hotspot, context={"request": request}).data
+        serializer = feature_serializer(request.user)
+        return as_geojson(
+            Response(serializer(hotspot, context={"request": request}).data)
         )
 
 
@@ -228,7 +233,7 @@ class HotspotNearbyApi(APIView):
                 "radius_m", OpenApiTypes.DOUBLE, description="default 50, at most 2000"
             ),
         ],
-        responses=HotspotFeatureSerializer(many=True),
+        responses={(200, MEDIA_TYPE): HotspotFeatureSerializer(many=True)},
     )
     def get(self, request):
         params = request.query_params
@@ -249,7 +254,7 @@ class HotspotNearbyApi(APIView):
         features = selectors.hotspot_nearby_features(
             point=point, radius_m=radius, urls=feature_urls(request)
         )
-        return Response({"type": "FeatureCollection", "features": features})
+        return as_geojson(Response({"type": "FeatureCollection", "features": features}))
 
 
 def _get_hotspot(pk: int) -> Hotspot:
@@ -263,7 +268,9 @@ class HotspotConfirmApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "confirm"
 
-    @extend_schema(request=None, responses=HotspotFeatureSerializer)
+    @extend_schema(
+        request=None, responses={(200, MEDIA_TYPE): HotspotFeatureSerializer}
+    )
     def post(self, request, pk: int):
         hotspot = selectors.hotspot_open_get(pk)
         if hotspot is None:
@@ -280,8 +287,10 @@ class HotspotConfirmApi(APIView):
         hotspot = services.hotspot_confirm(
             hotspot=hotspot, user=request.user, anon_key=anon_key
         )
-        return Response(
-            HotspotFeatureSerializer(hotspot, context={"request": request}).data
+        return as_geojson(
+            Response(
+                HotspotFeatureSerializer(hotspot, context={"request": request}).data
+            )
         )
 
 
@@ -296,14 +305,19 @@ class OrganiserActionApi(APIView):
         serializer.is_valid(raise_exception=True)
         hotspot = self.perform(request, _get_hotspot(pk), serializer.validated_data)
         hotspot = selectors.hotspot_get_for_user(pk=hotspot.pk, user=request.user)
-        return Response(
-            HotspotStaffFeatureSerializer(hotspot, context={"request": request}).data
+        return as_geojson(
+            Response(
+                HotspotStaffFeatureSerializer(
+                    hotspot, context={"request": request}
+                ).data
+            )
         )
 
 
 @extend_schema_view(
     post=extend_schema(
-        request=ReasonSerializer, responses=HotspotStaffFeatureSerializer
+        request=ReasonSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotVerifyApi(OrganiserActionApi):
@@ -315,7 +329,8 @@ class HotspotVerifyApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=RejectSerializer, responses=HotspotStaffFeatureSerializer
+        request=RejectSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotRejectApi(OrganiserActionApi):
@@ -328,7 +343,10 @@ class HotspotRejectApi(OrganiserActionApi):
 
 
 @extend_schema_view(
-    post=extend_schema(request=MergeSerializer, responses=HotspotStaffFeatureSerializer)
+    post=extend_schema(
+        request=MergeSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
+    )
 )
 class HotspotMergeApi(OrganiserActionApi):
     input_serializer = MergeSerializer
@@ -349,7 +367,8 @@ class HotspotMergeApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=PrioritySerializer, responses=HotspotStaffFeatureSerializer
+        request=PrioritySerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotPriorityApi(OrganiserActionApi):
@@ -366,7 +385,8 @@ class HotspotPriorityApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=CorrectSerializer, responses=HotspotStaffFeatureSerializer
+        request=CorrectSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotCorrectApi(OrganiserActionApi):

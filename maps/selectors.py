@@ -60,6 +60,7 @@ from events.models import (
     EventStatus,
     Participant,
 )
+from geo.geojson import PRECISION, ForcePolygonCCW
 from geo.models import AdminArea
 from geo.selectors import area_list, area_outlines
 from geo.spatial import WGS84
@@ -868,11 +869,14 @@ def area_outlines_geojson(*, level: str) -> dict[int, dict]:
     """Return {area id: simplified outline as a GeoJSON dict} for a level's areas.
 
     Simplified (geo.selectors.area_outlines) and written as GeoJSON by PostGIS
-    with 6 decimals (~0.1 m), so a page or API response stays small.
+    with 6 decimals (~0.1 m), so a page or API response stays small; exterior
+    rings counter-clockwise (RFC 7946, geo.geojson).
     """
     rows = (
         area_outlines(level=level)
-        .annotate(outline_json=AsGeoJSON("outline", precision=6))
+        .annotate(
+            outline_json=AsGeoJSON(ForcePolygonCCW("outline"), precision=PRECISION)
+        )
         .values_list("id", "outline_json")
     )
     return {pk: json.loads(text) for pk, text in rows if text}
