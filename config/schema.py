@@ -19,6 +19,7 @@ nullable geometries where the field allows null, and examples in (lon, lat)
 order inside Thừa Thiên Huế (drf-spectacular's own are lat,lon in India).
 """
 
+from django.conf import settings
 from drf_spectacular.contrib import rest_framework_gis as gis_schema
 from drf_spectacular.extensions import (
     OpenApiSerializerExtension,
@@ -26,7 +27,10 @@ from drf_spectacular.extensions import (
 )
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import build_object_type, follow_field_source
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
+
+from config.api import TEXT_MAX_LENGTH
 
 ERROR_STATUSES = {
     "400": "Bad input: the parameter or field at fault is named in `field`.",
@@ -70,6 +74,27 @@ class AutoSchema(SpectacularAutoSchema):
         branches = schema.get("oneOf") or []
         if branches and "default" in branches[0]:
             schema["default"] = branches[0].pop("default")
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        if not self.path.startswith("/api/"):
+            return parameters
+        for parameter in parameters:
+            schema = parameter["schema"]
+            if parameter["in"] != "query" or parameter.get("required"):
+                continue
+            # Every query parser of the API (config.api, django-filter, the
+            # pagination) reads an empty value as "absent": say so, or a client
+            # would think `?since=` is refused.
+            if "format" in schema:
+                fmt = schema.pop("format")
+                schema["anyOf"] = [
+                    {"type": schema["type"], "format": fmt},
+                    {"type": "string", "maxLength": 0},
+                ]
+            elif "enum" in schema and "" not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], ""]
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -266,3 +291,47 @@ def feature_collection_schema(
         },
         "required": ["type", "features"],
     }
+
+
+def lonlat_parameters() -> list[OpenApiParameter]:
+    """Return the required `lon` and `lat` query parameters, bounded by the
+    service envelope (geo.spatial refuses a point outside it with a 400)."""
+    lon_min, lat_min, lon_max, lat_max = settings.SERVICE_ENVELOPE
+    return [
+        OpenApiParameter(
+            "lon",
+            {"type": "number", "minimum": lon_min, "maximum": lon_max},
+            required=True,
+            description="longitude, WGS84, inside the service area",
+        ),
+        OpenApiParameter(
+            "lat",
+            {"type": "number", "minimum": lat_min, "maximum": lat_max},
+            required=True,
+            description="latitude, WGS84, inside the service area",
+        ),
+    ]
+
+
+def text_parameter(name: str, description: str = "") -> OpenApiParameter:
+    """Return a free-text query parameter as config.api.query_text reads it."""
+    return OpenApiParameter(
+        name,
+        {
+            "type": "string",
+            "maxLength": TEXT_MAX_LENGTH,
+            "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$",
+        },
+        description=description,
+    )
+
+
+def page_size_parameter(default: int, maximum: int) -> OpenApiParameter:
+    """Return `page_size` as the paginations read it: leniently, as DRF does."""
+    return OpenApiParameter(
+        "page_size",
+        {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+        description=f"features per page: default {default}, at most {maximum} (a "
+        "larger number means the maximum; anything but a positive integer means "
+        "the default)",
+    )

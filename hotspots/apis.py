@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
 from config.api import ApiError, ReasonSerializer
+from config.schema import lonlat_parameters, page_size_parameter
 from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import point_from_lonlat
 
@@ -64,12 +65,7 @@ LIST_PARAMETERS = [
         OpenApiTypes.STR,
         description="opaque; take it from the previous page's `next` link",
     ),
-    OpenApiParameter(
-        "page_size",
-        OpenApiTypes.INT,
-        description=f"default {pagination.PAGE_SIZE}, at most "
-        f"{pagination.MAX_PAGE_SIZE}",
-    ),
+    page_size_parameter(pagination.PAGE_SIZE, pagination.MAX_PAGE_SIZE),
     OpenApiParameter(
         "count",
         OpenApiTypes.BOOL,
@@ -227,10 +223,16 @@ class HotspotDetailApi(APIView):
 class HotspotNearbyApi(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("lon", OpenApiTypes.DOUBLE, required=True),
-            OpenApiParameter("lat", OpenApiTypes.DOUBLE, required=True),
+            *lonlat_parameters(),
             OpenApiParameter(
-                "radius_m", OpenApiTypes.DOUBLE, description="default 50, at most 2000"
+                "radius_m",
+                {
+                    "type": "number",
+                    "exclusiveMinimum": True,
+                    "minimum": 0,
+                    "maximum": settings.HOTSPOT_NEARBY_MAX_RADIUS_M,
+                },
+                description=f"default {settings.HOTSPOT_DUPLICATE_RADIUS_M:g}",
             ),
         ],
         responses={(200, MEDIA_TYPE): HotspotFeatureSerializer(many=True)},

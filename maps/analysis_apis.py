@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError, query_bool
-from config.schema import feature_collection_schema
+from config.schema import feature_collection_schema, text_parameter
 from geo.geojson import MEDIA_TYPE, as_geojson
 
 from . import clusters, hexagons
@@ -33,9 +33,7 @@ def pending_response(analysis: Analysis, campaign) -> Response:
     return Response(body, status=202, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
-CAMPAIGN = OpenApiParameter(
-    "campaign", OpenApiTypes.STR, description="slug (default: current campaign)"
-)
+CAMPAIGN = text_parameter("campaign", "slug (default: current campaign)")
 RESOLUTION = OpenApiParameter(
     "resolution",
     {"type": "integer", "minimum": 7, "maximum": 9},

@@ -1,12 +1,11 @@
 """GET /api/v1/coverage/: the coverage numbers per area as GeoJSON."""
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.schema import feature_collection_schema
+from config.schema import feature_collection_schema, text_parameter
 from geo.geojson import MEDIA_TYPE
 
 from . import selectors
@@ -45,8 +44,8 @@ class CoverageApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("campaign", OpenApiTypes.STR, description="slug"),
-            OpenApiParameter("level", OpenApiTypes.STR, description="district…"),
+            text_parameter("campaign", "slug (default: current campaign)"),
+            text_parameter("level", "district… (default: the campaign's)"),
         ],
         responses={(200, MEDIA_TYPE): COVERAGE},
     )

@@ -294,6 +294,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies as their own components: required text fields get
+    # minLength 1, read-only fields are not asked for (a truthful request schema).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The GeoJSON "type" members, named (not Type08eEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "GisFeatureEnum": ("Feature",),
+        "GisFeatureCollectionEnum": ("FeatureCollection",),
+    },
 }
 
 # --- Geography -------------------------------------------------------------

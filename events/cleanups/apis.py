@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import can_see_private
-from config.api import ApiError, query_date, query_int
-from config.schema import ErrorSerializer
+from config.api import ApiError, query_date, query_int, query_text
+from config.schema import ErrorSerializer, page_size_parameter, text_parameter
 from events.cleanups import selectors
 from events.cleanups.flags import flags_for
 from events.cleanups.serializers import (
@@ -91,7 +91,7 @@ def submit_event(*, data, files, user):
 
 
 LIST_PARAMETERS = [
-    OpenApiParameter("campaign", OpenApiTypes.STR, description="campaign slug"),
+    text_parameter("campaign", "campaign slug"),
     OpenApiParameter("entrant", OpenApiTypes.INT, description="entrant id"),
     OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
     OpenApiParameter(
@@ -100,11 +100,7 @@ LIST_PARAMETERS = [
     OpenApiParameter(
         "page", {"type": "integer", "minimum": 1}, description="1-based (default 1)"
     ),
-    OpenApiParameter(
-        "page_size",
-        {"type": "integer", "minimum": 1, "maximum": EventPagination.max_page_size},
-        description=f"default {EventPagination.page_size}",
-    ),
+    page_size_parameter(EventPagination.page_size, EventPagination.max_page_size),
 ]
 EVENT_PAGE = inline_serializer(
     "EventPage",
@@ -143,7 +139,7 @@ class EventListCreateApi(APIView):
     def get(self, request):
         params = request.query_params
         queryset = selectors.event_list(
-            campaign_slug=params.get("campaign") or None,
+            campaign_slug=query_text(params, "campaign"),
             entrant_id=query_int(params, "entrant"),
             area_id=query_int(params, "area"),
             since=query_date(params, "since"),

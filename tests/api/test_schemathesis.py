@@ -70,6 +70,45 @@ def _token(user) -> dict:
     return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
 
+# positive_data_acceptance says a request the schema allows must be accepted.
+# For these operations no schema can say which values are accepted, so the
+# check is inapplicable and disabled for them alone:
+# - query parameters naming rows of the database (a campaign slug, an area
+#   level): which strings exist is data, not contract (unknown: 400 on the field);
+# - write bodies whose acceptance depends on the database or on rules across
+#   fields (the right password, an existing entrant or size class, a campaign
+#   window, dates in order, a point inside the service area as JSON text in a
+#   form, registration open...): refused with a 400 naming the field.
+NO_POSITIVE_ACCEPTANCE = {
+    "GET /api/v1/analysis/clusters/",
+    "GET /api/v1/coverage/",
+    "GET /api/v1/coverage/gaps/",
+    "GET /api/v1/coverage/hexagons/",
+    "GET /api/v1/entrants/",
+    "POST /api/v1/auth/token/",
+    "POST /api/v1/campaigns/",
+    "POST /api/v1/entrants/",
+    "POST /api/v1/events/",
+    "POST /api/v1/events/{id}/review/",
+    "POST /api/v1/hotspots/",
+    "POST /api/v1/hotspots/{id}/correct/",
+    "POST /api/v1/hotspots/{id}/merge/",
+    "POST /api/v1/hotspots/{id}/reject/",
+    "POST /api/v1/hotspots/{id}/verify/",
+    "POST /api/v1/hotspots/{id}/priority/",
+    "POST /api/v1/entrants/{id}/approve/",
+    "POST /api/v1/entrants/{id}/reject/",
+    "POST /api/v1/campaigns/{slug}/reopen/",
+    "POST /open311/v2/requests.{fmt}",
+}
+
+
+def _checks(case) -> list:
+    if case.operation.label in NO_POSITIVE_ACCEPTANCE:
+        return [c for c in ALL_CHECKS if c.__name__ != "positive_data_acceptance"]
+    return ALL_CHECKS
+
+
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -81,10 +120,27 @@ SETTINGS = settings(
 @schema.parametrize()
 @SETTINGS
 def test_anonymous(case, seeded):
-    case.call_and_validate(checks=ALL_CHECKS)
+    case.call_and_validate(checks=_checks(case))
 
 
 @schema.parametrize()
 @SETTINGS
 def test_organiser(case, seeded, organiser):
-    case.call_and_validate(headers=_token(organiser), checks=ALL_CHECKS)
+    case.call_and_validate(headers=_token(organiser), checks=_checks(case))
+
+
+# The jury's and a team's operations, run again with their own tokens.
+JUDGE_OPERATIONS = schema.include(path_regex=r"^/api/v1/(events|campaigns)/")
+TEAM_OPERATIONS = schema.include(path_regex=r"^/api/v1/(entrants|events)/")
+
+
+@JUDGE_OPERATIONS.parametrize()
+@SETTINGS
+def test_judge(case, seeded):
+    case.call_and_validate(headers=_token(seeded.judge), checks=_checks(case))
+
+
+@TEAM_OPERATIONS.parametrize()
+@SETTINGS
+def test_team_representative(case, seeded):
+    case.call_and_validate(headers=_token(seeded.rep), checks=_checks(case))
