@@ -46,14 +46,21 @@ def feature_serializer(user):
     return HotspotFeatureSerializer
 
 
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX_PATTERN = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
 LIST_PARAMETERS = [
     OpenApiParameter(
-        "in_bbox", OpenApiTypes.STR, description="minlon,minlat,maxlon,maxlat (WGS84)"
+        "in_bbox",
+        {"type": "string", "pattern": BBOX_PATTERN},
+        description="minlon,minlat,maxlon,maxlat (WGS84; min below max; clipped "
+        "to the service area)",
     ),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
     OpenApiParameter("priority", OpenApiTypes.BOOL),
-    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    OpenApiParameter(
+        "area", {"type": "integer", "minimum": 1}, description="administrative area id"
+    ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="reported on or after (Huế days)"
     ),

@@ -92,8 +92,12 @@ def submit_event(*, data, files, user):
 
 LIST_PARAMETERS = [
     text_parameter("campaign", "campaign slug"),
-    OpenApiParameter("entrant", OpenApiTypes.INT, description="entrant id"),
-    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    OpenApiParameter(
+        "entrant", {"type": "integer", "minimum": 1}, description="entrant id"
+    ),
+    OpenApiParameter(
+        "area", {"type": "integer", "minimum": 1}, description="administrative area id"
+    ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="started on or after (local day)"
     ),

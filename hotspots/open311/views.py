@@ -17,6 +17,7 @@ from config.api import LimitedMultiPartParser, SafeJSONParser
 from .. import services
 from ..models import Category
 from ..throttles import ReportAnonThrottle, ReportUserThrottle
+from . import schema
 from .parsing import (
     DESCRIPTION_MAX,
     paging,
@@ -99,7 +100,7 @@ class DiscoveryApi(Open311View):
         operation_id="open311_discovery",
         summary="GeoReport v2 discovery",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.DISCOVERY_RESPONSES,
     )
     def get(self, request, fmt: str):
         url = request.build_absolute_uri(
@@ -118,7 +119,7 @@ class ServiceListApi(Open311View):
         operation_id="open311_services",
         summary="GeoReport v2 service list (one per hotspot category)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.SERVICES_RESPONSES,
     )
     def get(self, request, fmt: str):
         payload = [service(category) for category in Category]
@@ -133,7 +134,7 @@ class ServiceDefinitionApi(Open311View):
         operation_id="open311_service_definition",
         summary="GeoReport v2 service definition (attribute size_class)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses=schema.SERVICE_DEFINITION_RESPONSES,
     )
     def get(self, request, fmt: str, service_code: str):
         if service_code not in Category.values:
@@ -187,10 +188,17 @@ class RequestListCreateApi(Open311View):
             OpenApiParameter("start_date", OpenApiTypes.DATETIME),
             OpenApiParameter("end_date", OpenApiTypes.DATETIME),
             OpenApiParameter("status", str, description="open, closed (comma)"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description="default 50, at most 200"),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="default 50",
+            ),
+            schema.LINK_HEADER,
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.REQUESTS_RESPONSES,
     )
     def get(self, request, fmt: str):
         params = request.query_params
@@ -217,7 +225,7 @@ class RequestListCreateApi(Open311View):
             "application/x-www-form-urlencoded": REPORT_REQUEST,
             "application/json": REPORT_REQUEST,
         },
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses=schema.RECEIPT_RESPONSES,
     )
     def post(self, request, fmt: str):
         report = report_input(request.data, request.FILES)
@@ -244,7 +252,7 @@ class RequestDetailApi(Open311View):
         operation_id="open311_request",
         summary="GeoReport v2: one service request (a one-element list)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses=schema.REQUEST_RESPONSES,
     )
     def get(self, request, fmt: str, request_id: str):
         pk = service_request_id(request_id)

@@ -75,6 +75,7 @@ def _token(user) -> dict:
 # check is inapplicable and disabled for them alone:
 # - query parameters naming rows of the database (a campaign slug, an area
 #   level): which strings exist is data, not contract (unknown: 400 on the field);
+# - the hotspot list's `cursor`: opaque and signed, only one we sent is valid;
 # - write bodies whose acceptance depends on the database or on rules across
 #   fields (the right password, an existing entrant or size class, a campaign
 #   window, dates in order, a point inside the service area as JSON text in a
@@ -85,6 +86,7 @@ NO_POSITIVE_ACCEPTANCE = {
     "GET /api/v1/coverage/gaps/",
     "GET /api/v1/coverage/hexagons/",
     "GET /api/v1/entrants/",
+    "GET /api/v1/hotspots/",
     "POST /api/v1/auth/token/",
     "POST /api/v1/campaigns/",
     "POST /api/v1/entrants/",
