@@ -63,6 +63,22 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+EMPTY = {"type": "string", "maxLength": 0}
+
+
+def allow_empty(schema: dict) -> dict:
+    """Return a query parameter's schema that also admits the empty value."""
+    if schema.get("type") == "string" and not (
+        {"format", "pattern", "enum", "minLength"} & schema.keys()
+    ):
+        return schema  # any string, "" among them
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [*schema["anyOf"], EMPTY]}
+    outer = {k: schema[k] for k in ("description", "default") if k in schema}
+    inner = {k: v for k, v in schema.items() if k not in outer}
+    return {**outer, "anyOf": [inner, EMPTY]}
+
+
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's AutoSchema plus the error answers of config.api."""
 
@@ -86,14 +102,7 @@ class AutoSchema(SpectacularAutoSchema):
             # Every query parser of the API (config.api, django-filter, the
             # pagination) reads an empty value as "absent": say so, or a client
             # would think `?since=` is refused.
-            if "format" in schema:
-                fmt = schema.pop("format")
-                schema["anyOf"] = [
-                    {"type": schema["type"], "format": fmt},
-                    {"type": "string", "maxLength": 0},
-                ]
-            elif "enum" in schema and "" not in schema["enum"]:
-                schema["enum"] = [*schema["enum"], ""]
+            parameter["schema"] = allow_empty(schema)
         return parameters
 
     def _get_response_bodies(self, direction="response"):

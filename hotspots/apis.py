@@ -59,7 +59,7 @@ LIST_PARAMETERS = [
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
     OpenApiParameter("priority", OpenApiTypes.BOOL),
     OpenApiParameter(
-        "area", {"type": "integer", "minimum": 1}, description="administrative area id"
+        "area", {"type": "integer", "minimum": 0}, description="administrative area id"
     ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="reported on or after (Huế days)"

@@ -93,10 +93,10 @@ def submit_event(*, data, files, user):
 LIST_PARAMETERS = [
     text_parameter("campaign", "campaign slug"),
     OpenApiParameter(
-        "entrant", {"type": "integer", "minimum": 1}, description="entrant id"
+        "entrant", {"type": "integer", "minimum": 0}, description="entrant id"
     ),
     OpenApiParameter(
-        "area", {"type": "integer", "minimum": 1}, description="administrative area id"
+        "area", {"type": "integer", "minimum": 0}, description="administrative area id"
     ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="started on or after (local day)"

@@ -12,6 +12,14 @@ JSON = "application/json"
 XML = "text/xml"
 
 _STRING = {"type": "string"}
+# ISO 8601 (a bare date too); empty means absent.
+OPTIONAL_DATETIME = {
+    "anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "format": "date"},
+        {"type": "string", "maxLength": 0},
+    ]
+}
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 
 DISCOVERY = {

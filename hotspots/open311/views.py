@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser
@@ -185,8 +184,8 @@ class RequestListCreateApi(Open311View):
             FORMAT_PARAMETER,
             OpenApiParameter("service_request_id", str, description="ids, comma"),
             OpenApiParameter("service_code", str, description="categories, comma"),
-            OpenApiParameter("start_date", OpenApiTypes.DATETIME),
-            OpenApiParameter("end_date", OpenApiTypes.DATETIME),
+            OpenApiParameter("start_date", schema.OPTIONAL_DATETIME),
+            OpenApiParameter("end_date", schema.OPTIONAL_DATETIME),
             OpenApiParameter("status", str, description="open, closed (comma)"),
             OpenApiParameter(
                 "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}
