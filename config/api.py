@@ -254,6 +254,9 @@ def query_bool(params, name: str) -> bool | None:
     )
 
 
+QUERY_INT_MAX = 10**12 - 1  # query_int takes twelve digits at most
+
+
 def query_int(params, name: str) -> int | None:
     """Return a positive integer parameter (ASCII digits only: int("²") raises)."""
     value = params.get(name)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
-from config.api import ApiError, ReasonSerializer
+from config.api import QUERY_INT_MAX, ApiError, ReasonSerializer
 from config.schema import lonlat_parameters, page_size_parameter
 from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import point_from_lonlat
@@ -59,7 +59,9 @@ LIST_PARAMETERS = [
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
     OpenApiParameter("priority", OpenApiTypes.BOOL),
     OpenApiParameter(
-        "area", {"type": "integer", "minimum": 0}, description="administrative area id"
+        "area",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="administrative area id",
     ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="reported on or after (Huế days)"

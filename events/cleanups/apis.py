@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import can_see_private
-from config.api import ApiError, query_date, query_int, query_text
+from config.api import QUERY_INT_MAX, ApiError, query_date, query_int, query_text
 from config.schema import ErrorSerializer, page_size_parameter, text_parameter
 from events.cleanups import selectors
 from events.cleanups.flags import flags_for
@@ -93,10 +93,14 @@ def submit_event(*, data, files, user):
 LIST_PARAMETERS = [
     text_parameter("campaign", "campaign slug"),
     OpenApiParameter(
-        "entrant", {"type": "integer", "minimum": 0}, description="entrant id"
+        "entrant",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="entrant id",
     ),
     OpenApiParameter(
-        "area", {"type": "integer", "minimum": 0}, description="administrative area id"
+        "area",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="administrative area id",
     ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="started on or after (local day)"
