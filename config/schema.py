@@ -115,6 +115,13 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, media_types=["application/json"]
                 )
                 responses[status]["description"] = ERROR_STATUSES[status]
+                if status == "429":
+                    responses[status]["headers"] = {
+                        "Retry-After": {
+                            "schema": {"type": "integer"},
+                            "description": "seconds to wait (DRF's throttles)",
+                        }
+                    }
         return responses
 
     def _error_statuses(self) -> list[str]:

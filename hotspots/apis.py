@@ -8,8 +8,14 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
@@ -88,6 +94,27 @@ LINK_HEADER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     response=[200],
     description='RFC 8288: `<next page URL>; rel="next"`, absent on the last page',
+)
+REPORT_RESULT = inline_serializer(
+    "HotspotReportResult",
+    {
+        "created": serializers.BooleanField(),
+        "reopened": serializers.BooleanField(
+            help_text="a cleaned hotspot at this place was reopened"
+        ),
+        "hotspot": HotspotFeatureSerializer(),
+        "nearby": inline_serializer(
+            "HotspotNearbyCollection",
+            {
+                "type": serializers.ChoiceField(choices=["FeatureCollection"]),
+                "features": serializers.ListField(child=HotspotFeatureSerializer()),
+            },
+            help_text="open hotspots within the duplicate radius",
+        ),
+        "follow_url": serializers.URLField(
+            help_text="where the reporter follows the hotspot (keep it private)"
+        ),
+    },
 )
 # An id no hotspot has, to cut the detail page's URL around (reverse needs one).
 DETAIL_SENTINEL = 987654321012
@@ -179,7 +206,15 @@ class HotspotListCreateApi(APIView):
         return response
 
     @extend_schema(
-        request=HotspotCreateSerializer, responses={201: OpenApiTypes.OBJECT}
+        request=HotspotCreateSerializer,
+        responses={
+            201: REPORT_RESULT,
+            200: OpenApiResponse(
+                REPORT_RESULT,
+                description="Sent again (same client_uuid): the hotspot reported "
+                "before, nothing new.",
+            ),
+        },
     )
     def post(self, request):
         result = submit_report(
