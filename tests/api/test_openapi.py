@@ -125,6 +125,7 @@ def test_nul_in_a_text_parameter_is_a_400_naming_it(client, contest, path):
     assert "không hợp lệ" in error["message"]
     english = client.get(path, HTTP_ACCEPT_LANGUAGE="en").json()["error"]
     assert english["field"] == error["field"]
+    assert "invalid characters" in english["message"]
 
 
 def test_nul_in_the_entrant_list_campaign_is_a_400(client, contest):
