@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -213,6 +214,30 @@ def query_choice(params, name: str, choices) -> str | None:
     return value
 
 
+# C0 and C1 control characters, NUL among them (config.schema documents the rule).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+TEXT_MAX_LENGTH = 200
+
+
+def query_text(params, name: str, max_length: int = TEXT_MAX_LENGTH) -> str | None:
+    """Return a free-text parameter (a slug, a level), None if absent.
+
+    A NUL byte (which PostgreSQL cannot store and psycopg2 refuses with an
+    exception), another control character or an overlong value is a 400 naming
+    the parameter, before the value reaches a query.
+    """
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if len(value) > max_length or CONTROL_CHARACTERS.search(value):
+        raise ApiError(
+            _("%(field)s chứa ký tự không hợp lệ hoặc quá dài.") % {"field": name},
+            code="invalid",
+            field=name,
+        )
+    return value
+
+
 def query_bool(params, name: str) -> bool | None:
     value = params.get(name)
     if value in (None, ""):
@@ -227,6 +252,9 @@ def query_bool(params, name: str) -> bool | None:
         code="invalid",
         field=name,
     )
+
+
+QUERY_INT_MAX = 10**12 - 1  # query_int takes twelve digits at most
 
 
 def query_int(params, name: str) -> int | None:

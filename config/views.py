@@ -49,6 +49,18 @@ def healthz(request):
 
 
 def page_not_found(request, exception):
+    if request.path.startswith("/api/"):
+        # An API path that no URL matches answers in the API's error shape.
+        return JsonResponse(
+            {
+                "error": {
+                    "code": "not_found",
+                    "message": _("Không tìm thấy."),
+                    "field": None,
+                }
+            },
+            status=404,
+        )
     return render(request, "404.html", {"title": _("Không tìm thấy trang")}, status=404)
 
 

@@ -1,12 +1,17 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiError
+from config.api import ApiError, query_text
+from config.schema import ErrorSerializer, lonlat_parameters, text_parameter
 
+from .geojson import MEDIA_TYPE, as_geojson
 from .selectors import area_list, areas_in_force_containing
 from .serializers import AreaBriefSerializer, AreaFeatureSerializer
 from .spatial import point_from_lonlat
@@ -19,38 +24,28 @@ class AreaListApi(generics.ListAPIView):
     pagination_class = None
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "level", OpenApiTypes.STR, description="province, district…"
-            )
-        ]
+        parameters=[text_parameter("level", "province, district…")],
+        responses={(200, MEDIA_TYPE): AreaFeatureSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        return as_geojson(super().get(request, *args, **kwargs))
 
     def get_queryset(self):
-        return area_list(level=self.request.query_params.get("level") or None)
+        return area_list(level=query_text(self.request.query_params, "level"))
 
 
 class AreaLocateApi(APIView):
     """The areas that contain a point, from the largest level to the smallest."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "lon",
-                OpenApiTypes.DOUBLE,
-                required=True,
-                description="longitude, WGS84",
-            ),
-            OpenApiParameter(
-                "lat", OpenApiTypes.DOUBLE, required=True, description="latitude, WGS84"
-            ),
-        ],
+        parameters=lonlat_parameters(),
         responses={
             200: inline_serializer(
                 "AreaLocate", {"areas": AreaBriefSerializer(many=True)}
-            )
+            ),
+            404: OpenApiResponse(
+                ErrorSerializer, description="No area contains the point."
+            ),
         },
     )
     def get(self, request):

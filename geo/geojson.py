@@ -8,11 +8,16 @@ Two ways in, one rule:
 
 - in SQL, wrap a geometry in :class:`ForcePolygonCCW` (``ST_ForcePolygonCCW``) before
   ``ST_AsGeoJSON(…, PRECISION)`` or Django's ``AsGeoJSON(…, precision=PRECISION)``;
-- in Python, :func:`geometry` turns a GEOS geometry into the RFC 7946 dict.
+- in Python, :func:`geometry` turns a GEOS geometry into the RFC 7946 dict;
+- in DRF, :class:`GeometryField` and :class:`FeatureSerializer` (a feature with
+  its ``id`` at the top level, RFC 7946 section 3.2, and among the properties,
+  where clients already read it), and :func:`as_geojson` for the media type.
 """
 
 from django.contrib.gis.db.models.functions import GeoFunc
 from django.contrib.gis.geos import GEOSGeometry
+from rest_framework_gis.fields import GeometryField as GisGeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from shapely import wkb
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
@@ -79,3 +84,34 @@ def geometry_from_geojson(data: dict | None) -> dict | None:
             "geometries": [geometry_from_mapping(p) for p in oriented["geometries"]],
         }
     return geometry_from_mapping(oriented)
+
+
+class GeometryField(GisGeometryField):
+    """A DRF geometry field that writes RFC 7946 geometry (see :func:`geometry`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("precision", PRECISION)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None or isinstance(value, dict):
+            return value
+        return geometry(value)
+
+
+class FeatureSerializer(GeoFeatureModelSerializer):
+    """A GeoJSON Feature with ``id`` at the top level and among the properties.
+
+    Subclasses keep ``id_field = False`` in their Meta (so "id" stays a property,
+    as the API has always sent it) and get the top-level one from here.
+    """
+
+    def to_representation(self, instance):
+        feature = super().to_representation(instance)
+        return {"type": feature.pop("type"), "id": instance.pk, **feature}
+
+
+def as_geojson(response):
+    """Label a DRF response `application/geo+json` (errors keep application/json)."""
+    response.content_type = MEDIA_TYPE
+    return response

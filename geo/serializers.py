@@ -1,12 +1,11 @@
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from .geojson import FeatureSerializer, GeometryField
 from .models import AdminArea
 
 
-class AreaFeatureSerializer(GeoFeatureModelSerializer):
-    geom = GeometryField(precision=6)
+class AreaFeatureSerializer(FeatureSerializer):
+    geom = GeometryField()
     area_km2 = serializers.SerializerMethodField()
 
     class Meta:

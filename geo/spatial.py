@@ -74,7 +74,10 @@ def parse_coordinate(
         except ValueError:
             raise GeometryError("not_a_number", _not_number(field), field) from None
     elif isinstance(value, Real):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float (JSON allows it)
+            number = math.inf
     else:
         raise GeometryError("not_a_number", _not_number(field), field)
     if not math.isfinite(number):

@@ -8,8 +8,14 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
@@ -17,7 +23,9 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
-from config.api import ApiError, ReasonSerializer
+from config.api import QUERY_INT_MAX, ApiError, ReasonSerializer
+from config.schema import lonlat_parameters, page_size_parameter
+from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import point_from_lonlat
 
 from . import pagination, selectors, services
@@ -44,14 +52,23 @@ def feature_serializer(user):
     return HotspotFeatureSerializer
 
 
+NUMBER = r"-?[0-9]+(\.[0-9]+)?"
+BBOX_PATTERN = f"^{NUMBER},{NUMBER},{NUMBER},{NUMBER}$"
 LIST_PARAMETERS = [
     OpenApiParameter(
-        "in_bbox", OpenApiTypes.STR, description="minlon,minlat,maxlon,maxlat (WGS84)"
+        "in_bbox",
+        {"type": "string", "pattern": BBOX_PATTERN},
+        description="minlon,minlat,maxlon,maxlat (WGS84; min below max; clipped "
+        "to the service area)",
     ),
     OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values),
     OpenApiParameter("category", OpenApiTypes.STR, enum=Category.values),
     OpenApiParameter("priority", OpenApiTypes.BOOL),
-    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    OpenApiParameter(
+        "area",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="administrative area id",
+    ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="reported on or after (Huế days)"
     ),
@@ -63,12 +80,7 @@ LIST_PARAMETERS = [
         OpenApiTypes.STR,
         description="opaque; take it from the previous page's `next` link",
     ),
-    OpenApiParameter(
-        "page_size",
-        OpenApiTypes.INT,
-        description=f"default {pagination.PAGE_SIZE}, at most "
-        f"{pagination.MAX_PAGE_SIZE}",
-    ),
+    page_size_parameter(pagination.PAGE_SIZE, pagination.MAX_PAGE_SIZE),
     OpenApiParameter(
         "count",
         OpenApiTypes.BOOL,
@@ -82,6 +94,27 @@ LINK_HEADER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     response=[200],
     description='RFC 8288: `<next page URL>; rel="next"`, absent on the last page',
+)
+REPORT_RESULT = inline_serializer(
+    "HotspotReportResult",
+    {
+        "created": serializers.BooleanField(),
+        "reopened": serializers.BooleanField(
+            help_text="a cleaned hotspot at this place was reopened"
+        ),
+        "hotspot": HotspotFeatureSerializer(),
+        "nearby": inline_serializer(
+            "HotspotNearbyCollection",
+            {
+                "type": serializers.ChoiceField(choices=["FeatureCollection"]),
+                "features": serializers.ListField(child=HotspotFeatureSerializer()),
+            },
+            help_text="open hotspots within the duplicate radius",
+        ),
+        "follow_url": serializers.URLField(
+            help_text="where the reporter follows the hotspot (keep it private)"
+        ),
+    },
 )
 # An id no hotspot has, to cut the detail page's URL around (reverse needs one).
 DETAIL_SENTINEL = 987654321012
@@ -137,7 +170,7 @@ class HotspotListCreateApi(APIView):
     @extend_schema(
         operation_id="api_v1_hotspots_list",
         parameters=[*LIST_PARAMETERS, LINK_HEADER],
-        responses={(200, "application/geo+json"): HotspotPageSerializer},
+        responses={(200, MEDIA_TYPE): HotspotPageSerializer},
     )
     def get(self, request):
         """List hotspots, highest score first, as pages of GeoJSON features.
@@ -166,14 +199,22 @@ class HotspotListCreateApi(APIView):
         count = queryset.count() if want_count else None
         response = HttpResponse(
             feature_collection(features, count=count, next_url=next_url),
-            content_type="application/geo+json",
+            content_type=MEDIA_TYPE,
         )
         if next_url:
             response["Link"] = f'<{next_url}>; rel="next"'
         return response
 
     @extend_schema(
-        request=HotspotCreateSerializer, responses={201: OpenApiTypes.OBJECT}
+        request=HotspotCreateSerializer,
+        responses={
+            201: REPORT_RESULT,
+            200: OpenApiResponse(
+                REPORT_RESULT,
+                description="Sent again (same client_uuid): the hotspot reported "
+                "before, nothing new.",
+            ),
+        },
     )
     def post(self, request):
         result = submit_report(
@@ -209,26 +250,36 @@ class HotspotListCreateApi(APIView):
 
 
 class HotspotDetailApi(APIView):
-    @extend_schema(responses=HotspotFeatureSerializer)
+    @extend_schema(
+        responses={(200, MEDIA_TYPE): HotspotFeatureSerializer},
+        description="Organisers get the staff feature (HotspotStaffFeature).",
+    )
     def get(self, request, pk: int):
         hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
         if hotspot is None:
             raise ApiError(_("Không tìm thấy điểm nóng."), code="not_found", status=404)
-        return Response(
-            feature_serializer(request.user)(hotspot, context={"request": request}).data
+        serializer = feature_serializer(request.user)
+        return as_geojson(
+            Response(serializer(hotspot, context={"request": request}).data)
         )
 
 
 class HotspotNearbyApi(APIView):
     @extend_schema(
         parameters=[
-            OpenApiParameter("lon", OpenApiTypes.DOUBLE, required=True),
-            OpenApiParameter("lat", OpenApiTypes.DOUBLE, required=True),
+            *lonlat_parameters(),
             OpenApiParameter(
-                "radius_m", OpenApiTypes.DOUBLE, description="default 50, at most 2000"
+                "radius_m",
+                {
+                    "type": "number",
+                    "exclusiveMinimum": True,
+                    "minimum": 0,
+                    "maximum": settings.HOTSPOT_NEARBY_MAX_RADIUS_M,
+                },
+                description=f"default {settings.HOTSPOT_DUPLICATE_RADIUS_M:g}",
             ),
         ],
-        responses=HotspotFeatureSerializer(many=True),
+        responses={(200, MEDIA_TYPE): HotspotFeatureSerializer(many=True)},
     )
     def get(self, request):
         params = request.query_params
@@ -249,7 +300,7 @@ class HotspotNearbyApi(APIView):
         features = selectors.hotspot_nearby_features(
             point=point, radius_m=radius, urls=feature_urls(request)
         )
-        return Response({"type": "FeatureCollection", "features": features})
+        return as_geojson(Response({"type": "FeatureCollection", "features": features}))
 
 
 def _get_hotspot(pk: int) -> Hotspot:
@@ -263,7 +314,9 @@ class HotspotConfirmApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "confirm"
 
-    @extend_schema(request=None, responses=HotspotFeatureSerializer)
+    @extend_schema(
+        request=None, responses={(200, MEDIA_TYPE): HotspotFeatureSerializer}
+    )
     def post(self, request, pk: int):
         hotspot = selectors.hotspot_open_get(pk)
         if hotspot is None:
@@ -280,8 +333,10 @@ class HotspotConfirmApi(APIView):
         hotspot = services.hotspot_confirm(
             hotspot=hotspot, user=request.user, anon_key=anon_key
         )
-        return Response(
-            HotspotFeatureSerializer(hotspot, context={"request": request}).data
+        return as_geojson(
+            Response(
+                HotspotFeatureSerializer(hotspot, context={"request": request}).data
+            )
         )
 
 
@@ -296,14 +351,19 @@ class OrganiserActionApi(APIView):
         serializer.is_valid(raise_exception=True)
         hotspot = self.perform(request, _get_hotspot(pk), serializer.validated_data)
         hotspot = selectors.hotspot_get_for_user(pk=hotspot.pk, user=request.user)
-        return Response(
-            HotspotStaffFeatureSerializer(hotspot, context={"request": request}).data
+        return as_geojson(
+            Response(
+                HotspotStaffFeatureSerializer(
+                    hotspot, context={"request": request}
+                ).data
+            )
         )
 
 
 @extend_schema_view(
     post=extend_schema(
-        request=ReasonSerializer, responses=HotspotStaffFeatureSerializer
+        request=ReasonSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotVerifyApi(OrganiserActionApi):
@@ -315,7 +375,8 @@ class HotspotVerifyApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=RejectSerializer, responses=HotspotStaffFeatureSerializer
+        request=RejectSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotRejectApi(OrganiserActionApi):
@@ -328,7 +389,10 @@ class HotspotRejectApi(OrganiserActionApi):
 
 
 @extend_schema_view(
-    post=extend_schema(request=MergeSerializer, responses=HotspotStaffFeatureSerializer)
+    post=extend_schema(
+        request=MergeSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
+    )
 )
 class HotspotMergeApi(OrganiserActionApi):
     input_serializer = MergeSerializer
@@ -349,7 +413,8 @@ class HotspotMergeApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=PrioritySerializer, responses=HotspotStaffFeatureSerializer
+        request=PrioritySerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotPriorityApi(OrganiserActionApi):
@@ -366,7 +431,8 @@ class HotspotPriorityApi(OrganiserActionApi):
 
 @extend_schema_view(
     post=extend_schema(
-        request=CorrectSerializer, responses=HotspotStaffFeatureSerializer
+        request=CorrectSerializer,
+        responses={(200, MEDIA_TYPE): HotspotStaffFeatureSerializer},
     )
 )
 class HotspotCorrectApi(OrganiserActionApi):

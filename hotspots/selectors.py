@@ -213,7 +213,8 @@ def _iso(column: str) -> str:
 
 
 # The public feature (hotspots.serializers.HotspotFeatureSerializer's fields, in
-# its order), plus the RFC 7946 feature id. Areas largest first, as the
+# its order), plus the RFC 7946 feature id; outlines counter-clockwise
+# (geo.geojson, RFC 7946 section 3.1.6). Areas largest first, as the
 # serializer sorts them; photos in HotspotPhoto's order. The page's rows are read
 # once (MATERIALIZED); areas and photos are gathered for the whole page in one
 # join each (~20 % faster than a subquery per feature).
@@ -265,7 +266,9 @@ SELECT json_build_object(
         'recurrence_count', h.recurrence_count,
         'accuracy_m', h.accuracy_m,
         'location_source', h.location_source,
-        'outline', ST_AsGeoJSON(ST_GeomFromEWKB(h.outline), 6)::json,
+        'outline', ST_AsGeoJSON(
+            ST_ForcePolygonCCW(ST_GeomFromEWKB(h.outline)), 6
+        )::json,
         'areas', COALESCE(areas.list, '[]'::json),
         'photos', COALESCE(photos.list, '[]'::json),
         'duplicate_of', h.duplicate_of_id,

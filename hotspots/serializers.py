@@ -5,10 +5,9 @@ import math
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from config.api import ReasonSerializer
+from geo.geojson import FeatureSerializer, GeometryField
 
 from .models import Category, Hotspot, HotspotHistory, LocationSource, SizeClass, Status
 
@@ -38,11 +37,11 @@ class AreaRefSerializer(serializers.Serializer):
     level = serializers.CharField()
 
 
-class HotspotFeatureSerializer(GeoFeatureModelSerializer):
+class HotspotFeatureSerializer(FeatureSerializer):
     """Public GeoJSON feature of a hotspot."""
 
-    location = GeometryField(precision=6)
-    outline = GeometryField(precision=6, read_only=True)
+    location = GeometryField()
+    outline = GeometryField(read_only=True, allow_null=True)
     category_label = serializers.CharField(
         source="get_category_display", read_only=True
     )
@@ -57,7 +56,7 @@ class HotspotFeatureSerializer(GeoFeatureModelSerializer):
     )
     photos = PhotoSerializer(many=True, read_only=True)
     areas = serializers.SerializerMethodField()
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:

@@ -11,11 +11,13 @@ description, no photo).
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ApiError, query_bool
+from config.schema import feature_collection_schema, text_parameter
+from geo.geojson import MEDIA_TYPE, as_geojson
 
 from . import clusters, hexagons
 from .analysis import Analysis, hexagon_counts, stored_gaps, stored_gi_star
@@ -31,30 +33,107 @@ def pending_response(analysis: Analysis, campaign) -> Response:
     return Response(body, status=202, headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
-CAMPAIGN = OpenApiParameter(
-    "campaign", OpenApiTypes.STR, description="slug (default: current campaign)"
-)
+CAMPAIGN = text_parameter("campaign", "slug (default: current campaign)")
 RESOLUTION = OpenApiParameter(
-    "resolution", OpenApiTypes.INT, description="H3 resolution 7..9 (default 8)"
+    "resolution",
+    {"type": "integer", "minimum": 7, "maximum": 9},
+    description="H3 resolution 7..9 (default 8)",
+)
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    location=OpenApiParameter.HEADER,
+    response=[202],
+    description="seconds to wait before asking again",
+)
+FRESHNESS = {"computed_at": "string?", "fresh": "boolean", "pending": "boolean"}
+PENDING = OpenApiResponse(
+    {
+        "type": "object",
+        "properties": {
+            "status": {"type": "string", "enum": ["pending"]},
+            "campaign": {"type": "string"},
+            "computed_at": {"type": "string", "nullable": True},
+            "fresh": {"type": "boolean"},
+            "pending": {"type": "boolean"},
+        },
+        "required": ["status", "campaign", "computed_at", "fresh", "pending"],
+    },
+    description="Not computed yet: a background job is on its way; ask again.",
+)
+CELL_FIELDS = {"cell": "string"}
+HEXAGONS = feature_collection_schema(
+    geometry="Polygon",
+    id_type="string",
+    properties={
+        **CELL_FIELDS,
+        "cleanups": "integer",
+        "verified_kg": "number",
+        "open_hotspots": "integer",
+        "hotspots": "integer",
+    },
+    extra={"resolution": "integer", "campaign": "string"},
+    description="H3 cells (id: the cell) with at least one cleanup or hotspot.",
+)
+GAPS = feature_collection_schema(
+    geometry="Point",
+    id_type="integer",
+    properties={
+        "id": "integer",
+        "category": "string",
+        "size": "string",
+        "size_label": "string",
+        "priority": "boolean",
+        "nearest_cleanup_m": "integer?",
+    },
+    extra={"gap_distance_m": "number", "campaign": "string", **FRESHNESS},
+    description="Open priority hotspots (id: the hotspot) far from any cleanup.",
+)
+CLUSTERS = feature_collection_schema(
+    geometry="Polygon",
+    id_type="string",
+    properties={
+        **CELL_FIELDS,
+        "value": "number",
+        "gi_z": "number",
+        "p_value": "number",
+        "p_fdr": "number",
+        "class": "string",
+    },
+    extra={
+        "variable": "string",
+        "resolution": "integer",
+        "permutations": "integer",
+        "correction": "string",
+        "explanation": "string",
+        "campaign": "string",
+        **FRESHNESS,
+    },
+    description="Getis-Ord Gi* cells (id: the cell) and their class.",
 )
 
 
 class HexagonCoverageApi(APIView):
     """H3 cells with cleanups, verified kg, open and all public hotspots."""
 
-    @extend_schema(parameters=[CAMPAIGN, RESOLUTION])
+    @extend_schema(
+        parameters=[CAMPAIGN, RESOLUTION], responses={(200, MEDIA_TYPE): HEXAGONS}
+    )
     def get(self, request):
         params = analysis_params(request.query_params)
         counts = hexagon_counts(params)
         body = hexagons.cells_geojson(counts, resolution=params.resolution)
         body["campaign"] = params.campaign.slug
-        return Response(body)
+        return as_geojson(Response(body))
 
 
 class CoverageGapsApi(APIView):
     """Open priority hotspots with no verified cleanup within GAP_DISTANCE_M."""
 
-    @extend_schema(parameters=[CAMPAIGN])
+    @extend_schema(
+        parameters=[CAMPAIGN, RETRY_AFTER],
+        responses={(200, MEDIA_TYPE): GAPS, (202, "application/json"): PENDING},
+    )
     def get(self, request):
         params = analysis_params(request.query_params)
         analysis = stored_gaps(params)
@@ -63,7 +142,7 @@ class CoverageGapsApi(APIView):
         distance_m = hexagons.gap_distance_m()
         body = hexagons.gaps_geojson(analysis.value, distance_m=distance_m)
         body.update(campaign=params.campaign.slug, **analysis.status())
-        return Response(body)
+        return as_geojson(Response(body))
 
 
 class ClusterApi(APIView):
@@ -82,7 +161,9 @@ class ClusterApi(APIView):
                 OpenApiTypes.BOOL,
                 description="every cell of the study area, not only significant ones",
             ),
-        ]
+            RETRY_AFTER,
+        ],
+        responses={(200, MEDIA_TYPE): CLUSTERS, (202, "application/json"): PENDING},
     )
     def get(self, request):
         params = analysis_params(request.query_params)
@@ -100,4 +181,4 @@ class ClusterApi(APIView):
             analysis.value, significant_only=not every_cell
         )
         body.update(campaign=params.campaign.slug, **analysis.status())
-        return Response(body)
+        return as_geojson(Response(body))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from config.api import ApiError, query_choice, query_int
+from config.api import ApiError, query_choice, query_int, query_text
 from events.campaigns.selectors import campaign_by_slug, current_campaign
 from events.models import Campaign
 from geo.selectors import area_levels
@@ -21,7 +21,7 @@ def campaign_param(params) -> Campaign:
 
     An unknown campaign (or none at all yet) is a 400 on `campaign`.
     """
-    slug = params.get("campaign") or ""
+    slug = query_text(params, "campaign") or ""
     campaign = campaign_by_slug(slug) if slug else current_campaign()
     if campaign is None:
         raise ApiError(
@@ -39,7 +39,7 @@ def coverage_params(params) -> tuple[Campaign, str]:
     all (none created yet) is a 400 on `campaign` too.
     """
     campaign = campaign_param(params)
-    level = params.get("level") or campaign.coverage_level
+    level = query_text(params, "level") or campaign.coverage_level
     if level not in area_levels():
         raise ApiError(
             _("Cấp địa bàn “%(value)s” không có trong dữ liệu.")

@@ -60,6 +60,7 @@ from events.models import (
     EventStatus,
     Participant,
 )
+from geo.geojson import PRECISION, ForcePolygonCCW
 from geo.models import AdminArea
 from geo.selectors import area_list, area_outlines
 from geo.spatial import WGS84
@@ -888,12 +889,15 @@ def area_outlines_geojson(
     (those in force on the campaign's day, with a campaign).
 
     Simplified (geo.selectors.area_outlines) and written as GeoJSON by PostGIS
-    with 6 decimals (~0.1 m), so a page or API response stays small.
+    with 6 decimals (~0.1 m), so a page or API response stays small; exterior
+    rings counter-clockwise (RFC 7946, geo.geojson).
     """
     on = campaign.areas_on if campaign is not None else None
     rows = (
         area_outlines(level=level, on=on)
-        .annotate(outline_json=AsGeoJSON("outline", precision=6))
+        .annotate(
+            outline_json=AsGeoJSON(ForcePolygonCCW("outline"), precision=PRECISION)
+        )
         .values_list("id", "outline_json")
     )
     return {pk: json.loads(text) for pk, text in rows if text}

@@ -268,7 +268,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": [
         "config.api.SafeJSONParser",
@@ -297,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies as their own components: required text fields get
+    # minLength 1, read-only fields are not asked for (a truthful request schema).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The GeoJSON "type" members, named (not Type08eEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "GisFeatureEnum": ("Feature",),
+        "GisFeatureCollectionEnum": ("FeatureCollection",),
+    },
 }
 
 # --- CORS (config.cors, django-cors-headers) ------------------------------------

@@ -7,7 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import IsOrganiser
-from config.api import ApiError, ReasonSerializer
+from config.api import ApiError, ReasonSerializer, query_text
+from config.schema import text_parameter
 from events.campaigns import selectors, services
 from events.campaigns.serializers import (
     CampaignSerializer,
@@ -55,13 +56,15 @@ class EntrantListApi(APIView):
     def get_permissions(self):
         return [permissions.IsAuthenticated()]
 
-    @extend_schema(responses=EntrantPrivateSerializer(many=True))
+    @extend_schema(
+        parameters=[text_parameter("campaign", "campaign slug")],
+        responses=EntrantPrivateSerializer(many=True),
+    )
     def get(self, request):
         campaign = None
-        if request.query_params.get("campaign"):
-            campaign = Campaign.objects.filter(
-                slug=request.query_params["campaign"]
-            ).first()
+        slug = query_text(request.query_params, "campaign")
+        if slug:
+            campaign = Campaign.objects.filter(slug=slug).first()
             if campaign is None:
                 raise ApiError(
                     _("Không tìm thấy chiến dịch."), code="not_found", field="campaign"

@@ -137,7 +137,7 @@ class EntrantPrivateSerializer(EntrantPublicSerializer):
     representative = serializers.SerializerMethodField()
     members = PersonSerializer(many=True, read_only=True)
     consents = serializers.SerializerMethodField()
-    decided_at = serializers.DateTimeField(read_only=True)
+    decided_at = serializers.DateTimeField(read_only=True, allow_null=True)
     decision_reason = serializers.CharField(read_only=True)
     registered_at = serializers.DateTimeField(read_only=True)
     event_count = serializers.SerializerMethodField()

@@ -2,14 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.pagination import GeoJsonPagination
 
 from accounts.access import can_see_private
-from config.api import ApiError, query_date, query_int
+from config.api import QUERY_INT_MAX, ApiError, query_date, query_int, query_text
+from config.schema import ErrorSerializer, page_size_parameter, text_parameter
 from events.cleanups import selectors
 from events.cleanups.flags import flags_for
 from events.cleanups.serializers import (
@@ -20,6 +26,7 @@ from events.cleanups.serializers import (
     event_input,
 )
 from events.cleanups.services import event_log
+from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import parse_geometry, point_from_lonlat
 from hotspots import photos as photo_pipeline
 
@@ -84,13 +91,35 @@ def submit_event(*, data, files, user):
 
 
 LIST_PARAMETERS = [
-    OpenApiParameter("campaign", OpenApiTypes.STR, description="campaign slug"),
-    OpenApiParameter("entrant", OpenApiTypes.INT, description="entrant id"),
-    OpenApiParameter("area", OpenApiTypes.INT, description="administrative area id"),
+    text_parameter("campaign", "campaign slug"),
+    OpenApiParameter(
+        "entrant",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="entrant id",
+    ),
+    OpenApiParameter(
+        "area",
+        {"type": "integer", "minimum": 0, "maximum": QUERY_INT_MAX},
+        description="administrative area id",
+    ),
     OpenApiParameter(
         "since", OpenApiTypes.DATE, description="started on or after (local day)"
     ),
+    OpenApiParameter(
+        "page", {"type": "integer", "minimum": 1}, description="1-based (default 1)"
+    ),
+    page_size_parameter(EventPagination.page_size, EventPagination.max_page_size),
 ]
+EVENT_PAGE = inline_serializer(
+    "EventPage",
+    {
+        "type": serializers.ChoiceField(choices=["FeatureCollection"]),
+        "count": serializers.IntegerField(help_text="events matching, all pages"),
+        "next": serializers.URLField(allow_null=True, help_text="null on the last"),
+        "previous": serializers.URLField(allow_null=True),
+        "features": serializers.ListField(child=EventFeatureSerializer()),
+    },
+)
 
 
 class EventListCreateApi(APIView):
@@ -105,12 +134,20 @@ class EventListCreateApi(APIView):
         return [permissions.AllowAny()]
 
     @extend_schema(
-        parameters=LIST_PARAMETERS, responses=EventFeatureSerializer(many=True)
+        parameters=LIST_PARAMETERS,
+        responses={
+            (200, MEDIA_TYPE): OpenApiResponse(
+                EVENT_PAGE,
+                description="Organisers, judges and the secretary also get each "
+                "event's `flags` and the team's name.",
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="No such page."),
+        },
     )
     def get(self, request):
         params = request.query_params
         queryset = selectors.event_list(
-            campaign_slug=params.get("campaign") or None,
+            campaign_slug=query_text(params, "campaign"),
             entrant_id=query_int(params, "entrant"),
             area_id=query_int(params, "area"),
             since=query_date(params, "since"),
@@ -123,10 +160,17 @@ class EventListCreateApi(APIView):
             serializer_class = EventJuryFeatureSerializer
             context.update(flags=flags_for(page), jury=True)
         serializer = serializer_class(page, many=True, context=context)
-        return paginator.get_paginated_response(serializer.data)
+        return as_geojson(paginator.get_paginated_response(serializer.data))
 
     @extend_schema(
-        request=EventCreateSerializer, responses={201: EventPrivateFeatureSerializer}
+        request=EventCreateSerializer,
+        responses={
+            (201, MEDIA_TYPE): EventPrivateFeatureSerializer,
+            (200, MEDIA_TYPE): OpenApiResponse(
+                EventPrivateFeatureSerializer,
+                description="Sent again (same client_uuid): the event logged before.",
+            ),
+        },
     )
     def post(self, request):
         event, created = submit_event(
@@ -137,15 +181,25 @@ class EventListCreateApi(APIView):
             event,
             context={"request": request, "jury": can_see_private(request.user)},
         ).data
-        return Response(
-            body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return as_geojson(
+            Response(
+                body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            )
         )
 
 
 class EventDetailApi(APIView):
     """One event: full detail for its representative and the jury roles, else public."""
 
-    @extend_schema(responses=EventPrivateFeatureSerializer)
+    @extend_schema(
+        responses={
+            (200, MEDIA_TYPE): OpenApiResponse(
+                EventPrivateFeatureSerializer,
+                description="Others get the public feature (no participants, "
+                "notes, outline, route, flags).",
+            )
+        }
+    )
     def get(self, request, pk: int):
         event = selectors.event_get(pk)
         if event is None:
@@ -153,5 +207,7 @@ class EventDetailApi(APIView):
         context = {"request": request}
         if selectors.can_see_event_private(request.user, event):
             context["jury"] = can_see_private(request.user)
-            return Response(EventPrivateFeatureSerializer(event, context=context).data)
-        return Response(EventFeatureSerializer(event, context=context).data)
+            serializer = EventPrivateFeatureSerializer(event, context=context)
+        else:
+            serializer = EventFeatureSerializer(event, context=context)
+        return as_geojson(Response(serializer.data))

@@ -13,14 +13,13 @@ from django.urls import NoReverseMatch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from events.campaigns.selectors import latest_consent
 from events.cleanups.flags import event_flags
 from events.cleanups.services import MAX_HOTSPOTS, MAX_NAME_LENGTH, MAX_PARTICIPANTS
 from events.fields import kg_field as _kg_field
 from events.models import CleanupEvent, ConsentPurpose, Entrant, WeightMethod
+from geo.geojson import FeatureSerializer, GeometryField
 from geo.serializers import AreaBriefSerializer
 
 # Multipart sends lists as repeated fields (or one JSON string); JSON sends arrays.
@@ -170,10 +169,10 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
 
 
-class EventFeatureSerializer(GeoFeatureModelSerializer):
+class EventFeatureSerializer(FeatureSerializer):
     """Public GeoJSON feature of a cleanup event (no personal data)."""
 
-    location = GeometryField(precision=6)
+    location = GeometryField()
     entrant_name = serializers.SerializerMethodField()
     campaign = serializers.CharField(source="entrant.campaign.slug", read_only=True)
     participant_count = serializers.SerializerMethodField()
@@ -284,8 +283,8 @@ class EventJuryFeatureSerializer(FlagsMixin, EventFeatureSerializer):
 class EventPrivateFeatureSerializer(FlagsMixin, EventFeatureSerializer):
     """Full detail for the representative and the jury roles (personal data)."""
 
-    outline = GeometryField(precision=6, read_only=True)
-    route = GeometryField(precision=6, read_only=True)
+    outline = GeometryField(read_only=True, allow_null=True)
+    route = GeometryField(read_only=True, allow_null=True)
     participants = serializers.SerializerMethodField()
 
     class Meta(EventFeatureSerializer.Meta):

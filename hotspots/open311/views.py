@@ -7,7 +7,6 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import FormParser
@@ -19,6 +18,7 @@ from config.api import LimitedMultiPartParser, SafeJSONParser
 from .. import services
 from ..models import Category
 from ..throttles import ReportAnonThrottle, ReportUserThrottle
+from . import schema
 from .parsing import (
     DESCRIPTION_MAX,
     paging,
@@ -101,7 +101,7 @@ class DiscoveryApi(Open311View):
         operation_id="open311_discovery",
         summary="GeoReport v2 discovery",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.DISCOVERY_RESPONSES,
     )
     def get(self, request, fmt: str):
         url = request.build_absolute_uri(
@@ -120,7 +120,7 @@ class ServiceListApi(Open311View):
         operation_id="open311_services",
         summary="GeoReport v2 service list (one per hotspot category)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.SERVICES_RESPONSES,
     )
     def get(self, request, fmt: str):
         payload = [service(category) for category in Category]
@@ -135,7 +135,7 @@ class ServiceDefinitionApi(Open311View):
         operation_id="open311_service_definition",
         summary="GeoReport v2 service definition (attribute size_class)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses=schema.SERVICE_DEFINITION_RESPONSES,
     )
     def get(self, request, fmt: str, service_code: str):
         if service_code not in Category.values:
@@ -186,13 +186,20 @@ class RequestListCreateApi(Open311View):
             FORMAT_PARAMETER,
             OpenApiParameter("service_request_id", str, description="ids, comma"),
             OpenApiParameter("service_code", str, description="categories, comma"),
-            OpenApiParameter("start_date", OpenApiTypes.DATETIME),
-            OpenApiParameter("end_date", OpenApiTypes.DATETIME),
+            OpenApiParameter("start_date", schema.OPTIONAL_DATETIME),
+            OpenApiParameter("end_date", schema.OPTIONAL_DATETIME),
             OpenApiParameter("status", str, description="open, closed (comma)"),
-            OpenApiParameter("page", int),
-            OpenApiParameter("page_size", int, description="default 50, at most 200"),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": 200},
+                description="default 50",
+            ),
+            schema.LINK_HEADER,
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses=schema.REQUESTS_RESPONSES,
     )
     def get(self, request, fmt: str):
         params = request.query_params
@@ -226,7 +233,7 @@ class RequestListCreateApi(Open311View):
             "application/x-www-form-urlencoded": REPORT_REQUEST,
             "application/json": REPORT_REQUEST,
         },
-        responses={201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses=schema.RECEIPT_RESPONSES,
     )
     def post(self, request, fmt: str):
         report = report_input(request.data, request.FILES)
@@ -253,7 +260,7 @@ class RequestDetailApi(Open311View):
         operation_id="open311_request",
         summary="GeoReport v2: one service request (a one-element list)",
         parameters=[FORMAT_PARAMETER],
-        responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        responses=schema.REQUEST_RESPONSES,
     )
     def get(self, request, fmt: str, request_id: str):
         pk = service_request_id(request_id)
@@ -281,7 +288,7 @@ class TokenApi(Open311View):
         operation_id="open311_token",
         summary="GeoReport v2 tokens: none are issued (ids are returned at once)",
         parameters=[FORMAT_PARAMETER],
-        responses={404: OpenApiTypes.OBJECT},
+        responses=schema.TOKEN_RESPONSES,
     )
     def get(self, request, fmt: str, token: str):
         raise exceptions.NotFound(

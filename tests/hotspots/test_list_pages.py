@@ -204,7 +204,7 @@ def test_list_features_equal_the_detail_serializer(
     listed = json.loads(api_client.get(LIST, **headers).content)["features"]
     assert len(listed) == 2
     for feature in listed:
-        pk = feature.pop("id")
+        pk = feature["id"]  # the detail carries the top-level id too (RFC 7946)
         detail = api_client.get(url("detail", pk), **headers).json()
         assert feature == detail
     props = {f["properties"]["id"]: f["properties"] for f in listed}
@@ -327,7 +327,7 @@ def test_nearby_features_equal_the_detail_serializer_nearest_first(
     distances = [f["properties"].pop("distance_m") for f in got["features"]]
     assert distances == sorted(distances) == [10.7, 16.0, 21.3]  # 0.0001° ≈ 10.7 m
     for feature in got["features"]:
-        pk = feature.pop("id")
+        pk = feature["id"]  # the detail carries the top-level id too (RFC 7946)
         assert feature == api_client.get(url("detail", pk)).json()
     # A new report is told of the others within the duplicate radius (50 m).
     again = report(api_client, lon=107.59012, lat=16.46).json()
