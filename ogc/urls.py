@@ -26,5 +26,5 @@ urlpatterns = [
         name="item",
     ),
     re_path(rf"^collections/{ID}/queryables/?$", views.queryables, name="queryables"),
-    re_path(r"^(?P<rest>.*)$", views.not_found),
+    re_path(r"^(?P<rest>[\s\S]*)$", views.not_found),  # [\s\S]: encoded newlines too
 ]

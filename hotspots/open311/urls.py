@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     # Anything else (no format, another format, an unknown path): a GeoReport
     # error document, never the site's HTML 404 page.
-    re_path(r"^(?P<path>.*)$", views.unknown_path, name="unknown"),
+    # ([\s\S], not ".": a path may hold an encoded newline.)
+    re_path(r"^(?P<path>[\s\S]*)$", views.unknown_path, name="unknown"),
 ]

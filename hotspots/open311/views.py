@@ -184,7 +184,14 @@ class RequestListCreateApi(Open311View):
         summary="GeoReport v2 service requests (public hotspots)",
         parameters=[
             FORMAT_PARAMETER,
-            OpenApiParameter("service_request_id", str, description="ids, comma"),
+            OpenApiParameter(
+                "service_request_id",
+                {
+                    "type": "string",
+                    "pattern": "^[ ,]*([0-9]{1,18} *,[ ,]*)*([0-9]{1,18} *)?$",
+                },
+                description="ids, comma (at most 200)",
+            ),
             OpenApiParameter("service_code", str, description="categories, comma"),
             OpenApiParameter("start_date", schema.OPTIONAL_DATETIME),
             OpenApiParameter("end_date", schema.OPTIONAL_DATETIME),

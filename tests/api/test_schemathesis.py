@@ -102,6 +102,9 @@ NO_POSITIVE_ACCEPTANCE = {
     "POST /api/v1/entrants/{id}/reject/",
     "POST /api/v1/campaigns/{slug}/reopen/",
     "POST /open311/v2/requests.{fmt}",
+    # `campaign` and `level` name rows: an unknown one is a 400 by contract.
+    "GET /exports/{dataset}.{fmt}",
+    "GET /exports/{dataset}.csvt",
 }
 
 

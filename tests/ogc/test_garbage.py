@@ -9,6 +9,7 @@ from ogc import collections
 
 GARBAGE = [
     "\x00",
+    "a\nb",
     "a\x00b",
     "9" * 400,
     "-" + "9" * 30,

@@ -96,6 +96,7 @@ def xml_text(content: bytes, path: str) -> str:
         ("requests/1/2.xml", "xml"),
         ("requests.json/", "json"),
         ("", "json"),  # the root itself
+        ("discovery.7\t\nTY", "json"),  # control characters, a newline
     ],
 )
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
