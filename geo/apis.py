@@ -1,5 +1,8 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     inline_serializer,
@@ -8,7 +11,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ApiError, query_text
+from config.api import ApiError, query_date, query_text
 from config.schema import ErrorSerializer, lonlat_parameters, text_parameter
 
 from .geojson import MEDIA_TYPE, as_geojson
@@ -24,14 +27,26 @@ class AreaListApi(generics.ListAPIView):
     pagination_class = None
 
     @extend_schema(
-        parameters=[text_parameter("level", "province, district…")],
+        parameters=[
+            text_parameter("level", "province, district…"),
+            OpenApiParameter(
+                "on",
+                OpenApiTypes.DATE,
+                description="the units in force that day (valid_from ≤ on < valid_to); "
+                "default today (Asia/Ho_Chi_Minh)",
+            ),
+        ],
         responses={(200, MEDIA_TYPE): AreaFeatureSerializer(many=True)},
     )
     def get(self, request, *args, **kwargs):
         return as_geojson(super().get(request, *args, **kwargs))
 
     def get_queryset(self):
-        return area_list(level=query_text(self.request.query_params, "level"))
+        params = self.request.query_params
+        return area_list(
+            level=query_text(params, "level"),
+            on=query_date(params, "on") or timezone.localdate(),
+        )
 
 
 class AreaLocateApi(APIView):

@@ -21,6 +21,8 @@ class AreaFeatureSerializer(FeatureSerializer):
             "parent",
             "area_km2",
             "approximate",
+            "valid_from",
+            "valid_to",
         ]
 
     def get_area_km2(self, obj) -> float:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from django.contrib.gis.db.models import Extent
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db.models import Max, Min, Q, QuerySet
+from django.utils import timezone
 
 from events.cleanups.selectors import event_list
 from events.models import CleanupEvent
@@ -52,7 +53,7 @@ def event_time_extent() -> tuple[dt.datetime | None, dt.datetime | None]:
 
 def area_extent(level: str) -> list[float] | None:
     """Return the bounding box (lon/lat) of a level's areas, or None."""
-    box = AdminArea.objects.filter(level=level).aggregate(box=Extent("geom"))["box"]
+    box = _areas(level=level).aggregate(box=Extent("geom"))["box"]
     return [round(value, PRECISION) for value in box] if box else None
 
 
@@ -107,6 +108,8 @@ AREA_COLUMNS = (
     "parent_id",
     "area_km2",
     "approximate",
+    "valid_from",
+    "valid_to",
     "geometry",
 )
 
@@ -142,6 +145,8 @@ def area_features(
         geometry = props.pop("geometry")
         props["parent"] = props.pop("parent_id")
         props["area_km2"] = round(props["area_km2"], 3)
+        for name in ("valid_from", "valid_to"):
+            props[name] = props[name] and props[name].isoformat()
         features.append(
             {
                 "type": "Feature",
@@ -163,7 +168,8 @@ def area_ids(*, level: str, box=None) -> set[int]:
 
 
 def _areas(*, level: str, box=None, code=None, parent=None) -> QuerySet[AdminArea]:
-    queryset = area_list(level=level).select_related(None)
+    """The level's units in force today (as /api/v1/areas/ lists them)."""
+    queryset = area_list(level=level, on=timezone.localdate()).select_related(None)
     if box is not None:
         # Polygons: the spec's bbox is "intersects", which && alone is not.
         queryset = queryset.filter(geom__intersects=box)

@@ -345,6 +345,13 @@ CORS_URLS_REGEX = (
     r"|api/schema/|tiles/|ogc/|exports/|open311/v2/)"
 )
 
+# --- Exports by URL (maps.export_files) --------------------------------------
+# Files written once per data version and served with byte ranges (GDAL's
+# /vsicurl/, QGIS): where, how long a file is trusted, how much disk at most.
+EXPORT_CACHE_DIR = env("EXPORT_CACHE_DIR", str(VAR_DIR / "exports"))
+EXPORT_CACHE_SECONDS = int(env("EXPORT_CACHE_SECONDS", "300"))
+EXPORT_CACHE_MAX_BYTES = int(env("EXPORT_CACHE_MAX_BYTES", str(2 * 1024**3)))
+
 # --- Geography -------------------------------------------------------------
 # The service envelope (lon_min, lat_min, lon_max, lat_max), WGS84: every user
 # geometry must lie inside it. Default: Thừa Thiên Huế's extent plus a margin.

@@ -1,5 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+
+from geo.models import AdminArea
 
 LOCATE = reverse("api:geo:area-locate")
 AREAS = reverse("api:geo:area-list")
@@ -88,3 +92,25 @@ def test_error_messages_are_vietnamese_by_default_and_english_on_request(
     ).json()["error"]["message"]
     assert vi == "lon phải là một số."
     assert en == "lon must be a number."
+
+
+def test_areas_list_the_units_in_force_on_a_day_today_by_default(
+    demo_areas, api_client
+):
+    dissolved = AdminArea.objects.filter(level="district").order_by("id").first()
+    dissolved.valid_to = dt.date(2025, 7, 1)
+    dissolved.save(update_fields=["valid_to"])
+
+    def ids(**params):
+        body = api_client.get(AREAS, {"level": "district", **params}).json()
+        return {f["id"]: f["properties"] for f in body["features"]}
+
+    today = ids()
+    assert dissolved.pk not in today and len(today) == 8
+    before = ids(on="2024-06-01")
+    assert len(before) == 9
+    assert before[dissolved.pk]["valid_to"] == "2025-07-01"
+    assert before[dissolved.pk]["valid_from"] is None
+    ogc = api_client.get("/ogc/collections/areas-district/items").json()
+    assert {f["id"] for f in ogc["features"]} == set(today)
+    assert api_client.get(AREAS, {"on": "2024-02-30"}).status_code == 400
