@@ -199,10 +199,11 @@ def _first_code(codes):
 # --- query parameters: one parser each, a 400 naming the parameter -------------
 
 
-def query_choice(params, name: str, choices) -> str | None:
-    """Return the parameter if it is one of `choices`, None if absent."""
+def query_choice(params, name: str, choices, *, blank_is_absent=True) -> str | None:
+    """Return the parameter if it is one of `choices`, None if absent (or blank,
+    unless `blank_is_absent` is False: then a blank value is a 400 too)."""
     value = params.get(name)
-    if value in (None, ""):
+    if value is None or (value == "" and blank_is_absent):
         return None
     if value not in choices:
         raise ApiError(

@@ -47,7 +47,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from config.api import ApiError
+from config.api import ApiError, query_choice
 from events.models import EventStatus, WeightMethod
 from events.tables import Table, csv_chunks, to_xlsx
 from geo import geojson
@@ -338,18 +338,9 @@ def check_params(params) -> None:
 
 
 def _choice(params, name: str, choices) -> str | None:
-    """Return the parameter if given (one of `choices`: empty is not one), else None."""
-    if name not in params:
-        return None
-    value = params[name]
-    if value not in choices:
-        raise ApiError(
-            _("Giá trị “%(value)s” không hợp lệ cho %(field)s.")
-            % {"value": value[:50], "field": name},
-            code="invalid_choice",
-            field=name,
-        )
-    return value
+    """An export's choice parameter: absent is None, blank is a 400 (the schema
+    lists the choices)."""
+    return query_choice(params, name, choices, blank_is_absent=False)
 
 
 def language(request) -> str:
