@@ -134,6 +134,7 @@ class EventListCreateApi(APIView):
         return [permissions.AllowAny()]
 
     @extend_schema(
+        operation_id="api_v1_events_list",
         parameters=LIST_PARAMETERS,
         responses={
             (200, MEDIA_TYPE): OpenApiResponse(

@@ -171,6 +171,7 @@ class LeaderboardApi(APIView):
     with consent), else 403."""
 
     @extend_schema(
+        operation_id="api_v1_campaigns_leaderboard_list",
         parameters=[
             CATEGORY_PARAMETER,
             OpenApiParameter("page", OpenApiTypes.INT, description="From 1."),

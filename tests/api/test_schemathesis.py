@@ -14,6 +14,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import FailureGroup, ServerError
+from schemathesis.openapi.checks import JsonSchemaError
 
 from tests import builders
 
@@ -122,6 +124,8 @@ SETTINGS = settings(
 )
 
 
+# call_and_validate raises (the test fails) on any check's failure: the negative
+# control at the end of this module shows the checks do fail.
 @schema.parametrize()
 @SETTINGS
 def test_anonymous(case, seeded):
@@ -151,3 +155,56 @@ def test_judge(case, seeded):
 @SETTINGS
 def test_team_representative(case, seeded):
     case.call_and_validate(headers=_token(seeded.rep), checks=_checks(case))
+
+
+# --- the run itself: every operation, and checks that do fail ------------------------
+
+
+def test_every_operation_of_the_schema_is_fuzzed():
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    documented = {
+        f"{method.upper()} {path}"
+        for path, item in document["paths"].items()
+        for method in item
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+    ids = [
+        operation["operationId"]
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert len(ids) == len(set(ids))  # a generated client gets one name each
+    fuzzed = {op.ok().label for op in schema.get_all_operations()}
+    assert fuzzed == documented and len(fuzzed) >= 44
+    names = {check.__name__ for check in ALL_CHECKS}
+    assert {"not_a_server_error", "response_schema_conformance"} <= names
+    assert {"content_type_conformance", "status_code_conformance"} <= names
+
+
+def test_the_checks_catch_a_server_error_and_a_wrong_body(seeded, monkeypatch):
+    """A negative control: the same checks fail on a 500 and on an undocumented body."""
+    from rest_framework.response import Response
+
+    from geo.apis import AreaListApi
+
+    operation = schema["/api/v1/areas/"]["GET"]
+    operation.Case().call_and_validate(checks=ALL_CHECKS)  # the real view passes
+
+    def crash(self, request, *args, **kwargs):
+        return Response({"detail": "deliberate"}, status=500)
+
+    monkeypatch.setattr(AreaListApi, "get", crash)
+    with pytest.raises(FailureGroup) as caught:
+        operation.Case().call_and_validate(checks=ALL_CHECKS)
+    assert ServerError in {type(failure) for failure in caught.value.exceptions}
+
+    def wrong(self, request, *args, **kwargs):
+        return Response({"features": "not a list"}, content_type="application/geo+json")
+
+    monkeypatch.setattr(AreaListApi, "get", wrong)
+    with pytest.raises(FailureGroup) as caught:
+        operation.Case().call_and_validate(checks=ALL_CHECKS)
+    assert JsonSchemaError in {type(failure) for failure in caught.value.exceptions}
