@@ -138,13 +138,17 @@ def _file_responses(status: int, description: str) -> dict:
     return responses
 
 
-class ExportApi(APIView):
-    """One dataset in one format, as an attachment; GET and HEAD."""
+class PublicFileApi(APIView):
+    """Anonymous, any Accept: the answer is a file (errors as JSON)."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = FirstRenderer
+
+
+class ExportApi(PublicFileApi):
+    """One dataset in one format, as an attachment; GET and HEAD."""
 
     @extend_schema(
         operation_id="export",
@@ -171,13 +175,8 @@ class ExportApi(APIView):
         return exports.export_response(request, dataset, fmt)
 
 
-class ExportTypesApi(APIView):
+class ExportTypesApi(PublicFileApi):
     """GDAL's `.csvt` beside a CSV export: the type of each column."""
-
-    authentication_classes = []
-    permission_classes = [permissions.AllowAny]
-    renderer_classes = [JSONRenderer]
-    content_negotiation_class = FirstRenderer
 
     @extend_schema(
         operation_id="export_csvt",

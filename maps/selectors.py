@@ -55,6 +55,7 @@ from events.models import (
     VERIFIED_EVENT_STATUSES,
     Campaign,
     CleanupEvent,
+    Consent,
     Entrant,
     EntrantStatus,
     EventStatus,
@@ -1463,14 +1464,25 @@ EXPORT_LAYERS = ["areas", "events", "heat", "hotspots"]
 
 
 def export_data_version() -> str:
-    """Return the version of the data the exports read (one small indexed read)."""
+    """Return the version of the data the exports read (small indexed reads).
+
+    Besides the layer versions: the newest consent answer and the number of
+    anonymised entrants, so a withdrawn publish consent or an erased team takes
+    its name out of the next export at once, not after the cache's age.
+    """
     with read_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT layer, coalesce(sum(version), 0) FROM {_table(LayerVersion)}"
             " WHERE layer = ANY(%s) GROUP BY layer ORDER BY layer",
             [EXPORT_LAYERS],
         )
-        return ",".join(f"{layer}={v}" for layer, v in cursor.fetchall())
+        layers = [f"{layer}={v}" for layer, v in cursor.fetchall()]
+        cursor.execute(
+            f"SELECT (SELECT coalesce(max(id), 0) FROM {_table(Consent)}),"
+            f" (SELECT count(*) FROM {_table(Entrant)} WHERE anonymised_at IS NOT NULL)"
+        )
+        consent, anonymised = cursor.fetchone()
+        return ",".join([*layers, f"consent={consent}", f"anonymised={anonymised}"])
 
 
 def _campaign_event_list(campaign: Campaign) -> QuerySet[CleanupEvent]:

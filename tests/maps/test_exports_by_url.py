@@ -198,6 +198,22 @@ def test_a_file_is_written_once_per_data_version(demo_areas, client, monkeypatch
     assert writes == ["gpkg", "gpkg", "gpkg"]
 
 
+def test_a_withdrawn_publish_consent_leaves_the_next_cached_file_at_once(
+    demo_areas, client
+):
+    from events.models import Consent, ConsentPurpose, Entrant
+
+    build_scenario()
+    team = Entrant.objects.get(name="Đội Phá Tam Giang")
+    assert "Đội Phá Tam Giang" in _body(_get(client, "events", "kml")).decode()
+    Consent.objects.create(
+        entrant=team, purpose=ConsentPurpose.PUBLISH, granted=False, notice_version="1"
+    )
+    after = _body(_get(client, "events", "kml")).decode()
+    assert "Đội Phá Tam Giang" not in after
+    assert f"#{team.pk}" in after  # the neutral label instead
+
+
 def test_old_files_are_swept_and_the_directory_stays_bounded(
     settings, tmp_path, monkeypatch
 ):
