@@ -76,6 +76,8 @@ def backup_create(
     if final.exists():
         raise BackupError(f"{final} exists already; refusing to overwrite it")
     output.mkdir(parents=True, exist_ok=True)
+    # mkdtemp makes it mode 0700: the backup holds personal data (contacts,
+    # accounts), readable by the operator only.
     work = Path(
         tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".partial", dir=output)
     )
