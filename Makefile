@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench interop
+.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench interop audit
 
 run: setup demo worker $(if $(REPLICA),replica)
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
@@ -82,3 +82,9 @@ bench: setup
 # Not part of `make test`: it installs QGIS (~400 MB) on first use.
 interop: setup demo
 	@bash scripts/interop.sh
+
+# Known vulnerabilities in the pinned requirements.txt (pip-audit in its own
+# virtualenv, var/audit-venv). Not part of `make test`: it asks PyPI's
+# vulnerability service over the network (AUDIT_SERVICE=osv asks OSV).
+audit:
+	@bash scripts/audit.sh

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "events",
     "maps",
     "ogc",
+    "ops",
 ]
 
 MIDDLEWARE = [
