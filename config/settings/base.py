@@ -263,9 +263,11 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 REST_FRAMEWORK = {
+    # The token first: a missing or invalid credential is a 401 with
+    # WWW-Authenticate: Token (config.authentication); session writes keep CSRF.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
