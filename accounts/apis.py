@@ -35,8 +35,10 @@ class TokenObtainApi(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The Django request: django-axes marks a locked-out login on it, and
+        # its middleware answers 429 (accounts.lockout).
         user = authenticate(
-            request,
+            request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
