@@ -23,6 +23,4 @@ class TokenAuthentication(authentication.TokenAuthentication):
             ) from exc
 
 
-NOT_AUTHENTICATED = _(
-    "Cần đăng nhập hoặc gửi mã truy cập (Authorization: Token <mã>)."
-)
+NOT_AUTHENTICATED = _("Cần đăng nhập hoặc gửi mã truy cập (Authorization: Token <mã>).")
