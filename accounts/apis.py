@@ -4,8 +4,9 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from config.throttling import AtomicAnonRateThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -15,7 +16,8 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(AtomicAnonRateThrottle):
+    scope = "token"
     rate = "20/min"
 
 
@@ -33,8 +35,10 @@ class TokenObtainApi(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The Django request: django-axes marks a locked-out login on it, and
+        # its middleware answers 429 (accounts.lockout).
         user = authenticate(
-            request,
+            request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )

@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser, MultiPartParser
 
+from .authentication import NOT_AUTHENTICATED
 from .errors import ClientError
+from .throttling import throttled_message
 
 MAX_JSON_DEPTH = 64
 
@@ -152,6 +154,10 @@ def exception_handler(exc, context):
             field=None if first_field == "non_field_errors" else first_field,
             fields=fields,
         )
+    elif isinstance(exc, exceptions.NotAuthenticated):
+        error.update(code=exc.default_code, message=str(NOT_AUTHENTICATED))
+    elif isinstance(exc, exceptions.Throttled):
+        error.update(code=exc.default_code, message=throttled_message(exc.wait))
     else:
         error.update(code=exc.default_code, message=str(exc.detail))
         if isinstance(exc.detail, dict):

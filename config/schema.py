@@ -5,9 +5,10 @@ adds the error answers every /api/v1/ operation can give, in the one error shape
 of config.api.exception_handler, as components:
 
 - 400 where there is input (query or path parameters, a body);
-- 403 everywhere a request is authenticated: missing credentials, a wrong role
-  and an invalid token all answer 403 (SessionAuthentication comes first, so DRF
-  sends no WWW-Authenticate and never a 401);
+- 401 everywhere a request is authenticated: an invalid token, or no
+  credentials where they are needed, with `WWW-Authenticate: Token`
+  (config.authentication: the token class comes first);
+- 403 there too: a wrong role;
 - 404 where the path names an object;
 - 413 where there is a body (config.api.too_large);
 - 429 where the view throttles.
@@ -34,10 +35,11 @@ from config.api import TEXT_MAX_LENGTH
 
 ERROR_STATUSES = {
     "400": "Bad input: the parameter or field at fault is named in `field`.",
-    "403": (
-        "Not authenticated (no or an invalid token), or not allowed for this "
-        "role. This API never answers 401."
+    "401": (
+        "Not authenticated: an invalid token (`Authorization: Token <key>`), or "
+        "no credentials where the operation needs them."
     ),
+    "403": "Authenticated, but not allowed for this role.",
     "404": "No such object (or not visible to you).",
     "413": "The request body is too large.",
     "429": "Too many requests: wait and try again.",
@@ -115,6 +117,13 @@ class AutoSchema(SpectacularAutoSchema):
                     ErrorSerializer, status, media_types=["application/json"]
                 )
                 responses[status]["description"] = ERROR_STATUSES[status]
+                if status == "401":
+                    responses[status]["headers"] = {
+                        "WWW-Authenticate": {
+                            "schema": {"type": "string"},
+                            "description": "the scheme to authenticate with: Token",
+                        }
+                    }
                 if status == "429":
                     responses[status]["headers"] = {
                         "Retry-After": {
@@ -131,7 +140,7 @@ class AutoSchema(SpectacularAutoSchema):
         if has_body or names_object or self._get_parameters():
             statuses.append("400")
         if self.view.authentication_classes:
-            statuses.append("403")
+            statuses += ["401", "403"]
         if names_object:
             statuses.append("404")
         if has_body:

@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.views import APIView
 
@@ -42,7 +41,7 @@ from .serializers import (
     PrioritySerializer,
     RejectSerializer,
 )
-from .throttles import ReportAnonThrottle, ReportUserThrottle
+from .throttles import ConfirmThrottle, ReportAnonThrottle, ReportUserThrottle
 
 
 def feature_serializer(user):
@@ -311,8 +310,7 @@ def _get_hotspot(pk: int) -> Hotspot:
 
 
 class HotspotConfirmApi(APIView):
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "confirm"
+    throttle_classes = [ConfirmThrottle]
 
     @extend_schema(
         request=None, responses={(200, MEDIA_TYPE): HotspotFeatureSerializer}

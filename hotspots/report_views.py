@@ -12,12 +12,14 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
 
 from config.errors import ClientError
+from config.throttling import page_throttle_wait, throttled_message
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
 from .models import Category, Hotspot, LocationSource
 from .reporting import submit_report
 from .selectors import size_classes
+from .throttles import report_throttles
 
 
 def _report_config(request) -> dict:
@@ -41,7 +43,13 @@ def _report_config(request) -> dict:
 def report_page(request):
     """Report a hotspot: the script posts to the API; without it, this view does."""
     errors: dict[str, list[str]] = {}
+    wait = None
     if request.method == "POST":
+        # The API's counters: a report here counts as one there.
+        wait = page_throttle_wait(request, report_throttles())
+    if wait is not None:
+        errors = {"general": [throttled_message(wait)]}
+    elif request.method == "POST":
         try:
             result = submit_report(
                 data=request.POST,
@@ -65,9 +73,11 @@ def report_page(request):
         "errors_json": json.dumps(errors, ensure_ascii=False),
         "form_data": request.POST if request.method == "POST" else {},
     }
-    return render(
-        request, "hotspots/report.html", context, status=400 if errors else 200
-    )
+    status = 429 if wait is not None else 400 if errors else 200
+    response = render(request, "hotspots/report.html", context, status=status)
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def follow_page(request, token):

@@ -1,11 +1,22 @@
-"""Rate limits on filing reports, shared by every channel that files them."""
+"""Rate limits on filing and confirming reports, shared by every channel: the
+API, Open311 and the page forms count against the same counters."""
 
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from config.throttling import AtomicAnonRateThrottle, AtomicUserRateThrottle
 
 
-class ReportAnonThrottle(AnonRateThrottle):
+class ReportAnonThrottle(AtomicAnonRateThrottle):
     scope = "report_anon"
 
 
-class ReportUserThrottle(UserRateThrottle):
+class ReportUserThrottle(AtomicUserRateThrottle):
     scope = "report_user"
+
+
+class ConfirmThrottle(AtomicUserRateThrottle):
+    """ "I see it too": the keys of DRF's ScopedRateThrottle with scope confirm."""
+
+    scope = "confirm"
+
+
+def report_throttles():
+    return [ReportAnonThrottle(), ReportUserThrottle()]

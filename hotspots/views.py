@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import roles_required
 from accounts.roles import Role, has_role
 from config.errors import ClientError
+from config.throttling import page_throttle_wait, throttled_message
 from geo.models import AdminArea
 from geo.selectors import area_list
 from geo.spatial import point_from_lonlat
@@ -43,6 +44,7 @@ from .forms import (
 )
 from .models import OPEN_STATUSES, Category, Hotspot, ReporterContact, SizeClass, Status
 from .services import HotspotError
+from .throttles import ConfirmThrottle
 
 LIST_PAGE_SIZE = 30
 # Pages past this are not offered: an OFFSET walks every row before it. The
@@ -225,8 +227,13 @@ def hotspot_detail_page(request, pk: int):
     hotspot = selectors.hotspot_get_for_user(pk=pk, user=request.user)
     if hotspot is None:
         raise Http404
+    wait = None
     if request.method == "POST":
-        return _confirm(request, hotspot)
+        # The API's counter: a confirmation here counts as one there.
+        wait = page_throttle_wait(request, [ConfirmThrottle()])
+        if wait is None:
+            return _confirm(request, hotspot)
+        messages.error(request, throttled_message(wait))
     (hotspot,) = _decorate([hotspot])
     fmap = make_map(location=[hotspot.location.y, hotspot.location.x], zoom_start=16)
     point_layer(hotspot.location, outline=hotspot.outline).add_to(fmap)
@@ -240,7 +247,11 @@ def hotspot_detail_page(request, pk: int):
         "any_approximate": any(area.approximate for area in hotspot.area_list),
         "staff": _staff_context(hotspot) if is_organiser else None,
     }
-    return render(request, "hotspots/detail.html", context)
+    if wait is None:
+        return render(request, "hotspots/detail.html", context)
+    response = render(request, "hotspots/detail.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 # --- the organisers' queue ---------------------------------------------------

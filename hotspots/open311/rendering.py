@@ -19,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 
 from config.api import ApiError
 from config.errors import ClientError
+from config.throttling import throttled_message
 
 from ..models import DISMISSED_STATUSES, PUBLIC_STATUSES, Category, Hotspot, Status
 from ..selectors import size_classes
@@ -413,7 +414,7 @@ def error_for(exc: Exception) -> tuple[int, str, dict[str, str]] | None:
         return 400, _described(*_first_error(exc.detail)), {}
     if isinstance(exc, exceptions.Throttled):
         headers = {"Retry-After": str(math.ceil(exc.wait))} if exc.wait else {}
-        return 429, str(exc.detail), headers
+        return 429, throttled_message(exc.wait), headers
     if isinstance(exc, exceptions.APIException):
         return exc.status_code, _first_error(exc.detail)[1], {}
     if isinstance(exc, RequestDataTooBig):

@@ -72,11 +72,12 @@ def test_geojson_operations_declare_geo_json(document, path, method, status):
 
 def test_errors_are_documented_as_the_one_error_shape(document):
     responses = document["paths"]["/api/v1/hotspots/{id}/verify/"]["post"]["responses"]
-    for status in ("400", "403", "404", "413"):
+    for status in ("400", "401", "403", "404", "413"):
         schema = responses[status]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/Error"}
     report = document["paths"]["/api/v1/hotspots/"]["post"]["responses"]
     assert "Retry-After" in report["429"]["headers"]
+    assert "WWW-Authenticate" in responses["401"]["headers"]
 
 
 def test_pagination_is_documented(document):

@@ -404,7 +404,8 @@ def test_list_query_count_does_not_grow(
 
 def test_only_organisers_moderate(demo_areas, api_client, resident):
     pk = report(api_client).json()["hotspot"]["properties"]["id"]
-    assert api_client.post(url("verify", pk), {}, format="json").status_code == 403
+    # Anonymous: not authenticated (401); a resident: not allowed (403).
+    assert api_client.post(url("verify", pk), {}, format="json").status_code == 401
     api_client.force_authenticate(resident)
     assert api_client.post(url("verify", pk), {}, format="json").status_code == 403
     assert Hotspot.objects.get().status == "reported"

@@ -320,8 +320,8 @@ def test_one_entrant_per_representative_per_campaign(campaign, api_client):
 
 
 def test_anonymous_cannot_register_or_list(campaign, api_client):
-    assert api_client.post(ENTRANTS, registration(), format="json").status_code == 403
-    assert api_client.get(ENTRANTS).status_code == 403
+    assert api_client.post(ENTRANTS, registration(), format="json").status_code == 401
+    assert api_client.get(ENTRANTS).status_code == 401
 
 
 # --- approval ---------------------------------------------------------------

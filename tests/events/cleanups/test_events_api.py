@@ -221,7 +221,8 @@ def test_only_the_representative_logs_for_the_entrant(team, role):
 
 def test_anonymous_cannot_log(team, api_client):
     response = log(api_client, team[1])
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert not CleanupEvent.objects.exists()
 
 
