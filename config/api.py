@@ -8,11 +8,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
     BadRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
 )
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +137,9 @@ def exception_handler(exc, context):
         exc = too_large()
     elif isinstance(exc, SuspiciousOperation):
         exc = ApiError(_("Yêu cầu không hợp lệ."), code="bad_request")
+    elif isinstance(exc, DjangoValidationError):
+        # A model's full_clean() a service ran: still the client's input.
+        exc = exceptions.ValidationError(detail=_django_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -161,6 +166,15 @@ def exception_handler(exc, context):
             error["message"] = str(exc.detail.get("detail", exc.default_detail))
     response.data = {"error": error}
     return response
+
+
+def _django_detail(exc: DjangoValidationError):
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    return {
+        "non_field_errors" if name == NON_FIELD_ERRORS else name: messages
+        for name, messages in exc.message_dict.items()
+    }
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
