@@ -278,9 +278,10 @@ def query_bool(params, name: str) -> bool | None:
 # digits), "nan", "inf" and thousands of digits (OverflowError, slow int()).
 # A number a client writes (a query parameter, a form field, a coordinate) is
 # ASCII: an optional sign, digits with an optional fraction, an optional
-# exponent; no surrounding space; NUMBER_MAX_LENGTH characters at most.
+# exponent; no leading zero ("0107.5": JSON has none either), no surrounding
+# space; NUMBER_MAX_LENGTH characters at most.
 NUMBER = re.compile(
-    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
+    r"[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
 )
 NUMBER_MAX_LENGTH = 32
 
