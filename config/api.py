@@ -327,21 +327,6 @@ def ascii_decimal(value) -> Decimal:
     return number
 
 
-def query_number(params, name: str) -> float | None:
-    """Return a finite number parameter (the one grammar), None if absent."""
-    value = params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return ascii_float(value)
-    except ValueError:
-        raise ApiError(
-            _("%(field)s phải là một số.") % {"field": name},
-            code="not_a_number",
-            field=name,
-        ) from None
-
-
 QUERY_INT_MAX = 10**12 - 1  # query_int takes twelve digits at most
 
 
