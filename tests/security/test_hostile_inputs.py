@@ -747,3 +747,29 @@ def test_pages_with_a_nul_parameter_are_not_a_500(running, client, organiser, ur
 def test_my_entrant_page_with_a_nul_campaign_is_a_400(running, client, organiser):
     client.force_login(organiser)
     assert client.get("/contest/me/", {"campaign": "\x00"}).status_code == 400
+
+
+# --- the messages: Vietnamese first, English on request ----------------------------
+
+
+def test_a_refused_number_is_explained_in_vietnamese_then_english(api):
+    params = {"lon": "١٠٧", "lat": str(HUE[1])}
+    vietnamese = _json_error(api.get(NEARBY, params))
+    assert (vietnamese["field"], vietnamese["message"]) == (
+        "lon",
+        "lon phải là một số.",
+    )
+    english = _json_error(api.get(NEARBY, params, HTTP_ACCEPT_LANGUAGE="en"))
+    assert english["message"] == "lon must be a number."
+
+
+def test_a_control_character_is_explained_in_english_on_request(api):
+    response = api.post(
+        LIST,
+        {**REPORT, "description": "a\x00b"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    error = _json_error(response)
+    assert error["field"] == "description"
+    assert error["message"] == "Contains a control character or an invalid character."
