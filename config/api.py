@@ -2,14 +2,19 @@
 
 import datetime as dt
 import json
+import math
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
     PermissionDenied,
     RequestDataTooBig,
     SuspiciousOperation,
 )
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -134,6 +139,9 @@ def exception_handler(exc, context):
         exc = too_large()
     elif isinstance(exc, SuspiciousOperation):
         exc = ApiError(_("Yêu cầu không hợp lệ."), code="bad_request")
+    elif isinstance(exc, DjangoValidationError):
+        # A model's full_clean() a service ran: still the client's input.
+        exc = exceptions.ValidationError(detail=_django_detail(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -164,6 +172,15 @@ def exception_handler(exc, context):
             error["message"] = str(exc.detail.get("detail", exc.default_detail))
     response.data = {"error": error}
     return response
+
+
+def _django_detail(exc: DjangoValidationError):
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    return {
+        "non_field_errors" if name == NON_FIELD_ERRORS else name: messages
+        for name, messages in exc.message_dict.items()
+    }
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -261,6 +278,61 @@ def query_bool(params, name: str) -> bool | None:
     )
 
 
+# --- numbers: one grammar for every number a client writes as text ---------------
+
+# float(), int() and Decimal() also take " 107 ", "1_07", "١٠٧" (Arabic-Indic
+# digits), "nan", "inf" and thousands of digits (OverflowError, slow int()).
+# A number a client writes (a query parameter, a form field, a coordinate) is
+# ASCII: an optional sign, digits with an optional fraction, an optional
+# exponent; no leading zero ("0107.5": JSON has none either), no surrounding
+# space; NUMBER_MAX_LENGTH characters at most.
+NUMBER = re.compile(
+    r"[+-]?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
+)
+NUMBER_MAX_LENGTH = 32
+
+
+# Spelled-out non-finite values: not numbers here, but named as non-finite.
+NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+
+
+class NotFinite(ValueError):
+    """A number that is NaN or infinite (spelled so, or beyond a float's range)."""
+
+
+def _number_text(value) -> str:
+    if not isinstance(value, str) or len(value) > NUMBER_MAX_LENGTH:
+        raise ValueError("not a number")
+    if not NUMBER.fullmatch(value):
+        raise ValueError("not a number")
+    return value
+
+
+def ascii_float(value) -> float:
+    """Return the finite float a number in the one grammar spells.
+
+    Raise ValueError for anything else: padding, non-ASCII digits, an overlong
+    text; NotFinite (a ValueError) for NaN, Infinity or beyond a float's range.
+    """
+    if isinstance(value, str) and NON_FINITE.fullmatch(value):
+        raise NotFinite(value)
+    number = float(_number_text(value))
+    if not math.isfinite(number):
+        raise NotFinite(value)  # 1e999
+    return number
+
+
+def ascii_decimal(value) -> Decimal:
+    """Return the finite Decimal a number in the one grammar spells, else ValueError."""
+    try:
+        number = Decimal(_number_text(value))
+    except InvalidOperation:
+        raise ValueError("not a number") from None
+    if not number.is_finite() or abs(number.adjusted()) > NUMBER_MAX_LENGTH:
+        raise ValueError("not finite")  # 1e999999999 is finite but useless
+    return number
+
+
 QUERY_INT_MAX = 10**12 - 1  # query_int takes twelve digits at most
 
 
@@ -278,15 +350,19 @@ def query_int(params, name: str) -> int | None:
     return int(value)
 
 
-def query_date(params, name: str) -> dt.date | None:
-    """Return an ISO 8601 date parameter (a datetime is cut to its date)."""
+def query_date(params, name: str, *, blank_is_absent=True) -> dt.date | None:
+    """Return an ISO 8601 date parameter (a datetime is cut to its date), None
+    if absent (or blank, unless `blank_is_absent` is False: then a 400)."""
     value = params.get(name)
-    if value in (None, ""):
+    if value is None or (value == "" and blank_is_absent):
         return None
-    try:
-        parsed = parse_date(value) or parse_datetime(value)
-    except ValueError:
-        parsed = None
+    parsed = None
+    # ASCII only: parse_date's regex (\d) also reads "٢٠٢٤-٠٦-٠٢".
+    if value.isascii() and len(value) <= 40:
+        try:
+            parsed = parse_date(value) or parse_datetime(value)
+        except ValueError:
+            parsed = None
     if parsed is None:
         raise ApiError(
             _("%(field)s phải là ngày theo ISO 8601, ví dụ 2024-06-02.")
@@ -295,3 +371,22 @@ def query_date(params, name: str) -> dt.date | None:
             field=name,
         )
     return parsed.date() if isinstance(parsed, dt.datetime) else parsed
+
+
+# --- the same parsers for a page: a bad value is Django's 400 page ------------
+
+
+def page_text(params, name: str, max_length: int = TEXT_MAX_LENGTH) -> str | None:
+    """Return query_text's answer; a bad value is a 400 page (BadRequest)."""
+    try:
+        return query_text(params, name, max_length)
+    except ApiError as exc:
+        raise BadRequest(str(exc.detail)) from None
+
+
+def page_int(params, name: str) -> int | None:
+    """Return query_int's answer; a bad value is a 400 page (BadRequest)."""
+    try:
+        return query_int(params, name)
+    except ApiError as exc:
+        raise BadRequest(str(exc.detail)) from None

@@ -101,9 +101,11 @@ class AutoSchema(SpectacularAutoSchema):
             schema = parameter["schema"]
             if parameter["in"] != "query" or parameter.get("required"):
                 continue
-            # Every query parser of the API (config.api, django-filter, the
+            if schema.get("format") in ("date", "date-time"):
+                continue  # an empty date (`?since=`) is a 400 (config.api.query_date)
+            # Every other query parser of the API (config.api, django-filter, the
             # pagination) reads an empty value as "absent": say so, or a client
-            # would think `?since=` is refused.
+            # would think `?page=` is refused.
             parameter["schema"] = allow_empty(schema)
         return parameters
 

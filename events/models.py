@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,53 @@ class Phase(models.TextChoices):
     ACTIVITY = "activity", _("Đang thi")
     JUDGING = "judging", _("Chấm giải")
     RESULTS = "results", _("Công bố kết quả")
+
+
+# A campaign's dates lie in these years (both included): a year 0001 or 9999 is a
+# typing slip, and the dashboard and the phase logic would span centuries.
+CAMPAIGN_DATE_MIN = dt.date(2000, 1, 1)
+CAMPAIGN_DATE_MAX = dt.date(2100, 12, 31)
+CAMPAIGN_DATES = (
+    "registration_start",
+    "registration_end",
+    "activity_start",
+    "activity_end",
+    "judging_end",
+    "results_date",
+)
+# (earlier, later): the later date may equal the earlier one, never precede it.
+# Registration opens no later than the activity starts (it may stay open while
+# the activity runs); judging ends, and results come, no earlier than the end of
+# the activity; results come no earlier than the end of judging.
+CAMPAIGN_DATE_ORDER = (
+    ("registration_start", "registration_end"),
+    ("activity_start", "activity_end"),
+    ("registration_start", "activity_start"),
+    ("activity_end", "judging_end"),
+    ("activity_end", "results_date"),
+    ("judging_end", "results_date"),
+)
+
+
+def _date_bounds() -> models.Q:
+    condition = models.Q()
+    for name in CAMPAIGN_DATES:
+        within = models.Q(**{f"{name}__range": (CAMPAIGN_DATE_MIN, CAMPAIGN_DATE_MAX)})
+        if name in ("judging_end", "results_date"):  # optional
+            within |= models.Q(**{f"{name}__isnull": True})
+        condition &= within
+    return condition
+
+
+def _dates_ordered() -> models.Q:
+    condition = models.Q()
+    for earlier, later in CAMPAIGN_DATE_ORDER[2:]:  # the windows have their own
+        ordered = models.Q(**{f"{later}__gte": models.F(earlier)})
+        for name in (earlier, later):
+            if name in ("judging_end", "results_date"):
+                ordered |= models.Q(**{f"{name}__isnull": True})
+        condition &= ordered
+    return condition
 
 
 class Campaign(models.Model):
@@ -63,6 +111,21 @@ class Campaign(models.Model):
                 condition=models.Q(activity_end__gte=models.F("activity_start")),
                 name="events_campaign_activity_ordered",
             ),
+            models.CheckConstraint(
+                condition=_date_bounds(),
+                name="events_campaign_date_bounds",
+                violation_error_message=_(
+                    "Các ngày của chiến dịch phải từ 01/01/2000 đến 31/12/2100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_dates_ordered(),
+                name="events_campaign_dates_ordered",
+                violation_error_message=_(
+                    "Các mốc phải theo thứ tự: đăng ký ≤ cuộc thi ≤ chấm giải ≤ "
+                    "công bố kết quả."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,6 +133,38 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:campaign", args=[self.slug])
+
+    def clean(self) -> None:
+        """Refuse a date outside 2000-2100 or out of order, naming the field."""
+        errors: dict[str, ValidationError] = {}
+        for name in CAMPAIGN_DATES:
+            value = getattr(self, name)
+            if isinstance(value, dt.date) and not (
+                CAMPAIGN_DATE_MIN <= value <= CAMPAIGN_DATE_MAX
+            ):
+                errors[name] = ValidationError(
+                    _("%(field)s phải từ 01/01/2000 đến 31/12/2100."),
+                    code="date_out_of_bounds",
+                    params={"field": self._meta.get_field(name).verbose_name},
+                )
+        # The windows' own order (the first two pairs) is the services' message
+        # (campaign_validate) and an older constraint; here, the order across them.
+        for earlier, later in CAMPAIGN_DATE_ORDER[2:]:
+            first, second = getattr(self, earlier), getattr(self, later)
+            if earlier in errors or later in errors:
+                continue
+            if isinstance(first, dt.date) and isinstance(second, dt.date):
+                if second < first:
+                    errors[later] = ValidationError(
+                        _("%(later)s không được trước %(earlier)s."),
+                        code="dates_out_of_order",
+                        params={
+                            "later": self._meta.get_field(later).verbose_name,
+                            "earlier": self._meta.get_field(earlier).verbose_name,
+                        },
+                    )
+        if errors:
+            raise ValidationError(errors)
 
     def phase_on(self, day: dt.date) -> str:
         """Return the phase on a day: the override, else from the dates."""

@@ -45,7 +45,7 @@ class AreaListApi(generics.ListAPIView):
         params = self.request.query_params
         return area_list(
             level=query_text(params, "level"),
-            on=query_date(params, "on") or timezone.localdate(),
+            on=query_date(params, "on", blank_is_absent=False) or timezone.localdate(),
         )
 
 

@@ -27,6 +27,7 @@ from django.contrib.gis.geos import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from config.api import NotFinite, ascii_float
 from config.errors import ClientError
 
 WGS84 = 4326  # storage SRID everywhere
@@ -59,10 +60,12 @@ def parse_coordinate(
 ) -> float:
     """Return a finite float for a longitude (axis="lon") or latitude (axis="lat").
 
-    ``value`` may be a string from a query parameter (allow_string) or a JSON number.
+    ``value`` may be a string from a query parameter or a form (allow_string), in
+    config.api's one number grammar (ASCII digits, no padding, bounded length), or
+    a JSON number.
     """
     field = field or axis
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or value == "":
         raise GeometryError(
             "required", _("Thiếu tham số %(field)s.") % {"field": field}, field
         )
@@ -70,7 +73,9 @@ def parse_coordinate(
         raise GeometryError("not_a_number", _not_number(field), field)
     if isinstance(value, str) and allow_string:
         try:
-            number = float(value.strip())
+            number = ascii_float(value)
+        except NotFinite:
+            number = math.nan
         except ValueError:
             raise GeometryError("not_a_number", _not_number(field), field) from None
     elif isinstance(value, Real):

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from accounts.access import IsOrganiser
 from accounts.roles import Role, has_role
-from config.api import QUERY_INT_MAX, ApiError, ReasonSerializer
+from config.api import QUERY_INT_MAX, ApiError, ReasonSerializer, ascii_float
 from config.schema import lonlat_parameters, page_size_parameter
 from geo.geojson import MEDIA_TYPE, as_geojson
 from geo.spatial import point_from_lonlat
@@ -286,7 +286,7 @@ class HotspotNearbyApi(APIView):
         radius = settings.HOTSPOT_DUPLICATE_RADIUS_M
         if params.get("radius_m") not in (None, ""):
             try:
-                radius = float(params["radius_m"])
+                radius = ascii_float(params["radius_m"])
             except ValueError:
                 radius = -1.0
             if not 0 < radius <= settings.HOTSPOT_NEARBY_MAX_RADIUS_M:

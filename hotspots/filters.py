@@ -35,6 +35,7 @@ from .models import PUBLIC_STATUSES, Category, Hotspot, Status
 ALL = ("", _("Tất cả"))
 PRIORITY_CHOICES = [ALL, ("1", _("Ưu tiên")), ("0", _("Không ưu tiên"))]
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+DATE_PARAMETERS = ("since", "until")
 # parse_bbox's answer for a box wholly outside the service area: nothing matches.
 OUTSIDE = object()
 
@@ -180,7 +181,14 @@ class HotspotFilter(django_filters.FilterSet):
         }
 
     def api_queryset(self) -> QuerySet:
-        """Return the filtered queryset; a bad parameter is a 400 naming it."""
+        """Return the filtered queryset; a bad parameter is a 400 naming it.
+
+        An empty date (`?since=`) is a bad parameter too in the API (a page's
+        form sends empty fields, so a page reads it as absent).
+        """
+        for name in DATE_PARAMETERS:
+            if name in self.form.fields:
+                query_date(self.data, name, blank_is_absent=False)
         for name, errors in self.errors.as_data().items():
             error = errors[0]
             raise ApiError(error.messages[0], code=error.code or "invalid", field=name)

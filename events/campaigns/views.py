@@ -31,6 +31,7 @@ from accounts.access import (
     roles_required,
 )
 from accounts.roles import Role, has_role
+from config.api import page_int, page_text
 from events import privacy, tables
 from events.campaigns import eligibility, exports, selectors, services
 from events.campaigns.registration_forms import (
@@ -227,8 +228,9 @@ def _entrant_context(entrant: Entrant, *, own: bool) -> dict:
 def my_entrant_page(request):
     """The representative's entrant: status, members, consents, events, own data."""
     campaign = None
-    if request.GET.get("campaign"):
-        campaign = get_object_or_404(Campaign, slug=request.GET["campaign"])
+    slug = page_text(request.GET, "campaign")
+    if slug:
+        campaign = get_object_or_404(Campaign, slug=slug)
     found = selectors.entrant_for_representative(request.user, campaign=campaign)
     context = {
         "campaign": campaign or (found.campaign if found else None),
@@ -264,7 +266,7 @@ def my_deletion_request(request):
     """Ask the organisers to delete the personal data of the person's entrant."""
     entrant = get_object_or_404(
         Entrant.objects.select_related("campaign"),
-        pk=request.POST.get("entrant") or 0,
+        pk=page_int(request.POST, "entrant") or 0,
         representative=request.user,
     )
     try:

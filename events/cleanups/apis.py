@@ -151,7 +151,7 @@ class EventListCreateApi(APIView):
             campaign_slug=query_text(params, "campaign"),
             entrant_id=query_int(params, "entrant"),
             area_id=query_int(params, "area"),
-            since=query_date(params, "since"),
+            since=query_date(params, "since", blank_is_absent=False),
         )
         paginator = EventPagination()
         page = paginator.paginate_queryset(queryset, request, view=self)

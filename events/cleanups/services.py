@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from config.api import ascii_decimal
 from events.defaults import PLAUSIBILITY
 from events.errors import ContestError
 from events.formatting import CONTEST_TZ
@@ -419,7 +420,14 @@ def kg_value(value, field: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ContestError("not_a_number", _("Khối lượng phải là một số (kg)."), field)
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        if isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:  # text: the one number grammar (ASCII digits, no padding)
+            number = ascii_decimal(value)
     except (InvalidOperation, ValueError):
         raise ContestError(
             "not_a_number", _("Khối lượng phải là một số (kg)."), field
@@ -443,12 +451,11 @@ def kg_value(value, field: str) -> Decimal:
 
 def _bags(value) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            value = int(str(value).strip())
-        except ValueError:
-            raise ContestError(
-                "not_a_number", _("Số bao phải là số nguyên."), "bags"
-            ) from None
+        text = value if isinstance(value, str) else ""
+        # ASCII digits only: int() also takes " 3", "+3" and "٣".
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise ContestError("not_a_number", _("Số bao phải là số nguyên."), "bags")
+        value = int(text)
     if not 0 <= value <= MAX_BAGS:
         raise ContestError(
             "out_of_range",

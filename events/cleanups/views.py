@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 
 from accounts.access import JURY_ROLES, roles_required
 from accounts.roles import Role, has_role
+from config.api import page_text
 from events.campaigns import selectors
 from events.cleanups import selectors as event_selectors
 from events.cleanups.flags import flags_for
@@ -46,7 +47,7 @@ def _event_config(campaign: Campaign) -> dict:
 def event_new_page(request):
     """Log a cleanup event; the script posts to the API, which checks every rule."""
     campaign = selectors.current_campaign()
-    slug = request.GET.get("campaign")
+    slug = page_text(request.GET, "campaign")
     if slug:
         campaign = Campaign.objects.filter(slug=slug).first() or campaign
     entrant = selectors.entrant_for_representative(request.user, campaign=campaign)

@@ -32,6 +32,7 @@ from accounts.access import (
     roles_required,
 )
 from accounts.roles import Role, has_role
+from config.inputs import has_forbidden_characters
 from events.errors import ContestError
 from events.formatting import CONTEST_TZ, format_vnd
 from events.models import Campaign, Certificate, Entrant, PrizeCategory, TieBreak
@@ -51,6 +52,7 @@ from events.results.services import (
 from events.tables import FORMATS
 
 RESULT_FORMATS = {**FORMATS, "pdf": ("application/pdf", None)}
+REASON_MAX_LENGTH = 2000  # as config.api.ReasonSerializer
 
 
 def _may_export(user) -> bool:
@@ -119,15 +121,26 @@ def _live_tables(campaign: Campaign) -> list[dict]:
 # --- the results desk -----------------------------------------------------------
 
 
+def _reason(request) -> str:
+    """Return the reason a form posted; NUL and control characters are refused."""
+    value = request.POST.get("reason", "")
+    if len(value) > REASON_MAX_LENGTH or has_forbidden_characters(value):
+        raise ContestError(
+            "invalid",
+            _("Lý do chứa ký tự không hợp lệ hoặc dài quá %(max)s ký tự.")
+            % {"max": REASON_MAX_LENGTH},
+            "reason",
+        )
+    return value
+
+
 def _freeze(request, campaign: Campaign) -> str:
     campaign_freeze(campaign=campaign, actor=request.user)
     return _("Đã chốt kết quả. Kết quả được tính từ bản chốt này.")
 
 
 def _reopen(request, campaign: Campaign) -> str:
-    campaign_reopen(
-        campaign=campaign, actor=request.user, reason=request.POST.get("reason", "")
-    )
+    campaign_reopen(campaign=campaign, actor=request.user, reason=_reason(request))
     return _(
         "Đã mở lại việc chấm. Kết quả đã công bố (nếu có) và giấy chứng nhận của "
         "bản chốt này bị thu hồi."
@@ -144,9 +157,10 @@ def _tie(request, campaign: Campaign) -> str:
     category = request.POST.get("category", "")
     if category not in CATEGORIES:
         raise ContestError("category", _("Hạng mục không hợp lệ."), "category")
-    try:
-        order = [int(value) for value in request.POST.getlist("order")]
-    except ValueError:
+    values = request.POST.getlist("order")
+    # Entrant ids: ASCII digits (int() also takes "١"), twelve at most.
+    order = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 12]
+    if len(order) != len(values):
         order = []
     if not order or len(set(order)) != len(order):
         raise ContestError(
@@ -157,7 +171,7 @@ def _tie(request, campaign: Campaign) -> str:
         category=category,
         order=order,
         judge=request.user,
-        reason=request.POST.get("reason", ""),
+        reason=_reason(request),
     )
     return _("Đã ghi quyết định thứ tự của Ban Giám khảo (%(category)s).") % {
         "category": _category_label(category)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import normalize_phone
 from config.api import ApiError
+from config.inputs import has_forbidden_characters
 from geo.spatial import point_from_lonlat
 
 from .. import services
@@ -49,21 +50,14 @@ def _text(data: Mapping, name: str, *, max_length: int) -> str:
         return ""
     if not isinstance(value, str):
         raise _invalid(name, _("Phải là một chuỗi ký tự."))
-    # PostgreSQL refuses NUL and lone surrogates: a 400 here, not a 500 there.
-    if "\x00" in value or not _encodable(value):
+    # PostgreSQL refuses NUL and lone surrogates: a 400 here, not a 500 there;
+    # other control characters (tab and line breaks excepted) are refused too.
+    if has_forbidden_characters(value):
         raise _invalid(name, _("Chứa ký tự không hợp lệ."))
     value = value.strip()
     if len(value) > max_length:
         raise _invalid(name, _("Dài quá %(max)s ký tự.") % {"max": max_length})
     return value
-
-
-def _encodable(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _attribute(data: Mapping, name: str):
@@ -222,6 +216,13 @@ def _positive(params, name: str, default: int, maximum: int) -> int:
 
 def request_filters(params) -> dict:
     """Return keyword filters for public_hotspot_list from GeoReport parameters."""
+    if params.get("lat") is not None or params.get("long") is not None:
+        # The standard's GET has no location filter and this one filters none,
+        # but a client that sends a location hears that a bad one is bad (through
+        # the one gate) rather than getting an answer that silently ignored it.
+        point_from_lonlat(
+            params.get("long"), params.get("lat"), lon_field="long", lat_field="lat"
+        )
     ids = _csv(params, "service_request_id")
     if ids:
         if not all(DIGITS.fullmatch(item) for item in ids):

@@ -634,8 +634,9 @@ def test_admin_edit_with_a_reversed_window_is_a_form_error_and_changes_nothing(
     client = logged_in(organiser)
     data = admin_page_data(
         client.get(admin_change_url(campaign)),
-        registration_start="2027-03-31",
-        registration_end="2027-03-01",
+        # Reversed, yet opening no later than the activity starts (another rule).
+        registration_start=campaign.activity_start.isoformat(),
+        registration_end=(campaign.activity_start - dt.timedelta(days=30)).isoformat(),
         **{"prizes-0-DELETE": "on"},
     )
     errors = admin_errors(client.post(admin_change_url(campaign), data))
