@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import settings
@@ -213,16 +214,22 @@ def sessions(scenario, django_db_blocker) -> dict[str, str]:
     return keys
 
 
+@pytest.fixture(scope="module")
+def _handlers() -> dict[str, Client]:
+    """One client per identity for the module: each client builds its own
+    handler and middleware (WhiteNoise indexes every static file: ~0.4 s)."""
+    return {name: Client() for name in IDENTITIES}
+
+
 @pytest.fixture
-def clients(sessions, db) -> dict[str, Client]:
-    """A fresh client per identity for each test: a logout or a language switch
-    in one test does not leak into the next (its rows are rolled back)."""
-    fresh = {"anonymous": Client()}
-    for name, key in sessions.items():
-        client = Client()
-        client.cookies[settings.SESSION_COOKIE_NAME] = key
-        fresh[name] = client
-    return fresh
+def clients(_handlers, sessions, db) -> dict[str, Client]:
+    """The clients with fresh cookies for each test: a logout or a language
+    switch in one test does not leak into the next (its rows are rolled back)."""
+    for name, client in _handlers.items():
+        client.cookies = SimpleCookie()
+        if name in sessions:
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[name]
+    return _handlers
 
 
 # --- every URL pattern ----------------------------------------------------------
@@ -643,4 +650,89 @@ def test_every_url_pattern_has_a_matrix_entry():
 def test_url_answers_each_identity_as_the_matrix_says(route, scenario, clients):
     url = _path(route.route, _args(scenario).get(route.name, {}))
     problems = _check(route, scenario, clients, url)
+    assert problems == [], "\n".join(problems)
+
+
+# --- the admin, by one generic rule ---------------------------------------------
+
+
+def _admin_args(route: Route) -> dict:
+    """Path values for an admin pattern: a real object of its model where it
+    names one (the first row), else an id that does not exist."""
+    from django.contrib import admin
+    from django.contrib.contenttypes.models import ContentType
+
+    values = {"app_label": "hotspots", "url": "khong-co/"}
+    for model in admin.site._registry:
+        opts = model._meta
+        prefixes = (
+            f"admin:{opts.app_label}_{opts.model_name}_",
+            f"admin/{opts.app_label}/{opts.model_name}/",
+        )
+        if route.name.startswith(prefixes):
+            first = model._default_manager.order_by("pk").first()
+            values["object_id"] = first.pk if first else 0
+    if route.name == "admin:auth_user_password_change":
+        values["id"] = get_user_model().objects.order_by("pk").first().pk
+    if route.name == "admin:view_on_site":
+        hotspot = Hotspot.objects.order_by("pk").first()
+        values["content_type_id"] = ContentType.objects.get_for_model(Hotspot).pk
+        values["object_id"] = hotspot.pk
+    return values
+
+
+STAFF = ("organiser", "superuser")
+
+
+def _admin_expected(route: Route, who: str, method: str) -> str:
+    """The generic rule: anonymous and non-staff are sent to the admin's login
+    (POST as GET); staff get a page or a redirect (an organiser, staff with the
+    permissions accounts.access grants, may also be refused a model: 403)."""
+    if route.name == "admin:login":
+        return "2" if who not in STAFF else "3"
+    if route.name == "admin:logout":  # POST only; others are sent away
+        return "405" if who in STAFF else "3"
+    if route.name in ADMIN_REFUSED_TO_STAFF:
+        return ADMIN_REFUSED_TO_STAFF[route.name] if who in STAFF else "admin-login"
+    if who == "superuser":
+        return "2|3"
+    if who == "organiser":
+        return "2|3|403"
+    return "admin-login"
+
+
+# What the admin refuses even to a superuser, by design.
+ADMIN_REFUSED_TO_STAFF = {
+    "admin:autocomplete": "403",  # asked without a model field
+    "admin:jobs_job_add": "403",  # jobs are started by the platform, not added
+    "admin/(?P<url>.*)$": "404",  # no such admin page
+}
+
+
+@pytest.mark.parametrize("route", ADMIN, ids=[r.name for r in ADMIN])
+def test_admin_url_follows_the_generic_rule(route, scenario, clients):
+    from django.urls import reverse
+
+    url = _path(route.route, _admin_args(route))
+    admin_login = reverse("admin:login")
+    problems = []
+    for who in IDENTITIES:
+        methods = ("get",) if who in STAFF else ("get", "post")
+        for method in methods:
+            with transaction.atomic():
+                response, body = _fetch(clients[who], method, url)
+                transaction.set_rollback(True)
+            status = response.status_code
+            where = f"{method.upper()} {url} as {who}: {status}"
+            token = _admin_expected(route, who, method)
+            if token == "admin-login":
+                ok = status == 302 and response["Location"].startswith(admin_login)
+            else:
+                ok = _matches(token, response)
+            if status >= 500 or not ok:
+                problems.append(f"{where}, expected {token}")
+            if who in UNPRIVILEGED:
+                leaks = _leaks(route, scenario, response, body)
+                if leaks:
+                    problems.append(f"{where} holds personal data {leaks}")
     assert problems == [], "\n".join(problems)
