@@ -233,3 +233,16 @@ def test_the_data_migration_takes_back_claims_of_unverified_reports(
             moderated.pk: Status.CLEANED,
             generated.pk: Status.CLEANED,
         }
+
+
+def test_the_jury_sees_a_flag_on_an_event_that_claimed_an_unverified_report(
+    claimed, organiser
+):
+    from events.cleanups.flags import event_flags
+
+    spot, event = claimed
+    flags = {flag.code: flag for flag in event_flags(event)}
+    assert flags["claimed_unverified"].details == {"hotspots": [spot.pk]}
+    assert f"#{spot.pk}" in flags["claimed_unverified"].message
+    services.hotspot_verify(hotspot=spot, actor=organiser)
+    assert "claimed_unverified" not in {f.code for f in event_flags(event)}
