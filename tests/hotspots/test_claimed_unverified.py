@@ -246,3 +246,43 @@ def test_the_jury_sees_a_flag_on_an_event_that_claimed_an_unverified_report(
     assert f"#{spot.pk}" in flags["claimed_unverified"].message
     services.hotspot_verify(hotspot=spot, actor=organiser)
     assert "claimed_unverified" not in {f.code for f in event_flags(event)}
+
+
+def test_nearby_and_confirm_show_an_unverified_report_without_its_text_or_photos(
+    demo_areas, api_client, organiser
+):
+    """Nearby lists fresh reports so a second resident confirms instead of filing
+    a duplicate: the point and kind, not the reporter's words and photos."""
+    from tests.hotspots.test_api import jpeg
+
+    fresh = services.hotspot_report(
+        location=builders.at(0),
+        category="plastic",
+        size_class=builders.SizeClass.objects.get(key="bag"),
+        description=SECRET,
+        images=[services.photo_pipeline.sanitize(_upload(jpeg()))],
+    ).hotspot
+    public = builders.hotspot(location=builders.at(1), status=Status.VERIFIED)
+    services.hotspot_add_photos(
+        hotspot=public,
+        images=[services.photo_pipeline.sanitize(_upload(jpeg()))],
+    )
+    near = api_client.get(
+        reverse("api:hotspots-api:nearby"),
+        {"lon": builders.at(0).x, "lat": builders.at(0).y, "radius_m": 500},
+    ).json()
+    by_id = {f["id"]: f["properties"] for f in near["features"]}
+    assert (by_id[fresh.pk]["description"], by_id[fresh.pk]["photos"]) == ("", [])
+    assert len(by_id[public.pk]["photos"]) == 1
+    confirmed = api_client.post(reverse("api:hotspots-api:confirm", args=[fresh.pk]))
+    assert confirmed.status_code == 200
+    properties = confirmed.json()["properties"]
+    assert (properties["description"], properties["photos"]) == ("", [])
+    assert properties["confirmation_count"] == 1
+    assert SECRET not in confirmed.content.decode()
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("x.jpg", data, content_type="image/jpeg")

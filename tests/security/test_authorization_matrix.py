@@ -532,9 +532,9 @@ OWN_DATA = {"accounts:me-data", "events:my-data"}
 # Exposures by design, per URL: what of the unverified report a non-privileged
 # identity may see there.
 #  - the follow page is for whoever holds the token (the anonymous reporter);
-#  - confirming answers with the open report's feature, as nearby does
+#  - confirming answers with the open report's point, as nearby does
 #    (hotspots.selectors.hotspot_nearby_features: a second resident confirms a
-#    fresh report instead of filing a duplicate).
+#    fresh report instead of filing a duplicate); its text and photos blank.
 POSITION = ("position_lon", "position_lat")
 BY_DESIGN = {
     "hotspots:follow": ("follow_token", *POSITION),
