@@ -331,11 +331,11 @@ class HotspotConfirmApi(APIView):
         hotspot = services.hotspot_confirm(
             hotspot=hotspot, user=request.user, anon_key=anon_key
         )
-        return as_geojson(
-            Response(
-                HotspotFeatureSerializer(hotspot, context={"request": request}).data
-            )
-        )
+        feature = HotspotFeatureSerializer(hotspot, context={"request": request}).data
+        if not selectors.hotspot_visible(hotspot=hotspot, user=request.user):
+            # Confirmed from nearby: shown as nearby shows it.
+            feature = selectors.redact_unmoderated(feature)
+        return as_geojson(Response(feature))
 
 
 class OrganiserActionApi(APIView):

@@ -18,7 +18,7 @@ class QueueFilterForm(forms.Form):
         label=_("Trạng thái"),
         required=False,
         choices=[
-            ("", _("Cần xử lý (mới báo cáo, tái xuất hiện)")),
+            ("", _("Cần xử lý (mới báo cáo, thu gom chờ xác minh, tái xuất hiện)")),
             (QUEUE_ALL, _("Tất cả")),
         ]
         + Status.choices,

@@ -23,17 +23,27 @@ class Status(models.TextChoices):
     REPORTED = "reported", _("Mới báo cáo")
     VERIFIED = "verified", _("Đã xác minh")
     CLEANED = "cleaned", _("Đã thu gom")
+    # Claimed by a cleanup event before any organiser verified the report: not
+    # public (a claim is no moderation) until an organiser verifies it, which
+    # makes it "cleaned" (services.hotspot_verify).
+    CLEANED_UNVERIFIED = "cleaned_unverified", _("Đã thu gom, chờ xác minh")
     REOPENED = "reopened", _("Tái xuất hiện")
     REJECTED = "rejected", _("Bị từ chối")
     DUPLICATE = "duplicate", _("Trùng lặp")
 
 
-# Hotspots anyone may see; "reported" ones are seen by organisers and their reporter.
+# Hotspots anyone may see; "reported" and "cleaned_unverified" ones are seen by
+# organisers and their reporter. The one rule of every public surface: the
+# querysets (querysets.HotspotQuerySet.public/visible_to), Hotspot.is_public and
+# the SQL function maps_public (maps/migrations/0002_layer_versions.py, checked
+# against this tuple by tests/maps/test_tiles.py).
 PUBLIC_STATUSES = (Status.VERIFIED, Status.CLEANED, Status.REOPENED)
 # Hotspots still waiting for a cleanup (candidates for "nearby" and duplicates).
 OPEN_STATUSES = (Status.REPORTED, Status.VERIFIED, Status.REOPENED)
 # What waits for an organiser's decision (the moderation queue's default view).
-ATTENTION_STATUSES = (Status.REPORTED, Status.REOPENED)
+ATTENTION_STATUSES = (Status.REPORTED, Status.CLEANED_UNVERIFIED, Status.REOPENED)
+# Marked cleaned by a cleanup event, verified or not (the jury may revert both).
+CLEANED_STATUSES = (Status.CLEANED, Status.CLEANED_UNVERIFIED)
 # Reports that are not pollution: refused, or merged into another report. They
 # count nowhere (maps, coverage, dashboard) and nothing can be merged into them.
 DISMISSED_STATUSES = (Status.REJECTED, Status.DUPLICATE)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from geo.models import AdminArea
 
 from . import scoring
-from .models import Category, Hotspot, SizeClass, Status
+from .models import PUBLIC_STATUSES, Category, Hotspot, SizeClass, Status
 
 # The list's order; hotspots_list_keyset_idx matches it (the API's pages).
 LIST_ORDER = ("-score", "-created_at", "id")
@@ -38,6 +38,11 @@ def hotspot_get_for_user(*, pk: int, user) -> Hotspot | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def hotspot_visible(*, hotspot: Hotspot, user) -> bool:
+    """Return whether the user may see the whole hotspot (querysets.visible_to)."""
+    return Hotspot.objects.visible_to(user).filter(pk=hotspot.pk).exists()
 
 
 def _with_relations(queryset: QuerySet[Hotspot], user) -> QuerySet[Hotspot]:
@@ -333,6 +338,17 @@ def hotspot_feature(pk: int, urls: FeatureUrls) -> dict | None:
     return json.loads(found[0][0])
 
 
+def redact_unmoderated(feature: dict) -> dict:
+    """Blank the description and photos of a feature that is not public (issue
+    13: no moderation bypass); the point, category and size stay, so a second
+    resident can recognise and confirm the report."""
+    properties = feature["properties"]
+    if properties["status"] not in PUBLIC_STATUSES:
+        properties["description"] = ""
+        properties["photos"] = []
+    return feature
+
+
 def hotspot_nearby_features(
     *,
     point: Point,
@@ -346,7 +362,9 @@ def hotspot_nearby_features(
     written by PostGIS in one query.
 
     Includes hotspots not yet verified: the point is to let a second resident
-    confirm a fresh report instead of filing a duplicate.
+    confirm a fresh report instead of filing a duplicate. Their description and
+    photos are the reporter's, unmoderated: blank until an organiser verifies
+    them (redact_unmoderated).
     """
     queryset = Hotspot.objects.open()
     if exclude is not None:
@@ -356,7 +374,7 @@ def hotspot_nearby_features(
     for row in _feature_rows(
         rows[:limit], urls, order="h.distance, h.id", extra=", h.distance"
     ):
-        feature = json.loads(row[0])
+        feature = redact_unmoderated(json.loads(row[0]))
         feature["properties"]["distance_m"] = round(row[4], 1)
         features.append(feature)
     return features

@@ -2,7 +2,7 @@
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from geo.selectors import areas_containing
 from . import photos as photo_pipeline
 from . import scoring
 from .models import (
+    CLEANED_STATUSES,
     DISMISSED_STATUSES,
     OPEN_STATUSES,
     Action,
@@ -345,14 +346,19 @@ def _move(
     hotspot: Hotspot,
     *,
     action: str,
-    to: str,
+    to: str | Callable[[str], str],
     allowed_from: Sequence[str],
     actor,
     reason: str = "",
     details: dict | None = None,
 ) -> Hotspot:
-    """Lock the hotspot, change its status, save, and record the step."""
+    """Lock the hotspot, change its status, save, and record the step.
+
+    `to` may be a function of the locked row's current status.
+    """
     hotspot = _locked(hotspot)
+    if callable(to):
+        to = to(hotspot.status)
     previous = _transition(hotspot, to, allowed_from)
     hotspot.save(update_fields=["status", "updated_at"])
     _record(
@@ -369,11 +375,16 @@ def _move(
 
 @transaction.atomic
 def hotspot_verify(*, hotspot: Hotspot, actor, reason: str = "") -> Hotspot:
+    """Verify a report: "reported" becomes "verified", and a report a cleanup
+    event claimed before anyone verified it ("cleaned_unverified") becomes
+    "cleaned" — public only from now on."""
     return _move(
         hotspot,
         action=Action.VERIFY,
-        to=Status.VERIFIED,
-        allowed_from=[Status.REPORTED],
+        to=lambda status: (
+            Status.CLEANED if status == Status.CLEANED_UNVERIFIED else Status.VERIFIED
+        ),
+        allowed_from=[Status.REPORTED, Status.CLEANED_UNVERIFIED],
         actor=actor,
         reason=reason,
     )
@@ -387,7 +398,7 @@ def hotspot_reject(*, hotspot: Hotspot, actor, reason: str) -> Hotspot:
         hotspot,
         action=Action.REJECT,
         to=Status.REJECTED,
-        allowed_from=OPEN_STATUSES,
+        allowed_from=[*OPEN_STATUSES, Status.CLEANED_UNVERIFIED],
         actor=actor,
         reason=reason.strip(),
     )
@@ -529,11 +540,18 @@ def hotspot_correct(
 def hotspot_mark_cleaned(
     *, hotspot: Hotspot, actor, reason: str = "", details=None
 ) -> Hotspot:
-    """Mark a hotspot cleaned (a cleanup event claimed it)."""
+    """Mark a hotspot cleaned (a cleanup event claimed it).
+
+    A claim is no moderation: a report no organiser has verified yet becomes
+    "cleaned_unverified" (not public, in the organisers' queue) and turns
+    "cleaned" when an organiser verifies it (hotspot_verify).
+    """
     return _move(
         hotspot,
         action=Action.CLEAN,
-        to=Status.CLEANED,
+        to=lambda status: (
+            Status.CLEANED_UNVERIFIED if status == Status.REPORTED else Status.CLEANED
+        ),
         allowed_from=OPEN_STATUSES,
         actor=actor,
         reason=reason,
@@ -550,19 +568,23 @@ def hotspot_revert_clean(
     The hotspot returns to the status it had before it was marked cleaned.
     """
     hotspot = _locked(hotspot)
-    if hotspot.status != Status.CLEANED:
+    if hotspot.status not in CLEANED_STATUSES:
         return hotspot
     last_clean = (
         hotspot.history.filter(action=Action.CLEAN).order_by("-at", "-id").first()
     )
     previous = last_clean.from_status if last_clean else Status.VERIFIED
+    if previous == Status.REPORTED and hotspot.status == Status.CLEANED:
+        # Verified since the claim (hotspot_verify): it stays verified.
+        previous = Status.VERIFIED
+    cleaned = hotspot.status
     hotspot.status = previous
     hotspot.save(update_fields=["status", "updated_at"])
     _record(
         hotspot,
         Action.UNCLEAN,
         actor=actor,
-        from_status=Status.CLEANED,
+        from_status=cleaned,
         to_status=previous,
         reason=reason,
         details=details,

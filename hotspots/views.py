@@ -42,7 +42,15 @@ from .forms import (
     ReasonForm,
     RejectForm,
 )
-from .models import OPEN_STATUSES, Category, Hotspot, ReporterContact, SizeClass, Status
+from .models import (
+    OPEN_STATUSES,
+    Action,
+    Category,
+    Hotspot,
+    ReporterContact,
+    SizeClass,
+    Status,
+)
 from .services import HotspotError
 from .throttles import ConfirmThrottle
 
@@ -262,6 +270,21 @@ class QueueItem:
     hotspot: Hotspot
     breakdown: list[dict]
     nearby: list[Hotspot] = field(default_factory=list)
+    # The cleanup event that claimed it before anyone verified it (flagged).
+    claimed_by_event: int | None = None
+
+
+def _claiming_event(hotspot: Hotspot) -> int | None:
+    """Return the event whose claim made the hotspot "cleaned_unverified".
+
+    From the prefetched history (selectors._with_relations, organisers): no query.
+    """
+    if hotspot.status != Status.CLEANED_UNVERIFIED:
+        return None
+    cleans = [line for line in hotspot.history.all() if line.action == Action.CLEAN]
+    if not cleans:
+        return None
+    return (cleans[-1].details or {}).get("event")
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -283,7 +306,9 @@ def queue_page(request):
             .exclude(pk=hotspot.pk)
             .near(hotspot.location, radius_m)[:NEARBY_SHOWN]
         )
-        items.append(QueueItem(hotspot, _breakdown(hotspot), nearby))
+        items.append(
+            QueueItem(hotspot, _breakdown(hotspot), nearby, _claiming_event(hotspot))
+        )
     context = {
         "form": form,
         "page_obj": page,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from events.cleanups.services import name_key, thresholds, window_violation
 from events.models import CleanupEvent, EventPhoto, Participant, WeightMethod
 from geo.spatial import envelope
+from hotspots.models import Status
 
 ROUND_KG = Decimal(10)
 MAX_NAMES_IN_MESSAGE = 5
@@ -71,6 +72,8 @@ class _Facts:
     events_by_name: dict[str, set[int]]
     # event id -> [(hotspot id, size class max kg, distance in metres)]
     hotspots: dict[int, list[tuple[int, int, float]]]
+    # event id -> ids of claimed hotspots no organiser has verified yet
+    unverified: dict[int, list[int]]
     # event id -> [(photo id, hash as int or None)]
     photos: dict[int, list[tuple[int, int | None]]]
     # campaign id -> [(photo id, event id, hash as int)]
@@ -126,11 +129,15 @@ class _Facts:
                 "hotspot_id",
                 "hotspot__size_class__max_kg",
                 "distance",
+                "hotspot__status",
             )
             .order_by("cleanupevent_id", "hotspot_id")
         )
-        for event_id, hotspot_id, max_kg, distance in links:
+        unverified: dict[int, list[int]] = defaultdict(list)
+        for event_id, hotspot_id, max_kg, distance, status in links:
             hotspots[event_id].append((hotspot_id, max_kg, distance.m))
+            if status == Status.CLEANED_UNVERIFIED:
+                unverified[event_id].append(hotspot_id)
 
         photos: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
         campaign_photos: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
@@ -150,6 +157,7 @@ class _Facts:
             spans=spans,
             events_by_name=events_by_name,
             hotspots=hotspots,
+            unverified=unverified,
             photos=photos,
             campaign_photos=campaign_photos,
         )
@@ -177,6 +185,7 @@ def _flags(event: CleanupEvent, facts: _Facts) -> list[Flag]:
         _round_weights,
         _participant_overlap,
         _far_from_hotspots,
+        _claimed_unverified,
         _weight_above_size_class,
         _duplicate_photo,
         _estimated_without_photo,
@@ -314,6 +323,23 @@ def _far_from_hotspots(event, facts: _Facts, limits: dict) -> Flag | None:
             "hotspots": [{"id": pk, "distance_m": round(m, 1)} for pk, m in far],
             "threshold_m": limit,
         },
+    )
+
+
+def _claimed_unverified(event, facts: _Facts, limits: dict) -> Flag | None:
+    """Claimed hotspots no organiser had verified (hotspots.services.
+    hotspot_mark_cleaned): not public until verified, in the organisers' queue."""
+    ids = facts.unverified.get(event.pk)
+    if not ids:
+        return None
+    return Flag(
+        "claimed_unverified",
+        _(
+            "Đã nhận điểm nóng chưa được Ban Tổ chức xác minh: %(list)s "
+            "(chưa công khai cho đến khi được xác minh)."
+        )
+        % {"list": ", ".join(f"#{pk}" for pk in ids)},
+        {"hotspots": ids},
     )
 
 

@@ -288,7 +288,7 @@ def service_request(hotspot: Hotspot, request) -> dict:
 
 
 def _notice(hotspot: Hotspot) -> str:
-    if hotspot.status == Status.REPORTED:
+    if hotspot.status in (Status.REPORTED, Status.CLEANED_UNVERIFIED):
         return str(
             _(
                 "Đang chờ Ban Tổ chức xác minh; mô tả và ảnh hiển thị sau khi "

@@ -114,11 +114,14 @@ def test_second_report_twenty_metres_away_is_offered_as_duplicate(
 
 
 def test_report_near_a_cleaned_hotspot_reopens_it(demo_areas, api_client, organiser):
-    from hotspots.services import hotspot_mark_cleaned
+    from hotspots.services import hotspot_mark_cleaned, hotspot_verify
 
     hotspot = Hotspot.objects.get(
         pk=report(api_client).json()["hotspot"]["properties"]["id"]
     )
+    # Verified first: a claim of an unverified report is not "cleaned" (public)
+    # but "cleaned_unverified", which a new report does not reopen.
+    hotspot = hotspot_verify(hotspot=hotspot, actor=organiser)
     hotspot_mark_cleaned(hotspot=hotspot, actor=organiser)
     photo = SimpleUploadedFile("x.jpg", jpeg(), content_type="image/jpeg")
     response = post_photos(api_client, [photo], *TWENTY_M_EAST)

@@ -437,9 +437,10 @@ def test_claimed_hotspots_become_cleaned_with_a_history_line(rep_client, team):
     event_id = response.json()["properties"]["id"]
     assert response.json()["properties"]["hotspots"] == [near.pk]
     near.refresh_from_db()
-    assert near.status == "cleaned"
+    # Never verified: claimed but not public until an organiser verifies it.
+    assert near.status == "cleaned_unverified"
     line = near.history.get(action="clean")
-    assert (line.from_status, line.to_status) == ("reported", "cleaned")
+    assert (line.from_status, line.to_status) == ("reported", "cleaned_unverified")
     assert line.details == {"event": event_id}
     assert f"#{event_id}" in line.reason and "Ban Giám khảo" in line.reason
     assert line.actor == team[0]

@@ -18,7 +18,7 @@ from events.cleanups.services import event_log
 from events.models import CleanupEvent
 from hotspots import photos as photo_pipeline
 from hotspots.models import SizeClass
-from hotspots.services import hotspot_report
+from hotspots.services import hotspot_report, hotspot_verify
 from tests import builders
 
 ICT = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh has no DST
@@ -125,7 +125,8 @@ def flag(event: CleanupEvent, code: str) -> Flag:
 
 
 def test_a_clean_event_has_no_flags(team):
-    near = hotspot(*TWENTY_M_EAST)
+    # Verified: a claim of an unverified report is flagged (claimed_unverified).
+    near = hotspot_verify(hotspot=hotspot(*TWENTY_M_EAST), actor=builders.organiser())
     event = log(
         team,
         hotspot_ids=[near.pk],
