@@ -705,6 +705,11 @@ def _admin_expected(route: Route, who: str, method: str) -> str:
 ADMIN_REFUSED_TO_STAFF = {
     "admin:autocomplete": "403",  # asked without a model field
     "admin:jobs_job_add": "403",  # jobs are started by the platform, not added
+    # django-axes records login failures itself; its admin only lists and deletes
+    # them (deleting an attempt unlocks that login).
+    "admin:axes_accessattempt_add": "403",
+    "admin:axes_accesslog_add": "403",
+    "admin:axes_accessfailurelog_add": "403",
     "admin/(?P<url>.*)$": "404",  # no such admin page
 }
 
