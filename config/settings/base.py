@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a lost database anywhere below is a 503 (config/outage.py).
+    "config.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.cors.PublicReadCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -145,6 +147,10 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 # Seconds a worker reads the primary only after the replica failed a request.
 REPLICA_RETRY_SECONDS = int(env("REPLICA_RETRY_SECONDS", "30"))
+# The Retry-After (seconds) of the 503 answered while the database is down.
+DATABASE_UNAVAILABLE_RETRY_AFTER_S = int(
+    env("DATABASE_UNAVAILABLE_RETRY_AFTER_S", "30")
+)
 # Path prefixes whose anonymous GETs may read the replica; the second list wins
 # (the reporter's follow page must see a report that has just landed).
 REPLICA_READ_PATHS = env_list(
