@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -205,3 +206,137 @@ def test_no_traceback_and_no_error_log(server):
     assert "Traceback" not in stderr
     assert "Internal Server Error" not in stderr
     assert "Service Unavailable:" not in stderr  # django.request's ERROR line
+
+
+# --- the database goes away mid-session, and comes back ------------------------------
+
+PG_SOCKET = "/work/main/var/pg/run/.s.PGSQL.5544"
+
+
+class PgProxy:
+    """A TCP port in front of PostgreSQL's socket that the test can pull the plug on.
+
+    stop() closes the listener and every open connection: to the app, the server
+    is gone (its persistent connection dies, new ones are refused); start()
+    brings it back on the same port.
+    """
+
+    def __init__(self, socket_path: str):
+        self.socket_path = socket_path
+        self.port = free_port()
+        self.listener = None
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        # shutdown() first: a bare close() leaves a thread blocked in accept()
+        # holding the listening socket open (Linux).
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
+        with self.lock:
+            for sock in self.open:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+            self.open.clear()
+
+    def _accept(self, listener) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.socket(socket.AF_UNIX)
+            server.connect(self.socket_path)
+            with self.lock:
+                self.open += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.mark.skipif(
+    not Path(PG_SOCKET).exists(), reason="needs the project's PostgreSQL"
+)
+def test_the_database_going_away_mid_session_is_a_503_and_it_recovers(
+    django_db_setup,
+):
+    from django.conf import settings
+
+    proxy = PgProxy(PG_SOCKET)
+    proxy.start()
+    name = settings.DATABASES["default"]["NAME"]
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgis://postgres@127.0.0.1:{proxy.port}/{name}",
+        "LOG_LEVEL": "INFO",
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    # One worker, one thread: every request reuses the one persistent connection.
+    proc = subprocess.Popen(
+        [str(GUNICORN), "config.wsgi:application", "-b", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--threads", "1", "--timeout", "60"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    server = {"base": f"http://127.0.0.1:{port}"}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, _, _ = fetch(server, "/healthz")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.3)
+        assert status == 200
+        assert fetch(server, "/api/v1/hotspots/")[0] == 200
+
+        proxy.stop()  # the server goes away under an open connection
+        status, headers, body = fetch(server, "/api/v1/hotspots/")
+        assert status == 503 and headers["Retry-After"] == "30"
+        assert json.loads(body)["error"]["code"] == "database_unavailable"
+        status, headers, body = fetch(server, "/hotspots/")
+        assert status == 503 and VI in body
+        assert fetch(server, "/healthz")[0] == 503
+
+        proxy.start()  # back: the app reconnects by itself
+        assert fetch(server, "/api/v1/hotspots/")[0] == 200
+        assert fetch(server, "/healthz")[0] == 200
+    finally:
+        proxy.stop()
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=15)
+    assert "database unavailable" in stderr
+    assert "Traceback" not in stderr
