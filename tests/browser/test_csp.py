@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from geo.models import AdminArea
 from tests import builders
 from tests.browser.tilemap import wait_for_map
 from tests.builders import PASSWORD
@@ -27,6 +28,15 @@ def maplibre_drew(holder: str):
 
 def swagger_drew(page) -> None:
     expect(page.locator(".swagger-ui .info .title").first).to_be_visible(timeout=20_000)
+
+
+def openlayers_drew(page) -> None:
+    """The admin's geometry editor started (static/js/olwidget.js) with the area."""
+    expect(page.locator(".dj_map .ol-viewport")).to_be_visible()
+    page.wait_for_function(
+        "() => Object.keys(window).some(k => k.startsWith('geodjango_')"
+        " && window[k].featureCollection.getLength() === 1)"
+    )
 
 
 def nothing(page) -> None:
@@ -68,6 +78,7 @@ def test_every_page_runs_under_the_policy(page, demo_areas_tx):
     hotspot = builders.hotspot(status="verified", actor=organiser)
     event = builders.event(entrant=contest.entrant, representative=contest.rep)
     slug = contest.campaign.slug
+    area = AdminArea.objects.filter(level="district")[0]
     get_user_model().objects.filter(pk=organiser.pk).update(
         is_staff=True, is_superuser=True
     )
@@ -106,6 +117,7 @@ def test_every_page_runs_under_the_policy(page, demo_areas_tx):
         ("/accounts/me/", nothing),
         ("/admin/", nothing),
         (f"/admin/hotspots/hotspot/{hotspot.pk}/change/", nothing),
+        (f"/admin/geo/adminarea/{area.pk}/change/", openlayers_drew),
     ]:
         visit(page, url, drew)
     assert page.outside_requests == []

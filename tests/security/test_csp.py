@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from geo.models import AdminArea
 from tests import builders
 
 
@@ -119,6 +120,8 @@ def test_every_staff_page_is_policed(admin_client, site):
         "/admin/",
         "/admin/hotspots/hotspot/",
         f"/admin/hotspots/hotspot/{site['hotspot'].pk}/change/",
+        # The geometry editor (geo.widgets.LocalOSMWidget: no inline script).
+        f"/admin/geo/adminarea/{AdminArea.objects.filter(level='district')[0].pk}/change/",
         reverse("dashboard:index"),
         reverse("maps:heatmap"),
         reverse("maps:entrant", args=[event.entrant_id]),
