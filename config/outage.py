@@ -10,6 +10,10 @@ a response inside each middleware layer (convert_exception_to_response):
 - `DatabaseOutageMiddleware.__call__` (outermost): raised in the outer layers;
 - `config.views.server_error` (handler500): raised in any inner middleware.
 
+psycopg2 files a cancelled statement (statement_timeout), a deadlock and a
+serialization failure under OperationalError too: those also answer 503 with
+Retry-After, which is what a client should do about them (retry later).
+
 Each answers `outage_response`: under the machine-read prefixes a JSON 503 in
 that surface's error shape, elsewhere the 503 page; always `Retry-After`; one
 WARNING line in the log, no traceback at ERROR.

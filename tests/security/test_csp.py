@@ -51,7 +51,7 @@ def directives(header: str) -> dict[str, list[str]]:
 
 def assert_policed(response) -> None:
     url = response.wsgi_request.get_full_path()
-    assert response.status_code in (200, 404), (url, response.status_code)
+    assert response.status_code in (200, 403, 404), (url, response.status_code)
     assert response["Content-Type"].startswith("text/html"), url
     header = response.headers.get("Content-Security-Policy")
     assert header, f"{url}: no Content-Security-Policy"
@@ -131,9 +131,37 @@ def test_every_staff_page_is_policed(admin_client, site):
         reverse("events:registrations", args=[slug]),
         reverse("events:results-manage", args=[slug]),
         reverse("jobs:list"),
+        reverse("events:campaign-new"),
+        reverse("events:campaign-edit", args=[slug]),
+        reverse("events:event-review-one", args=[event.pk]),
+        reverse("events:leaderboard", args=[slug]),
         reverse("accounts:me"),
     ]:
         assert_policed(admin_client.get(url, follow=True))
+
+
+def test_a_team_representatives_pages_are_policed(client, site, contest):
+    client.force_login(contest.rep)
+    for url in [
+        reverse("events:my-entrant"),
+        reverse("events:event-new"),
+        reverse("events:event", args=[site["event"].pk]),
+        reverse("certificates:verify", args=["no-such-code"]),
+    ]:
+        assert_policed(client.get(url, follow=True))
+
+
+def test_folium_output_gets_the_nonce_on_every_inline_tag():
+    from maps.assets import with_nonce
+
+    html = (
+        '<script src="/static/a.js"></script><style>#m{}</style>'
+        '<SCRIPT>var a;</SCRIPT><script nonce="n0">b</script><scripts>'
+    )
+    assert with_nonce(html, "n1") == (
+        '<script nonce="n1" src="/static/a.js"></script><style nonce="n1">#m{}</style>'
+        '<SCRIPT nonce="n1">var a;</SCRIPT><script nonce="n0">b</script><scripts>'
+    )
 
 
 def test_the_nonce_changes_per_response(client, site):
