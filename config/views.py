@@ -1,5 +1,8 @@
 """Site-wide pages: home, health check, error pages."""
 
+import logging
+import sys
+
 import folium
 from django.conf import settings
 from django.db import connection
@@ -13,6 +16,10 @@ from django.views.static import serve
 from maps.assets import make_map, render_parts
 from maps.layers import area_layer
 from maps.selectors import area_shapes
+
+from .outage import is_database_outage, outage_response
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -37,7 +44,7 @@ def healthz(request):
             cursor.execute("SELECT postgis_lib_version()")
             postgis = cursor.fetchone()[0]
     except Exception as exc:  # any database failure is a 503, never a 500
-        return JsonResponse(
+        response = JsonResponse(
             {
                 "status": "error",
                 "database": "unavailable",
@@ -45,6 +52,11 @@ def healthz(request):
             },
             status=503,
         )
+        response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER_S)
+        # A probe every few seconds: one WARNING each, not django.request's ERROR.
+        logger.warning("healthz: database unavailable (%s)", type(exc).__name__)
+        response._has_been_logged = True
+        return response
     return JsonResponse({"status": "ok", "database": "ok", "postgis": postgis})
 
 
@@ -65,6 +77,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Called inside Django's `except` (handle_uncaught_exception): a lost database
+    # raised in any middleware layer lands here and is a 503, not a 500.
+    exc = sys.exc_info()[1]
+    if is_database_outage(exc):
+        return outage_response(request, exc)
     return render(request, "500.html", status=500)
 
 

@@ -90,6 +90,20 @@ def localize(element) -> None:
         localize(child)
 
 
+# An opening <script> or <style> tag without a nonce (folium writes them bare).
+_INLINE_TAG = re.compile(r"<(script|style)\b(?![^>]*\bnonce=)", re.IGNORECASE)
+
+
+def with_nonce(html: str, nonce: str) -> str:
+    """Give every <script>/<style> tag of folium's output the page's CSP nonce.
+
+    The Content-Security-Policy (CONTENT_SECURITY_POLICY in settings) runs no
+    inline script or style without it. Folium's <script src> tags get it too:
+    harmless, they are our own static files either way.
+    """
+    return _INLINE_TAG.sub(lambda m: f'<{m.group(1)} nonce="{nonce}"', html)
+
+
 def render_parts(fmap: folium.Map) -> MapParts:
     """Render the map into parts for a page that has its own <html>."""
     localize(fmap)

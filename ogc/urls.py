@@ -2,7 +2,7 @@
 (GDAL and QGIS ask for /collections, /conformance...); one added is accepted."""
 
 from django.urls import re_path, reverse_lazy
-from drf_spectacular.views import SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import views
 
@@ -12,9 +12,9 @@ urlpatterns = [
     re_path(r"^$", views.landing, name="landing"),
     re_path(r"^conformance/?$", views.conformance, name="conformance"),
     re_path(r"^api/?$", views.api, name="api"),
-    re_path(
+    re_path(  # the split view: Swagger UI's start-up script is not inline (CSP)
         r"^api\.html$",
-        SpectacularSwaggerView.as_view(url=reverse_lazy("ogc:api")),
+        SpectacularSwaggerSplitView.as_view(url=reverse_lazy("ogc:api")),
         name="api-docs",
     ),
     re_path(r"^collections/?$", views.collection_list, name="collections"),

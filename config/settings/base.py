@@ -3,8 +3,10 @@
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -72,7 +74,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a lost database anywhere below is a 503 (config/outage.py).
+    "config.outage.DatabaseOutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "config.cors.PublicReadCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +156,10 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 # Seconds a worker reads the primary only after the replica failed a request.
 REPLICA_RETRY_SECONDS = int(env("REPLICA_RETRY_SECONDS", "30"))
+# The Retry-After (seconds) of the 503 answered while the database is down.
+DATABASE_UNAVAILABLE_RETRY_AFTER_S = int(
+    env("DATABASE_UNAVAILABLE_RETRY_AFTER_S", "30")
+)
 # Path prefixes whose anonymous GETs may read the replica; the second list wins
 # (the reporter's follow page must see a report that has just landed).
 REPLICA_READ_PATHS = env_list(
@@ -334,6 +344,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "GisFeatureEnum": ("Feature",),
         "GisFeatureCollectionEnum": ("FeatureCollection",),
+        # Each choice set named once, after its model's choices (not after the
+        # field: `decision`/`verdict`, `verified_method`/`weight_method` share one;
+        # a hotspot's and a prize's `category` differ).
+        "HotspotCategoryEnum": "hotspots.models.Category",
+        "VerdictEnum": "events.models.Verdict",
+        "WeightMethodEnum": "events.models.WeightMethod",
     },
 }
 
@@ -400,6 +416,42 @@ MAP_TILE_ATTRIBUTION = env(
 )
 MAP_CENTER = (16.46, 107.59)  # (lat, lon) as Leaflet wants it: Huế
 MAP_ZOOM = 9
+
+
+# --- Content-Security-Policy (django-csp, csp.middleware.CSPMiddleware) -------
+# Scripts only from our own origin or inline with the request's nonce (folium's
+# output gets it through maps.assets.with_nonce, our templates through
+# request.csp_nonce); no eval, no inline event handlers. <style> blocks need the
+# nonce too; style *attributes* stay allowed (style-src-attr): Leaflet's and
+# folium's popups and our legend swatches set colours that way, and an attribute
+# cannot run script. Tiles may come from another host (MAP_TILE_URL): images and
+# MapLibre's fetches may reach its origin. MapLibre runs its workers from blob:.
+def _url_origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+CSP_TILE_ORIGINS = [
+    origin
+    for origin in [_url_origin(MAP_TILE_URL), *env_list("CSP_EXTRA_TILE_ORIGINS", "")]
+    if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "style-src-attr": [csp.UNSAFE_INLINE],
+        "img-src": [csp.SELF, "data:", "blob:", *CSP_TILE_ORIGINS],
+        "connect-src": [csp.SELF, *CSP_TILE_ORIGINS],
+        "worker-src": [csp.SELF, "blob:"],
+        "font-src": [csp.SELF, "data:"],
+        "frame-ancestors": [csp.NONE],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+    },
+}
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "chunhatxanh@localhost")

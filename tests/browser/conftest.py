@@ -24,6 +24,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI} `
+    + `at ${e.sourceFile}:${e.lineNumber} (${e.sample})`);
+});
+"""
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1366, "height": 850}
 
@@ -62,5 +68,20 @@ def page(request, browser, live_server):
         ),
     )
     page.outside_requests = outside
+    # Every page must run under the Content-Security-Policy without a violation:
+    # each one is recorded (the event, and Chromium's console report of it) and
+    # fails the test at teardown.
+    page.csp_violations = []
+    page.add_init_script(CSP_LISTENER)
+    page.on(
+        "console",
+        lambda msg: (
+            page.csp_violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "CSP violation" in msg.text
+            else None
+        ),
+    )
     yield page
+    violations = list(page.csp_violations)
     context.close()
+    assert violations == [], violations

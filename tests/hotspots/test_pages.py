@@ -278,7 +278,8 @@ def test_list_page_query_count_is_bounded(
 
 
 def scripts_of(html: str) -> str:
-    return "".join(re.findall(r"<script>(.*?)</script>", html, flags=re.S))
+    # Every inline script, with or without attributes (the map script has a nonce).
+    return "".join(re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S))
 
 
 def test_list_and_detail_escape_user_text(demo_areas, client, organiser):
