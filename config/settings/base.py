@@ -464,6 +464,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # django-axes logs every failed login at INFO (with the identifier typed):
+    # only lockouts (WARNING) reach the log.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 # GDAL 3.6 (Debian 12) cannot block file/network access from spatial references.
