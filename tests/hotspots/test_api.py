@@ -526,24 +526,12 @@ def test_confirm_once_per_person_not_own_report(demo_areas, api_client, resident
     assert api_client.post(url("confirm", 424242)).status_code == 404
 
 
-def test_anonymous_reports_are_throttled(demo_areas, api_client, settings):
-    from rest_framework.settings import api_settings
+def test_anonymous_reports_are_throttled(demo_areas, api_client, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
 
-    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "report_anon": "2/hour"}
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": rates,
-    }
-    from hotspots.throttles import ReportAnonThrottle
-
-    # The class keeps the rates it read at import: put those back (not the
-    # overridden settings', which last until this test's teardown).
-    original = ReportAnonThrottle.THROTTLE_RATES
-    ReportAnonThrottle.THROTTLE_RATES = rates
-    try:
-        codes = [
-            report(api_client, lon=107.55 + i * 0.01).status_code for i in range(3)
-        ]
-    finally:
-        ReportAnonThrottle.THROTTLE_RATES = original
+    # The throttle classes keep the rates they read at import: set them there
+    # (monkeypatch puts the inherited attribute back afterwards).
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "report_anon": "2/hour"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    codes = [report(api_client, lon=107.55 + i * 0.01).status_code for i in range(3)]
     assert codes == [201, 201, 429]
