@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -211,28 +212,30 @@ def test_no_traceback_and_no_error_log(server):
 # --- the database goes away mid-session, and comes back ------------------------------
 
 
-def pg_socket() -> str | None:
-    """The Unix socket of the configured PostgreSQL (the project's own by default)."""
+def pg_address() -> tuple[int, str | tuple[str, int]]:
+    """Where the configured PostgreSQL listens: its Unix socket (the project's
+    own, by default) or its TCP host and port, as (address family, address)."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
     options = db.get("OPTIONS", {})
     host = str(db.get("HOST") or options.get("host") or "")
-    port = db.get("PORT") or options.get("port") or 5432
-    path = Path(host) / f".s.PGSQL.{port}"
-    return str(path) if host.startswith("/") and path.exists() else None
+    port = int(db.get("PORT") or options.get("port") or 5432)
+    if host.startswith("/"):
+        return socket.AF_UNIX, str(Path(host) / f".s.PGSQL.{port}")
+    return socket.AF_INET, (host or "127.0.0.1", port)
 
 
 class PgProxy:
-    """A TCP port in front of PostgreSQL's socket that the test can pull the plug on.
+    """A TCP port in front of PostgreSQL that the test can pull the plug on.
 
     stop() closes the listener and every open connection: to the app, the server
     is gone (its persistent connection dies, new ones are refused); start()
     brings it back on the same port.
     """
 
-    def __init__(self, socket_path: str):
-        self.socket_path = socket_path
+    def __init__(self, address: tuple[int, str | tuple[str, int]]):
+        self.family, self.address = address
         self.port = free_port()
         self.listener = None
         self.open: list[socket.socket] = []
@@ -269,8 +272,8 @@ class PgProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
-            server = socket.socket(socket.AF_UNIX)
-            server.connect(self.socket_path)
+            server = socket.socket(self.family)
+            server.connect(self.address)
             with self.lock:
                 self.open += [client, server]
             for a, b in ((client, server), (server, client)):
@@ -296,17 +299,17 @@ def test_the_database_going_away_mid_session_is_a_503_and_it_recovers(
 ):
     from django.conf import settings
 
-    socket_path = pg_socket()
-    if socket_path is None:
-        pytest.skip("the database is not reached by a Unix socket (DATABASE_URL)")
-    proxy = PgProxy(socket_path)
+    proxy = PgProxy(pg_address())
     proxy.start()
-    name = settings.DATABASES["default"]["NAME"]
+    db = settings.DATABASES["default"]
+    name = db["NAME"]
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgis://postgres@127.0.0.1:{proxy.port}/{name}",
+        "DATABASE_URL": f"postgis://{user}{password}@127.0.0.1:{proxy.port}/{name}",
         "LOG_LEVEL": "INFO",
     }
     env.pop("DATABASE_REPLICA_URL", None)
