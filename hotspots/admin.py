@@ -26,7 +26,7 @@ class SizeClassAdmin(RoleAdminMixin, admin.ModelAdmin):
 class PhotoInline(admin.TabularInline):
     model = HotspotPhoto
     extra = 0
-    fields = ("image", "thumbnail", "width", "height", "created_at")
+    fields = ("image", "thumbnail", "width", "height", "pending", "created_at")
     readonly_fields = fields
     can_delete = False
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from geo.spatial import WGS84
 
-from .querysets import HotspotQuerySet
+from .querysets import HotspotPhotoQuerySet, HotspotQuerySet
 
 
 class Category(models.TextChoices):
@@ -250,7 +250,14 @@ class HotspotPhoto(models.Model):
     thumbnail = models.FileField(_("ảnh thu nhỏ"), max_length=200)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    # A photo that came with a report reopening a public (cleaned) hotspot: the
+    # hotspot is public at once, its new photos only once an organiser reviewed
+    # them. A new report's photos need no flag: the report itself is not public
+    # until verified.
+    pending = models.BooleanField(_("chờ duyệt"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HotspotPhotoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ảnh điểm nóng")
@@ -306,6 +313,8 @@ class Action(models.TextChoices):
     CLEAN = "clean", _("Thu gom")
     UNCLEAN = "unclean", _("Huỷ thu gom")
     REOPEN = "reopen", _("Tái xuất hiện")
+    PHOTOS_APPROVE = "photos_approve", _("Duyệt ảnh mới")
+    PHOTOS_REJECT = "photos_reject", _("Bỏ ảnh mới")
 
 
 class HotspotHistory(models.Model):

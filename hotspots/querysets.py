@@ -50,3 +50,24 @@ class HotspotQuerySet(models.QuerySet):
             .annotate(distance=Distance("location", point))
             .order_by("distance", "id")
         )
+
+
+class HotspotPhotoQuerySet(models.QuerySet):
+    """Photos; `public_prefetch()` is how every public reader fetches them."""
+
+    def public(self) -> "HotspotPhotoQuerySet":
+        """Photos anyone may see of a hotspot they may see: not awaiting review
+        (HotspotPhoto.pending: the new photos of a report that reopened it)."""
+        return self.filter(pending=False)
+
+    def pending(self) -> "HotspotPhotoQuerySet":
+        return self.filter(pending=True)
+
+
+def public_photos_prefetch(to_attr: str | None = None) -> models.Prefetch:
+    """Prefetch a hotspot's photos as a public reader may see them."""
+    from .models import HotspotPhoto
+
+    return models.Prefetch(
+        "photos", queryset=HotspotPhoto.objects.public(), to_attr=to_attr
+    )

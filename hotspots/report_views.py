@@ -17,6 +17,7 @@ from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
 from .models import Category, Hotspot, LocationSource
+from .querysets import public_photos_prefetch
 from .reporting import submit_report
 from .selectors import size_classes
 from .throttles import report_throttles
@@ -84,7 +85,7 @@ def follow_page(request, token):
     """The reporter's page for one report, reached through the secret link."""
     hotspot = get_object_or_404(
         Hotspot.objects.select_related("size_class", "duplicate_of").prefetch_related(
-            "photos", "areas", "history"
+            public_photos_prefetch(), "areas", "history"
         ),
         follow_token=token,
     )

@@ -17,6 +17,7 @@ from geo.models import AdminArea
 
 from . import scoring
 from .models import PUBLIC_STATUSES, Category, Hotspot, SizeClass, Status
+from .querysets import public_photos_prefetch
 
 # The list's order; hotspots_list_keyset_idx matches it (the API's pages).
 LIST_ORDER = ("-score", "-created_at", "id")
@@ -51,8 +52,11 @@ def _with_relations(queryset: QuerySet[Hotspot], user) -> QuerySet[Hotspot]:
 
     # Areas without their boundaries: serializers need names, not polygons.
     areas = Prefetch("areas", queryset=AdminArea.objects.defer("geom"))
-    queryset = queryset.select_related("size_class").prefetch_related("photos", areas)
-    if has_role(user, Role.ORGANISER):  # the staff view adds these
+    staff = has_role(user, Role.ORGANISER)
+    # Organisers see photos awaiting review (marked); everyone else only public ones.
+    photos = "photos" if staff else public_photos_prefetch()
+    queryset = queryset.select_related("size_class").prefetch_related(photos, areas)
+    if staff:  # the staff view adds these
         queryset = queryset.select_related("reporter").prefetch_related(
             "reporter_contacts", "history__actor"
         )
@@ -247,7 +251,7 @@ photos AS (
         'height', p.height
     ) ORDER BY p.created_at, p.id) AS list
     FROM hotspots_hotspotphoto AS p, consts
-    WHERE p.hotspot_id IN (SELECT id FROM page)
+    WHERE p.hotspot_id IN (SELECT id FROM page) AND NOT p.pending
     GROUP BY p.hotspot_id
 )
 SELECT json_build_object(

@@ -133,7 +133,10 @@ def _set_areas(hotspot: Hotspot, *, new: bool = False) -> None:
 
 
 def _store_photos(
-    hotspot: Hotspot, images: Sequence[photo_pipeline.CleanImage]
+    hotspot: Hotspot,
+    images: Sequence[photo_pipeline.CleanImage],
+    *,
+    pending: bool = False,
 ) -> None:
     if not images:
         return
@@ -157,6 +160,7 @@ def _store_photos(
             thumbnail=thumb,
             width=image.width,
             height=image.height,
+            pending=pending,
         )
 
 
@@ -271,7 +275,8 @@ def hotspot_reopen(*, hotspot: Hotspot, actor=None, images=()) -> Hotspot:
     hotspot.status = Status.REOPENED
     hotspot.recurrence_count += 1
     hotspot.save(update_fields=["status", "recurrence_count", "updated_at"])
-    _store_photos(hotspot, images)
+    # The hotspot was public already; the new photos are not until reviewed.
+    _store_photos(hotspot, images, pending=True)
     _record(
         hotspot,
         Action.REOPEN,
@@ -594,5 +599,32 @@ def hotspot_revert_clean(
 
 @transaction.atomic
 def hotspot_add_photos(*, hotspot: Hotspot, images) -> Hotspot:
+    """Add photos (an organiser's or the platform's own: published with the hotspot)."""
     _store_photos(hotspot, images)
     return hotspot
+
+
+@transaction.atomic
+def hotspot_review_photos(*, hotspot: Hotspot, actor, approve: bool) -> int:
+    """Publish (approve) or delete (reject) the photos awaiting review; return
+    how many. The files of rejected photos are deleted after the commit."""
+    hotspot = Hotspot.objects.select_for_update().get(pk=hotspot.pk)
+    pending = list(HotspotPhoto.objects.filter(hotspot=hotspot).pending())
+    if not pending:
+        raise HotspotError("nothing_pending", _("Không có ảnh mới nào chờ duyệt."))
+    ids = [photo.pk for photo in pending]
+    if approve:
+        HotspotPhoto.objects.filter(pk__in=ids).update(pending=False)
+    else:
+        names = [
+            n for photo in pending for n in (photo.image.name, photo.thumbnail.name)
+        ]
+        HotspotPhoto.objects.filter(pk__in=ids).delete()
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in names])
+    _record(
+        hotspot,
+        Action.PHOTOS_APPROVE if approve else Action.PHOTOS_REJECT,
+        actor=actor,
+        details={"photos": len(ids)},
+    )
+    return len(ids)

@@ -112,6 +112,7 @@ def _decorate(hotspots) -> list[Hotspot]:
         areas = sorted(hotspot.areas.all(), key=lambda a: (-a.area_km2, a.id))
         hotspot.first_photo = photos[0] if photos else None
         hotspot.photo_list = photos
+        hotspot.pending_photos = sum(1 for photo in photos if photo.pending)
         hotspot.area_list = areas
         hotspot.place = _place(areas)
         hotspot.size_label = _size_label(hotspot.size_class)
@@ -332,6 +333,23 @@ def _reject(request, hotspot: Hotspot, data: dict) -> str:
     return _("Đã từ chối điểm nóng #%(id)s.") % {"id": hotspot.pk}
 
 
+def _photos_approve(request, hotspot: Hotspot, data: dict) -> str:
+    n = services.hotspot_review_photos(
+        hotspot=hotspot, actor=request.user, approve=True
+    )
+    return _("Đã công khai %(n)s ảnh mới của điểm nóng #%(id)s.") % {
+        "n": n,
+        "id": hotspot.pk,
+    }
+
+
+def _photos_reject(request, hotspot: Hotspot, data: dict) -> str:
+    n = services.hotspot_review_photos(
+        hotspot=hotspot, actor=request.user, approve=False
+    )
+    return _("Đã bỏ %(n)s ảnh mới của điểm nóng #%(id)s.") % {"n": n, "id": hotspot.pk}
+
+
 def _merge(request, hotspot: Hotspot, data: dict) -> str:
     into = selectors.hotspot_get_for_user(pk=data["target"], user=request.user)
     if into is None:
@@ -383,6 +401,8 @@ QUEUE_ACTIONS: dict[str, tuple[type, Callable[..., str]]] = {
     "merge": (MergeForm, _merge),
     "priority": (PriorityForm, _priority),
     "correct": (CorrectForm, _correct),
+    "photos-approve": (ReasonForm, _photos_approve),
+    "photos-reject": (ReasonForm, _photos_reject),
 }
 
 

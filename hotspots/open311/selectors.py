@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from geo.models import AdminArea
 
 from ..models import Hotspot, Status
+from ..querysets import public_photos_prefetch
 
 # GeoReport knows two states; only public hotspots are ever listed.
 STATUS_MAP = {
@@ -17,7 +18,7 @@ STATUS_MAP = {
 
 def _with_related(queryset: QuerySet[Hotspot]) -> QuerySet[Hotspot]:
     return queryset.select_related("size_class").prefetch_related(
-        "photos",
+        public_photos_prefetch(),
         # Boundaries can be large: the names are all we need.
         Prefetch(
             "areas",
