@@ -12,6 +12,7 @@ import hashlib
 import json
 from functools import lru_cache
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -66,7 +67,7 @@ def service_worker(request):
         "version": _version(),
         "assets": [static(name) for name in OFFLINE_ASSETS],
         "pages": [reverse(name) for name in OFFLINE_PAGES],
-        "staticPrefix": static(""),
+        "staticPrefix": settings.STATIC_URL,
         "outbox": static("js/outbox.js"),
     }
     with open(finders.find("js/sw.js"), encoding="utf-8") as fh:
