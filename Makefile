@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench interop audit
+.PHONY: run test dev setup install db redis worker replica stop migrate demo static messages lint check-migrations pytest clean bench interop audit phonebench
 
 run: setup demo worker $(if $(REPLICA),replica)
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C stops the web server; 'make stop' stops the worker, Redis and the database)"
@@ -88,3 +88,8 @@ interop: setup demo
 # vulnerability service over the network (AUDIT_SERVICE=osv asks OSV).
 audit:
 	@bash scripts/audit.sh
+
+# The phone-budget benchmark (issue 12), not a test: the reporting page on slow 3G
+# with a 4x slower CPU beside an unthrottled baseline. See bench/phone.py.
+phonebench: static
+	$(PY) -m bench.phone

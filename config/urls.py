@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts.apis import TokenObtainApi
 
-from . import views
+from . import pwa, views
 
 api_v1 = [
     path("auth/token/", TokenObtainApi.as_view(), name="auth-token"),
@@ -18,6 +18,9 @@ api_v1 = [
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("csrf-token", pwa.csrf_token, name="csrf-token"),
     path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", views.media, name="media"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -106,29 +106,74 @@
     if (!field("id_lon").value) { field("error-lon").textContent = T.noPoint; field("event-map").scrollIntoView(); return; }
     var names = participants();
     if (!names.length) { field("error-participants").textContent = T.noPeople; return; }
-    var data = new FormData(form);
-    names.forEach(function (n) { data.append("participants", n); });
     var submit = field("submit-event");
     var note = field("submit-status");
     submit.disabled = true;
     note.textContent = T.sending;
-    fetch(cfg.apiUrl, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": FormHelpers.csrf(form), "Accept-Language": cfg.lang, "Accept": "application/json" }
-    }).then(function (r) {
-      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
-    }).then(function (res) {
-      if (res.ok) { window.location.assign((res.body.properties && res.body.properties.url) || "/contest/me/"); return; }
-      FormHelpers.showErrors(form, res.body, {
-        lat: "lon", "lon,lat": "lon", plastic_kg: "breakdown", water_hyacinth_kg: "breakdown", other_kg: "breakdown"
+    // Photos downscaled like the report page's; every form field travels (FormData).
+    var files = [];
+    ["before_photos", "after_photos"].forEach(function (name) {
+      Array.prototype.forEach.call(field("id_" + name).files, function (f) { files.push({ field: name, file: f }); });
+    });
+    Promise.all(files.map(function (p) { return Photos.shrink(p.file); })).then(function (shrunk) {
+      return Outbox.submit({
+        form: form,
+        kind: "event",
+        url: cfg.apiUrl,
+        lang: cfg.lang,
+        csrf: FormHelpers.csrf(form),
+        label: form.querySelector("input[name=title]").value,
+        extra: names.map(function (n) { return ["participants", n]; }),
+        photos: shrunk.map(function (f, i) { return { field: files[i].field, blob: f, name: f.name }; })
       });
+    }).then(function (res) {
+      if (res.queued) {
+        var keep = [field("id_lon").value, field("id_lat").value];
+        form.reset();
+        field("id_lon").value = keep[0];
+        field("id_lat").value = keep[1];
+        showCount();
+        showPhotos();
+        outbox.newReport();
+        outbox.saved();
+      } else if (res.status >= 200 && res.status < 300) {
+        window.location.assign((res.body.properties && res.body.properties.url) || "/contest/me/");
+        return;
+      } else {
+        FormHelpers.showErrors(form, res.body, ALIASES);
+      }
       submit.disabled = false;
       note.textContent = "";
-    }).catch(function () {
-      note.textContent = T.failed;  // the same client_uuid makes a retry safe
+    }).catch(function (err) {
+      outbox.storageFailed(err);  // not sent and not stored: said plainly
+      note.textContent = T.failed;
       submit.disabled = false;
     });
+  });
+
+  var ALIASES = {
+    lat: "lon", "lon,lat": "lon", plastic_kg: "breakdown", water_hyacinth_kg: "breakdown", other_kg: "breakdown"
+  };
+  var outbox = OutboxUI({
+    form: form,
+    lang: cfg.lang,
+    aliases: ALIASES,
+    onEdit: function (rec) {
+      // Participants are not form fields: back into the ticks and the text box.
+      var others = [];
+      rec.fields.forEach(function (kv) {
+        if (kv[0] !== "participants") { return; }
+        var box = Array.prototype.filter.call(form.querySelectorAll("[data-member]"), function (b) {
+          return b.value === kv[1];
+        })[0];
+        if (box) { box.checked = true; } else { others.push(kv[1]); }
+      });
+      field("other-participants").value = others.join("\n");
+      showCount();
+      showPhotos();
+      if (field("id_lon").value && field("id_lat").value) {
+        pin.set(L.latLng(parseFloat(field("id_lat").value), parseFloat(field("id_lon").value)), "pin", null);
+      }
+    }
   });
 })();

@@ -100,26 +100,7 @@
     }).catch(function () { button.disabled = false; });
   }
 
-  // Photos: previews; phones' large photos are downscaled before upload
-  // (a canvas re-encode also drops their metadata; the server strips it anyway).
-  var MAX_EDGE = 2048;
-  function shrink(file) {
-    if (!window.createImageBitmap || file.size < 1500000 || !/^image\/(jpeg|png|webp)$/.test(file.type)) {
-      return Promise.resolve(file);
-    }
-    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bmp) {
-      var scale = Math.min(1, MAX_EDGE / Math.max(bmp.width, bmp.height));
-      var canvas = document.createElement("canvas");
-      canvas.width = Math.round(bmp.width * scale);
-      canvas.height = Math.round(bmp.height * scale);
-      canvas.getContext("2d").drawImage(bmp, 0, 0, canvas.width, canvas.height);
-      return new Promise(function (resolve) {
-        canvas.toBlob(function (blob) {
-          resolve(blob ? new File([blob], "photo.jpg", { type: "image/jpeg" }) : file);
-        }, "image/jpeg", 0.85);
-      });
-    }).catch(function () { return file; });
-  }
+  // Photos: previews here; downscaling before upload in photos.js.
   function chosenFiles() {
     var files = [];
     form.querySelectorAll("[data-photo-input]").forEach(function (input) {
@@ -150,28 +131,54 @@
     var note = field("submit-status");
     submit.disabled = true;
     note.textContent = T.sending;
-    var data = new FormData(form);
-    data.delete("photos");
-    Promise.all(chosenFiles().map(shrink)).then(function (files) {
-      files.forEach(function (f) { data.append("photos", f, f.name); });
-      return fetch(cfg.apiUrl, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf(), "Accept-Language": cfg.lang, "Accept": "application/json" }
+    // Every form field travels (FormData): also what other scripts add to the form.
+    Promise.all(chosenFiles().map(Photos.shrink)).then(function (files) {
+      var checked = form.querySelector("input[name=category]:checked");
+      return Outbox.submit({
+        form: form,
+        kind: "report",
+        url: cfg.apiUrl,
+        lang: cfg.lang,
+        csrf: csrf(),
+        label: checked ? checked.parentNode.textContent.trim() : "",
+        photos: files.map(function (f) { return { field: "photos", blob: f, name: f.name }; })
       });
-    }).then(function (r) {
-      return r.json().then(function (body) { return { ok: r.ok, body: body }; });
     }).then(function (res) {
-      if (res.ok) { window.location.assign(res.body.follow_url); return; }
-      FormHelpers.showErrors(form, res.body, { lat: "lon", "lon,lat": "lon" });
+      if (res.queued) {
+        // Kept for later: the form is free for the next report (a new client_uuid).
+        var keep = ["id_lon", "id_lat", "id_accuracy_m", "id_location_source"].map(function (id) { return field(id).value; });
+        form.reset();
+        ["id_lon", "id_lat", "id_accuracy_m", "id_location_source"].forEach(function (id, i) { field(id).value = keep[i]; });
+        field("photo-previews").textContent = "";
+        outbox.newReport();
+        outbox.saved();
+      } else if (res.status >= 200 && res.status < 300) {
+        window.location.assign(res.body.follow_url);
+        return;
+      } else {
+        FormHelpers.showErrors(form, res.body, ALIASES);
+      }
       submit.disabled = false;
       note.textContent = "";
-    }).catch(function () {
-      // Offline or the connection dropped: the same client_uuid makes a retry safe.
+    }).catch(function (err) {
+      // Not sent and not stored (the device's storage refused it): say so.
+      outbox.storageFailed(err);
       note.textContent = T.failed;
       submit.disabled = false;
     });
+  });
+
+  var ALIASES = { lat: "lon", "lon,lat": "lon" };
+  var outbox = OutboxUI({
+    form: form,
+    lang: cfg.lang,
+    aliases: ALIASES,
+    onEdit: function () {
+      if (field("id_lon").value && field("id_lat").value) {
+        pin.set(L.latLng(parseFloat(field("id_lat").value), parseFloat(field("id_lon").value)),
+          field("id_location_source").value || "pin", parseFloat(field("id_accuracy_m").value) || null);
+      }
+    }
   });
 
   if (field("id_lon").value && field("id_lat").value) {

@@ -392,6 +392,9 @@ def same(token: str) -> str:
 
 EXPECTED: dict[str, Case] = {
     "healthz": Case(ALL_2),
+    "service-worker": Case(ALL_2, post=same("405")),
+    "manifest": Case(ALL_2, post=same("405")),
+    "csrf-token": Case(ALL_2, post=same("405")),
     "media": Case(same("404")),
     "set_language": Case(same("3"), post=same("3")),
     # Refused credentials: 400 today, 401 once token answers say so (issue 13).
