@@ -77,4 +77,9 @@ self.addEventListener("sync", function (event) {
 
 self.addEventListener("message", function (event) {
   if (event.data === "flush") { event.waitUntil(Outbox.flush()); }
+  if (event.data === "forget-pages") {
+    event.waitUntil(caches.open(CACHE).then(function (cache) {
+      return Promise.all(cfg.pages.map(function (page) { return cache.delete(page); }));
+    }));
+  }
 });
