@@ -197,6 +197,9 @@ class HotspotCreateSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default=""
     )
     outline = serializers.JSONField(required=False, allow_null=True, default=None)
+    # A line of waste along a bank (GeoJSON LineString): stored as the outline, the
+    # strip of bank BANK_STRIP_HALF_WIDTH_M either side of it (hotspots.reporting).
+    bank_line = serializers.JSONField(required=False, allow_null=True, default=None)
     accuracy_m = serializers.FloatField(
         required=False,
         allow_null=True,

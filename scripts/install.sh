@@ -65,11 +65,14 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 fi
 # Only the files the pages use are served (var/vendor -> /static/vendor/).
 if [ ! -f var/vendor/.stamp ] || ! cmp -s package-lock.json var/vendor/.stamp; then
-  rm -rf var/vendor && mkdir -p var/vendor/{leaflet,leaflet.markercluster,leaflet.heat,ol,maplibre-gl}
+  rm -rf var/vendor && mkdir -p var/vendor/{leaflet,leaflet.markercluster,leaflet.heat,leaflet-geoman,ol,maplibre-gl}
   cp -r node_modules/leaflet/dist/{leaflet.js,leaflet.js.map,leaflet.css,images} var/vendor/leaflet/
   cp node_modules/leaflet.markercluster/dist/{leaflet.markercluster.js,MarkerCluster.css,MarkerCluster.Default.css} \
     var/vendor/leaflet.markercluster/
   cp node_modules/leaflet.heat/dist/leaflet-heat.js var/vendor/leaflet.heat/
+  # Drawing an outline, a bank line or a route (report and event pages).
+  cp node_modules/@geoman-io/leaflet-geoman-free/{dist/leaflet-geoman.min.js,dist/leaflet-geoman.min.js.map,dist/leaflet-geoman.css,dist/leaflet-geoman.css.map,LICENSE} \
+    var/vendor/leaflet-geoman/
   cp node_modules/ol/dist/{ol.js,ol.js.map} node_modules/ol/ol.css var/vendor/ol/
   cp node_modules/maplibre-gl/dist/{maplibre-gl.js,maplibre-gl.js.map,maplibre-gl.css,LICENSE.txt} \
     var/vendor/maplibre-gl/

@@ -3,6 +3,7 @@
  *
  *   var pin = PinMap({mapId, cfg, T, onChange(lat, lon, source, accuracy), onOutside()});
  *   pin.set(latlng, source, accuracy);  pin.map  (the Leaflet map)
+ *   PinMap.maps[mapId] is the same object (drawshape.js draws on its map).
  */
 (function () {
   "use strict";
@@ -40,7 +41,10 @@
       opts.onChange(lat, lon, source, accuracy);
     }
 
-    map.on("click", function (e) { set(e.latlng, "pin", null); });
+    map.on("click", function (e) {
+      if (map.pinPaused) { return; }  // drawshape.js is drawing: taps add vertices
+      set(e.latlng, "pin", null);
+    });
     var button = document.getElementById(opts.locateId || "use-location");
     if (button) {
       button.addEventListener("click", function () {
@@ -54,8 +58,11 @@
         { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
       });
     }
-    return { map: map, set: set };
+    var api = { map: map, set: set };
+    window.PinMap.maps[opts.mapId] = api;  // found by drawshape.js
+    return api;
   };
+  window.PinMap.maps = {};
 
   /* Words both pages use; a page adds its own with PinMap.words(lang, extra). */
   var WORDS = {

@@ -123,3 +123,27 @@ def test_point_parameters_are_checked(lon, lat, field, code):
     with pytest.raises(GeometryError) as err:
         point_from_lonlat(lon, lat)
     assert (err.value.code, err.value.field) == (code, field)
+
+
+def test_strip_along_a_line_is_a_valid_polygon_of_the_asked_width():
+    from django.contrib.gis.geos import Point
+
+    from geo.spatial import UTM48N, WGS84, strip_along
+
+    # A bent line of about 220 m by the Hương river (1e-4° of longitude ~10.7 m).
+    line = parse_geometry(
+        {
+            "type": "LineString",
+            "coordinates": [[107.58, 16.46], [107.581, 16.4605], [107.582, 16.46]],
+        },
+        expected=["LineString"],
+    )
+    strip = strip_along(line, half_width_m=2.0)
+    assert (strip.geom_type, strip.srid, strip.valid) == ("Polygon", WGS84, True)
+    metric_line = line.transform(UTM48N, clone=True)
+    metric_strip = strip.transform(UTM48N, clone=True)
+    assert metric_strip.area == pytest.approx(metric_line.length * 4.0, rel=0.02)
+    # Flat ends: the strip stops at the line's ends, it does not round past them.
+    end = Point(107.58, 16.46, srid=WGS84).transform(UTM48N, clone=True)
+    assert not metric_strip.contains(Point(end.x - 1.5, end.y, srid=UTM48N))
+    assert metric_strip.contains(Point(end.x + 1.5, end.y, srid=UTM48N))
