@@ -224,10 +224,29 @@ def _breakdown(hotspot: Hotspot) -> list[dict]:
         {
             "label": SCORE_PART_LABELS.get(part.key, part.key),
             "value": part.value,
-            "explanation": part.explanation,
+            "explanation": _page_explanation(part, hotspot),
         }
         for part in selectors.hotspot_score_breakdown(hotspot)
     ]
+
+
+def _page_explanation(part, hotspot: Hotspot) -> str:
+    """Return a score part's formula with its words in the page's language.
+
+    The API keeps the scoring's own data (codes, English words); the page shows
+    the category's label, not its code.
+    """
+    if part.key == "mass":
+        return part.explanation.replace(
+            f"({hotspot.category})", f"({hotspot.get_category_display()})"
+        )
+    if part.key == "confirmations":
+        return part.explanation.replace("(cap ", "(" + _("tối đa") + " ")
+    if part.key == "priority":
+        if hotspot.priority:
+            return _("cờ ưu tiên của Ban Tổ chức")
+        return _("không có cờ ưu tiên")
+    return part.explanation
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

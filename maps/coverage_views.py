@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 
 from config.api import ApiError
+from geo.levels import level_choices
 from geo.selectors import area_levels
 
 from . import selectors
@@ -49,7 +50,7 @@ def coverage_page(request):
         "campaign": campaign,
         "campaigns": selectors.campaign_choices(),
         "level": level,
-        "levels": area_levels(),
+        "levels": level_choices(area_levels()),
         "metric": metric,
         "metrics": [(key, str(label)) for key, label in METRICS.items()],
         "metric_label": METRICS[metric],

@@ -21,17 +21,12 @@ from events.campaigns.services import (
 )
 from events.errors import ContestError
 from events.models import Campaign, Phase, PrizeCategory
+from geo.levels import LEVEL_LABELS
 from geo.selectors import area_levels
 
 # A weights object is a handful of keys; this keeps a pasted blob from being parsed.
 WEIGHTS_MAX_LENGTH = 10_000
 PRIZE_LINES_MAX = 50
-# Labels for the level names geo's loaders use; any other level shows as stored.
-LEVEL_LABELS = {
-    "province": _("Tỉnh / thành phố"),
-    "district": _("Quận / huyện / thị xã"),
-    "commune": _("Phường / xã / thị trấn"),
-}
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 import imagehash
 from django.contrib.gis.db.models.functions import Distance
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.cleanups.services import name_key, thresholds, window_violation
 from events.models import CleanupEvent, EventPhoto, Participant, WeightMethod
@@ -29,11 +30,31 @@ ROUND_KG = Decimal(10)
 MAX_NAMES_IN_MESSAGE = 5
 
 
+# What the jury reads for each flag's code (the code stays in the API and data).
+FLAG_LABELS = {
+    "kg_per_participant_hour": gettext_lazy("Khối lượng mỗi người mỗi giờ cao"),
+    "round_weights": gettext_lazy("Khối lượng số tròn"),
+    "participant_overlap": gettext_lazy("Người tham gia trùng sự kiện khác"),
+    "far_from_hotspots": gettext_lazy("Xa điểm nóng đã nhận"),
+    "claimed_unverified": gettext_lazy("Nhận điểm nóng chưa xác minh"),
+    "weight_above_size_class": gettext_lazy("Khối lượng vượt cỡ điểm nóng"),
+    "duplicate_photo": gettext_lazy("Ảnh trùng lặp"),
+    "estimated_without_photo": gettext_lazy("Ước tính khối lượng nhưng không có ảnh"),
+    "outside_window": gettext_lazy("Ngoài thời gian cuộc thi"),
+    "outside_envelope": gettext_lazy("Ngoài vùng phục vụ"),
+}
+
+
 @dataclass(frozen=True)
 class Flag:
     code: str
     message: str
     details: dict = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """Return the flag's name for people, in the active language."""
+        return str(FLAG_LABELS.get(self.code, self.code))
 
 
 def event_flags(event: CleanupEvent) -> list[Flag]:

@@ -110,7 +110,8 @@
           box.insertBefore(img, box.firstChild);
         }
         if (props.created_at) {
-          var day = new Intl.DateTimeFormat(config.language, {
+          // One date form on every page, both languages: dd/mm/yyyy (en-GB's order).
+          var day = new Intl.DateTimeFormat("en-GB", {
             timeZone: config.time_zone,
             day: "2-digit",
             month: "2-digit",

@@ -90,6 +90,18 @@ def test_dashboard_shows_figures_and_charts_without_sideways_scroll(
     expect(page.get_by_test_id("h-reports")).to_have_text("1")
     expect(page.locator("svg.bar-chart")).to_have_count(2)
     expect(page.locator("svg.bar-chart rect.bar")).to_have_count(2 * 31)
+    # The charts draw in Vietnamese: a decimal comma in a coordinate (x="17,55")
+    # is refused by the browser and leaves every bar without a box.
+    boxes = page.evaluate(
+        """() => Array.from(
+          document.querySelectorAll("svg.bar-chart rect.bar, svg.bar-chart line.grid"),
+          (e) => { const b = e.getBBox(); return [e.tagName, b.x, b.width, b.height]; })"""
+    )
+    assert len(boxes) == 2 * 31 + 2 * 3
+    assert all(width > 0 for _tag, _x, width, _h in boxes)
+    bars = [(x, height) for tag, x, _w, height in boxes if tag == "rect"]
+    assert max(height for _x, height in bars) > 0  # today's report
+    assert len({x for x, _h in bars}) == 31  # side by side, not piled at x=0
     expect(page.get_by_test_id("top-areas")).to_be_visible()
     no_sideways_scroll(page)
     assert page.outside_requests == []

@@ -42,7 +42,7 @@ ROW = HotspotRow(
         ((STATUS,), ("Đã thu gom",)),
         ((SIZE_STATUS,), ("Một túi / bao · Đã thu gom",)),
         ((CONFIRMATIONS, PRIORITY), ("3 xác nhận", "Ưu tiên")),
-        ((REPORTED_ON,), ("Báo cáo ngày 02-06-2024",)),
+        ((REPORTED_ON,), ("Báo cáo ngày 02/06/2024",)),
         ((DESCRIPTION,), ("x" * 79 + "…",)),
     ],
 )
