@@ -108,7 +108,7 @@ def test_my_reports_are_paginated(demo_areas):
     second = client.get(reverse("hotspots:mine"), {"page": 2}).content.decode()
     assert first.count('data-testid="my-report"') == MY_REPORTS_PAGE_SIZE
     assert second.count('data-testid="my-report"') == 1
-    assert "Trang 2/2" in second
+    assert "Trang 2 / 2" in second
     oldest = Hotspot.objects.order_by("created_at", "id").first()
     assert f"#{oldest.pk} · " in second
 
@@ -249,3 +249,14 @@ def test_selector_orders_newest_first(demo_areas):
         created_at=timezone.now() - dt.timedelta(days=3)
     )
     assert [h.pk for h in hotspot_reports_of(lan)] == [new.pk, old.pk]
+
+
+def test_my_reports_page_speaks_english_when_asked(demo_areas):
+    lan = builders.user(username="lan")
+    builders.hotspot(location=builders.at(0), reporter=lan)
+    client = logged_in(lan)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("hotspots:mine")).content.decode()
+    assert "Reports you sent" in html and "Copy the link" in html
+    assert "This link is a secret" in html
+    assert '"lang": "en"' in html  # the script's words follow
