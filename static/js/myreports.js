@@ -102,9 +102,15 @@
   function share(button) {
     var url = button.getAttribute("data-share-url");
     if (navigator.share) {
-      navigator.share({ title: document.title, url: url }).catch(function () {});
+      navigator.share({ title: document.title, url: url }).catch(function (e) {
+        // Closing the share sheet is a choice; a refusal falls back to copying.
+        if (!e || e.name !== "AbortError") { copy(button, url); }
+      });
       return;
     }
+    copy(button, url);
+  }
+  function copy(button, url) {
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(url).then(
         function () { say(button, T.copied); },

@@ -1,6 +1,8 @@
 """'Báo cáo của tôi' in a phone's browser: follow links kept on the device, the
 share/copy button, and a signed-in resident's list as a report is verified."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,6 +67,14 @@ def test_resident_finds_reports_on_this_device_and_signed_in(
     assert page.evaluate("navigator.clipboard.readText()").endswith(
         f"/hotspots/follow/{second.follow_token}/"
     )
+    # Without the Clipboard API (older browsers, plain HTTP) the link is selected
+    # and copied the old way.
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    items.nth(0).get_by_role("button", name="Sao chép đường dẫn").click()
+    expect(items.nth(0).locator(".share-done")).to_contain_text(
+        re.compile("Đã sao chép|Đã chọn đường dẫn")
+    )
+    assert page.evaluate("window.getSelection().toString()") == follow_url
     # Removing one keeps it removed.
     items.nth(1).get_by_test_id("device-remove").click()
     expect(items).to_have_count(1)
