@@ -7,6 +7,8 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import ValidationError
@@ -19,6 +21,7 @@ from maps.layers import point_layer
 from .models import Category, Hotspot, LocationSource
 from .querysets import public_photos_prefetch
 from .reporting import submit_report
+from .selectors import DATE_FORMAT as MY_REPORTS_DATE_FORMAT
 from .selectors import size_classes
 from .throttles import report_throttles
 
@@ -100,6 +103,15 @@ def follow_page(request, token):
             "areas": sorted(hotspot.areas.all(), key=lambda a: -a.area_km2),
             "map": render_parts(fmap),
             "follow_url": request.build_absolute_uri(),
+            # Kept on the device for "my reports" (static/js/myreports.js).
+            "device": {
+                "token": str(hotspot.follow_token),
+                "category": str(hotspot.get_category_display()),
+                "created": date_format(
+                    timezone.localtime(hotspot.created_at), MY_REPORTS_DATE_FORMAT
+                ),
+                "lang": get_language(),
+            },
         },
     )
     # The link is a secret: keep it out of search engines and Referer headers.

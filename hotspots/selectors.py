@@ -12,11 +12,20 @@ from django.db import connection, connections
 from django.db.models import BooleanField, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from geo.models import AdminArea
 
 from . import scoring
-from .models import PUBLIC_STATUSES, Category, Hotspot, SizeClass, Status
+from .models import (
+    PUBLIC_STATUSES,
+    Action,
+    Category,
+    Hotspot,
+    HotspotHistory,
+    SizeClass,
+    Status,
+)
 from .querysets import public_photos_prefetch
 
 # The list's order; hotspots_list_keyset_idx matches it (the API's pages).
@@ -382,3 +391,108 @@ def hotspot_nearby_features(
         feature["properties"]["distance_m"] = round(row[4], 1)
         features.append(feature)
     return features
+
+
+# --- "my reports": a reporter's own reports and what became of them ------------------
+#
+# A signed-in resident's reports are read by reporter_id (the foreign key's btree
+# index, hotspots_hotspot_reporter_id_*: no scan of the table), newest first; an
+# anonymous reporter's come from the follow links kept on their device, each
+# asking `follow_summary` by its token. Both show the same public-safe summary:
+# status, category, dates and the lifecycle lines below; never the position, the
+# description, photos, contact or who acted.
+
+# The history lines a reporter is told about (not confirmations, corrections or
+# priority: those may carry staff notes or the corrected position).
+TIMELINE_ACTIONS = (
+    Action.REPORT,
+    Action.VERIFY,
+    Action.MERGE,
+    Action.CLEAN,
+    Action.UNCLEAN,
+    Action.REJECT,
+    Action.REOPEN,
+)
+MY_REPORTS_PAGE_SIZE = 20
+MY_CONFIRMED_LIMIT = 20
+DATE_FORMAT = "d/m/Y H:i"  # 24-hour, in settings.TIME_ZONE (Asia/Ho_Chi_Minh)
+
+
+def _timeline() -> Prefetch:
+    return Prefetch(
+        "history",
+        queryset=HotspotHistory.objects.filter(action__in=TIMELINE_ACTIONS).order_by(
+            "at", "id"
+        ),
+        to_attr="timeline",
+    )
+
+
+def hotspot_reports_of(user) -> QuerySet[Hotspot]:
+    """Return the user's own reports, newest first, with their lifecycle lines."""
+    return (
+        Hotspot.objects.filter(reporter_id=user.pk)
+        .select_related("duplicate_of")
+        .prefetch_related(_timeline())
+        .order_by("-created_at", "-id")
+    )
+
+
+def hotspot_confirmed_by(user, *, limit: int = MY_CONFIRMED_LIMIT) -> list[Hotspot]:
+    """Return the latest reports of others the user confirmed (status only)."""
+    return list(
+        Hotspot.objects.filter(confirmations__user_id=user.pk)
+        .exclude(reporter_id=user.pk)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def hotspot_get_by_follow_token(token) -> Hotspot | None:
+    """Return the report behind a follow link, with its lifecycle lines."""
+    return (
+        Hotspot.objects.select_related("duplicate_of")
+        .prefetch_related(_timeline())
+        .filter(follow_token=token)
+        .first()
+    )
+
+
+def _when(value: dt.datetime) -> str:
+    return date_format(timezone.localtime(value), DATE_FORMAT)
+
+
+def follow_summary(hotspot: Hotspot) -> dict:
+    """Return what its reporter may be told of a report, as plain data.
+
+    Needs the report from `hotspot_reports_of`/`hotspot_get_by_follow_token`
+    (the `timeline` and `duplicate_of` they fetch). A merge names the report it
+    went into only when that one is public; a rejection's reason is the one the
+    follow page shows its reporter.
+    """
+    into = hotspot.duplicate_of
+    into_public = into is not None and into.is_public
+    lines = []
+    for line in hotspot.timeline:
+        entry = {
+            "action": line.action,
+            "label": str(line.get_action_display()),
+            "status_label": str(line.to_status_label),
+            "at": line.at.isoformat(),
+            "at_display": _when(line.at),
+        }
+        if line.action == Action.REJECT and line.reason:
+            entry["reason"] = line.reason
+        if line.action == Action.MERGE and into_public:
+            entry["into"] = into.pk
+            entry["into_url"] = into.get_absolute_url()
+        lines.append(entry)
+    return {
+        "status": hotspot.status,
+        "status_label": str(hotspot.get_status_display()),
+        "category": hotspot.category,
+        "category_label": str(hotspot.get_category_display()),
+        "created_at": hotspot.created_at.isoformat(),
+        "created_display": _when(hotspot.created_at),
+        "public_url": hotspot.get_absolute_url() if hotspot.is_public else None,
+        "history": lines,
+    }

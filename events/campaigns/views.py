@@ -53,6 +53,7 @@ from events.models import (
     Phase,
     PrizeCategory,
 )
+from events.results.selectors import certificates_of_entrant
 
 QUEUE_PAGE_SIZE = 50
 # Where the event-logging page lives (built in events/event_views.py).
@@ -242,6 +243,7 @@ def my_entrant_page(request):
     }
     if found:
         context.update(_entrant_context(_entrant_for_page(found.pk), own=True))
+        context["certificates"] = certificates_of_entrant(found)
     return no_store(render(request, "events/my_entrant.html", context))
 
 

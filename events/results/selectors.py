@@ -18,6 +18,7 @@ from django.db.models.functions import Rank
 
 from events.models import (
     Campaign,
+    Certificate,
     Entrant,
     EntrantStanding,
     EventPoints,
@@ -254,4 +255,17 @@ def event_points(entrant_id: int) -> QuerySet:
             "event__started_at",
         )
         .order_by("-event__started_at", "-event_id")
+    )
+
+
+def certificates_of_entrant(entrant: Entrant) -> list[Certificate]:
+    """Return the entrant's certificates in force, from results that were published
+    and not reopened since (reopening revokes them too)."""
+    return list(
+        Certificate.objects.filter(
+            entrant=entrant,
+            revoked_at__isnull=True,
+            freeze__published_at__isnull=False,
+            freeze__reopened_at__isnull=True,
+        ).order_by("category", "prize_rank", "id")
     )

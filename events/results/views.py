@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -413,8 +414,13 @@ def certificate_verify(request, code: str):
 def certificate_download(request, code: str):
     """The certificate as PDF, for its winner, organisers and the secretary."""
     certificate = _certificate(code)
+    if not request.user.is_authenticated:
+        # The winner downloads it after logging in (the link on "Đội của tôi").
+        return redirect_to_login(request.get_full_path())
     if not _may_download(request.user, certificate):
-        raise PermissionDenied
+        # A page, not an exception: Django logs a raised PermissionDenied with
+        # its traceback, and a refusal here is an ordinary answer.
+        return no_store(render(request, "403.html", status=403))
     if certificate.revoked_at is not None:
         context = _verify_context(request, certificate)
         return no_store(

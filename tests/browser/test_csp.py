@@ -88,6 +88,7 @@ def test_every_page_runs_under_the_policy(page, demo_areas_tx):
         ("/hotspots/", maplibre_drew("tilemap")),
         (f"/hotspots/{hotspot.pk}/", folium_drew),
         (f"/hotspots/follow/{hotspot.follow_token}/", folium_drew),
+        ("/hotspots/mine/", nothing),
         ("/hotspots/report/", folium_drew),
         ("/maps/", maplibre_drew("tilemap")),
         ("/embed/map/", maplibre_drew("tilemap")),

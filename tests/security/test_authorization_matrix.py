@@ -307,6 +307,7 @@ def _args(s: Scenario) -> dict[str, dict]:
         "exports:csvt": {"dataset": "hotspots"},
         "hotspots:detail": hotspot,
         "hotspots:follow": {"token": s.unverified_hotspot.follow_token},
+        "hotspots:follow-status": {"token": s.unverified_hotspot.follow_token},
         "hotspots:queue-action": {**hotspot, "action": "verify"},
         "events:entrant": {"pk": s.entrant.pk},
         "events:event": {"pk": s.event.pk},
@@ -462,6 +463,10 @@ EXPECTED: dict[str, Case] = {
     "hotspots:report": Case(ALL_2, post=same("400")),
     # The follow link's token is the key: whoever holds it sees the report.
     "hotspots:follow": Case(ALL_2),
+    # The same key; public-safe fields only (no position, text, contact, token).
+    "hotspots:follow-status": Case(ALL_2),
+    # Anyone: signed-in residents see their own reports, everyone this device's.
+    "hotspots:mine": Case(ALL_2),
     "hotspots:queue": Case(ORGANISER_PAGE),
     "hotspots:queue-action": Case(same("405"), post="L D D D D D 3 3"),
     "events:campaign-current": Case(same("3")),

@@ -2,6 +2,7 @@
 their code, downloaded by the winner and staff, revoked when judging reopens."""
 
 import io
+import logging
 import zipfile
 
 import pytest
@@ -173,7 +174,7 @@ def test_reopening_revokes_the_certificate(published):
         ("other resident", 403),
         ("other winner", 403),
         ("judge", 403),
-        ("anonymous", 403),
+        ("anonymous", 302),
     ],
 )
 def test_pdf_download_permissions(published, who, status):
@@ -204,6 +205,38 @@ def test_pdf_download_permissions(published, who, status):
         assert f"http://testserver/certificates/{certificate.code}/" in text
     else:
         assert not response.content.startswith(b"%PDF")
+
+
+def test_anonymous_download_goes_to_log_in_and_back(published):
+    _world, first, _second = published
+    pdf_url = reverse("certificates:pdf", args=[certificate_of(first).code])
+    response = Client().get(pdf_url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={pdf_url}"
+    # After logging in, the winner is sent back to the PDF.
+    client = Client()
+    login = client.post(
+        response["Location"],
+        {"username": first.representative.username, "password": builders.PASSWORD},
+    )
+    assert login.status_code == 302 and login["Location"] == pdf_url
+    assert client.get(pdf_url)["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other resident"])
+def test_a_refused_download_logs_no_error_and_no_traceback(published, caplog, who):
+    _world, first, _second = published
+    user = None if who == "anonymous" else builders.user(username="khac")
+    pdf_url = reverse("certificates:pdf", args=[certificate_of(first).code])
+    with caplog.at_level("DEBUG"):
+        response = client_for(user).get(pdf_url)
+    assert response.status_code == (302 if user is None else 403)
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert [r for r in caplog.records if r.exc_info] == []
+    if user is not None:  # a normal page, with the site around it
+        html = response.content.decode()
+        assert "Không có quyền truy cập" in html and "<nav" in html
+        assert response["Cache-Control"] == "private, no-store"
 
 
 def test_zip_has_one_pdf_per_current_certificate(published):
@@ -256,3 +289,45 @@ def test_zip_without_certificates_is_404(world):
         reverse("events:certificates-zip", args=[campaign.slug])
     )
     assert response.status_code == 404
+
+
+# --- "Đội của tôi" ------------------------------------------------------------
+
+
+def test_winner_sees_certificate_links_on_my_entrant(published):
+    (campaign, organiser, *_), first, second = published
+    certificate = certificate_of(first)
+    html = (
+        client_for(first.representative)
+        .get(reverse("events:my-entrant"))
+        .content.decode()
+    )
+    section = html[html.index('data-testid="my-certificates"') :]
+    assert f'href="{certificate.get_absolute_url()}"' in section
+    pdf_url = reverse("certificates:pdf", args=[certificate.code])
+    assert f'href="{pdf_url}"' in section
+    assert "Giải Nhất" in section and certificate.code in section
+    assert section.count('data-testid="my-certificate"') == 1
+    # Another winner sees only their own.
+    other = client_for(second.representative).get(reverse("events:my-entrant"))
+    assert certificate.code not in other.content.decode()
+    # Reopened results revoke it: the link goes away.
+    campaign_reopen(campaign=campaign, actor=organiser, reason="Khiếu nại")
+    html = (
+        client_for(first.representative)
+        .get(reverse("events:my-entrant"))
+        .content.decode()
+    )
+    assert 'data-testid="my-certificates"' not in html and pdf_url not in html
+
+
+def test_frozen_but_unpublished_results_show_no_certificate(world):
+    campaign, organiser, judge, _secretary = world
+    first, _ = team(campaign, organiser, judge, 1, "100")
+    campaign_freeze(campaign=campaign, actor=organiser)
+    html = (
+        client_for(first.representative)
+        .get(reverse("events:my-entrant"))
+        .content.decode()
+    )
+    assert 'data-testid="my-certificates"' not in html
