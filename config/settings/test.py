@@ -28,7 +28,9 @@ if env("TEST_DB_SUFFIX"):
 # its own key prefix and queue, so runs side by side do not see each other.
 # Under pytest-xdist (`make test` runs two workers) each worker is a run of its own
 # too; pytest-django already gives each worker its own database.
-_RUN = "-".join(filter(None, [env("TEST_DB_SUFFIX") or "main", env("PYTEST_XDIST_WORKER")]))
+_RUN = "-".join(
+    filter(None, [env("TEST_DB_SUFFIX") or "main", env("PYTEST_XDIST_WORKER")])
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
