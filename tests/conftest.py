@@ -151,6 +151,23 @@ def load(db):
 
 
 @pytest.fixture(autouse=True)
+def _seeded_rows(django_db_setup, django_db_blocker):
+    """The rows data migrations seed (the default size classes) are there.
+
+    A transactional test ends by emptying every table. Run alone, pytest-django
+    runs those tests last; under pytest-xdist (`make test`) a worker may run
+    another file's tests after one, so the rows are seeded again (committed)
+    when missing: one indexed query per test.
+    """
+    from hotspots.defaults import seed_size_classes
+    from hotspots.models import SizeClass
+
+    with django_db_blocker.unblock():
+        if not SizeClass.objects.exists():
+            seed_size_classes(SizeClass)
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in another language leaves it active in the thread: drop it after
     each test (gettext outside a request is then Vietnamese again, whatever ran
