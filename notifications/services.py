@@ -11,7 +11,9 @@ import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,7 +28,14 @@ ERROR_MAX_CHARS = 300
 
 
 def _address(email: str) -> str:
-    return (email or "").strip()
+    """The address, or "" when it is not one (a bad address must never block the
+    decision that notifies)."""
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ""
+    return email
 
 
 def notify(
@@ -62,7 +71,6 @@ def notify(
     if about is not None:
         notification.about_type = ContentType.objects.get_for_model(about)
         notification.about_id = about.pk
-    notification.full_clean(exclude=["about_type"])
     notification.save()
     if address:
         transaction.on_commit(functools.partial(_send, notification.pk), robust=True)
@@ -215,9 +223,12 @@ def preference_set(*, user, language: str, emails: bool) -> Preference:
 
 
 @transaction.atomic
-def email_unsubscribe(*, email: str) -> Preference:
-    """Stop every notification email to this address (idempotent)."""
+def email_unsubscribe(*, email: str) -> Preference | None:
+    """Stop every notification email to this address (idempotent); None when it
+    is no address."""
     email = _address(email).lower()
+    if not email:
+        return None
     preference = (
         Preference.objects.select_for_update().filter(email__iexact=email).first()
     )
