@@ -36,6 +36,7 @@ urlpatterns = [
     path("maps/hexagons/", include("maps.analysis_urls")),
     path("exports/", include("maps.export_urls")),
     path("jobs/", include("jobs.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("hotspots/", include("hotspots.page_urls")),

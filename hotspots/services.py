@@ -10,12 +10,15 @@ from django.contrib.gis.geos import Point, Polygon
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.errors import ClientError
 from geo.cells import set_cells
 from geo.selectors import areas_containing
+from notifications import kinds as notice
+from notifications.services import notify
 
 from . import photos as photo_pipeline
 from . import scoring
@@ -69,7 +72,7 @@ def _record(
     reason: str = "",
     details: dict | None = None,
 ) -> HotspotHistory:
-    return HotspotHistory.objects.create(
+    step = HotspotHistory.objects.create(
         hotspot=hotspot,
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -78,6 +81,47 @@ def _record(
         reason=reason,
         details=details or {},
     )
+    # Every status change is recorded here: the one place reporters are told.
+    kind = _notice_kind(action, to_status)
+    if kind:
+        _tell_reporters(step, kind)
+    return step
+
+
+def _notice_kind(action: str, to_status: str) -> str | None:
+    """The notification a recorded step sends its reporters, if any."""
+    if to_status == Status.CLEANED and action in (Action.VERIFY, Action.CLEAN):
+        return notice.REPORT_CLEANED
+    return {
+        Action.VERIFY: notice.REPORT_VERIFIED,
+        Action.REJECT: notice.REPORT_REJECTED,
+        Action.MERGE: notice.REPORT_MERGED,
+        Action.REOPEN: notice.REPORT_REOPENED,
+    }.get(action)
+
+
+def _tell_reporters(step: HotspotHistory, kind: str) -> None:
+    """Tell the reporter (their account) and every anonymous reporter who left an
+    email with consent (ReporterContact is kept only with consent); never the
+    person who took the step."""
+    hotspot = step.hotspot
+    params = {"id": hotspot.pk, "reason": step.reason}
+    if step.action == Action.MERGE:
+        params["into"] = step.details.get("into")
+    link = reverse("hotspots:follow", args=[hotspot.follow_token])
+    told = set()
+    reporter = hotspot.reporter if hotspot.reporter_id else None
+    if reporter is not None and reporter.pk != step.actor_id:
+        notify(kind=kind, about=hotspot, link=link, params=params, user=reporter)
+        told.add(reporter.email.strip().lower())
+    contacts = ReporterContact.objects.filter(
+        hotspot=hotspot, consent_at__isnull=False
+    ).exclude(email="")
+    for email in contacts.values_list("email", flat=True).order_by("id"):
+        if email.strip().lower() in told:
+            continue
+        notify(kind=kind, about=hotspot, link=link, params=params, email=email)
+        told.add(email.strip().lower())
 
 
 def _full_clean(hotspot: Hotspot) -> None:

@@ -222,3 +222,16 @@ def run_jobs():
         return ran
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _notification_emails_here(monkeypatch):
+    """Tests start no Celery worker: a notification's email task runs in this
+    process when its on_commit callback fires (Task.apply: the task's own code,
+    eagerly), so mail.outbox holds what a worker would have sent."""
+    from notifications import tasks
+
+    def apply_async(args=None, kwargs=None, **options):
+        return tasks.send_email.apply(args, kwargs)
+
+    monkeypatch.setattr(tasks.send_email, "apply_async", apply_async)

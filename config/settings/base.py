@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "maps",
     "ogc",
     "ops",
+    "notifications",
 ]
 
 MIDDLEWARE = [

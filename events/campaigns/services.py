@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,8 @@ from events.models import (
     RepresentativeContact,
 )
 from events.results.points import campaign_refresh, entrants_refresh
+from notifications import kinds as notice
+from notifications.services import notify
 
 # Under this age a person's data needs a parent's or guardian's consent (Law 91/2025).
 GUARDIAN_CONSENT_BELOW_AGE = 16
@@ -374,13 +377,7 @@ def _decide(entrant: Entrant, *, to: str, actor, reason: str) -> Entrant:
 def entrant_approve(*, entrant: Entrant, actor, reason: str = "") -> Entrant:
     entrant = _decide(entrant, to=EntrantStatus.APPROVED, actor=actor, reason=reason)
     entrants_refresh([entrant.pk])  # it enters the standings, with 0 points
-    _notify(
-        entrant,
-        _("Đăng ký dự thi đã được duyệt"),
-        _(
-            "Chúc mừng! %(name)s đã được Ban Tổ chức duyệt và có thể ghi nhận sự kiện thu gom."
-        ),
-    )
+    tell_representative(entrant, notice.REGISTRATION_APPROVED)
     return entrant
 
 
@@ -390,12 +387,34 @@ def entrant_reject(*, entrant: Entrant, actor, reason: str) -> Entrant:
         raise ContestError("reason_required", _("Cần ghi lý do từ chối."), "reason")
     entrant = _decide(entrant, to=EntrantStatus.REJECTED, actor=actor, reason=reason)
     entrants_refresh([entrant.pk])
-    _notify(
-        entrant,
-        _("Đăng ký dự thi chưa được chấp nhận"),
-        _("Đăng ký của %(name)s chưa được chấp nhận. Lý do: %(reason)s"),
-    )
+    tell_representative(entrant, notice.REGISTRATION_REJECTED)
     return entrant
+
+
+def tell_representative(
+    entrant: Entrant,
+    kind: str,
+    *,
+    about=None,
+    link: str = "",
+    params: dict | None = None,
+) -> None:
+    """Notify the entrant's representative of a decision (in the app, and by email
+    to their contact address after commit; notifications.services.notify)."""
+    contact = getattr(entrant, "contact", None)
+    email = contact.email if contact is not None else ""
+    notify(
+        kind=kind,
+        about=about or entrant,
+        link=link or reverse("events:my-entrant"),
+        params={
+            "name": entrant.name,
+            "reason": entrant.decision_reason,
+            **(params or {}),
+        },
+        user=entrant.representative,
+        email=email,
+    )
 
 
 def _notify(entrant: Entrant, subject: str, template: str) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from accounts.roles import Role, has_role
+from events.campaigns.services import tell_representative
 from events.cleanups.services import kg_value
 from events.errors import ContestError
 from events.models import (
@@ -27,11 +28,18 @@ from events.models import (
 )
 from events.results.points import entrants_refresh
 from hotspots.services import hotspot_revert_clean
+from notifications import kinds as notice
 
 STATUS_FOR = {
     Verdict.APPROVE: EventStatus.APPROVED,
     Verdict.ADJUST: EventStatus.ADJUSTED,
     Verdict.REJECT: EventStatus.REJECTED,
+}
+# What the team's representative is told of each verdict.
+NOTICE_FOR = {
+    Verdict.APPROVE: notice.EVENT_APPROVED,
+    Verdict.ADJUST: notice.EVENT_ADJUSTED,
+    Verdict.REJECT: notice.EVENT_REJECTED,
 }
 
 
@@ -173,6 +181,13 @@ def event_decide(
             )
     # The event's points and its entrant's standing, in this transaction.
     entrants_refresh([event.entrant_id])
+    tell_representative(
+        event.entrant,
+        NOTICE_FOR[verdict],
+        about=event,
+        link=event.get_absolute_url(),
+        params={"id": event.pk, "reason": reason},
+    )
     return decision
 
 

@@ -104,6 +104,8 @@ def test_my_data_and_deletion_cover_confirmations_and_entrants(demo_areas, clien
         "hotspots_reported",
         "confirmations",
         "entrants_represented",
+        "notifications",
+        "notification_preference",
     ]
     assert data["confirmations"] == [theirs.pk]
     assert data["entrants_represented"] == [
@@ -122,7 +124,11 @@ def test_my_data_and_deletion_cover_confirmations_and_entrants(demo_areas, clien
 
 
 def test_hotspots_and_events_register_their_personal_data():
-    assert [p.name for p in privacy.providers()] == ["hotspots", "events"]
+    assert [p.name for p in privacy.providers()] == [
+        "hotspots",
+        "events",
+        "notifications",
+    ]
 
 
 def test_a_second_provider_under_a_taken_name_is_refused():

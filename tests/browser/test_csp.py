@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from geo.models import AdminArea
+from notifications.tokens import make as unsubscribe_token
 from tests import builders
 from tests.browser.tilemap import wait_for_map
 from tests.builders import PASSWORD
@@ -101,6 +102,7 @@ def test_every_page_runs_under_the_policy(page, demo_areas_tx):
         ("/exports/", nothing),
         ("/api/docs/", swagger_drew),
         ("/ogc/api.html", swagger_drew),
+        (f"/notifications/unsubscribe/{unsubscribe_token('a@example.vn')}/", nothing),
         ("/no/such/page/", nothing),
     ]:
         visit(page, url, drew)
@@ -116,6 +118,7 @@ def test_every_page_runs_under_the_policy(page, demo_areas_tx):
         (f"/contest/{slug}/registrations/", nothing),
         ("/jobs/", nothing),
         ("/accounts/me/", nothing),
+        ("/notifications/", nothing),
         ("/admin/", nothing),
         (f"/admin/hotspots/hotspot/{hotspot.pk}/change/", nothing),
         (f"/admin/geo/adminarea/{area.pk}/change/", openlayers_drew),

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from events.campaigns.services import Person
 from hotspots.models import Hotspot, Status
 from hotspots.services import Contact, hotspot_report
+from notifications.tokens import make as unsubscribe_token
 from tests import builders
 from tests.conftest import _insert_demo_areas
 from tests.tiles import tile_of
@@ -281,6 +282,7 @@ def _args(s: Scenario) -> dict[str, dict]:
     hotspot = {"pk": s.unverified_hotspot.pk}
     return {
         "media": {"path": "hotspots/none.jpg"},
+        "notifications:unsubscribe": {"token": unsubscribe_token("x@example.vn")},
         "api:hotspots-api:detail": hotspot,
         "api:hotspots-api:confirm": hotspot,
         "api:hotspots-api:verify": hotspot,
@@ -452,6 +454,16 @@ EXPECTED: dict[str, Case] = {
     "exports:export": Case(ALL_2),
     "exports:csvt": Case(ALL_2),
     "jobs:list": Case(ORGANISER_PAGE, post=ORGANISER_PAGE),
+    "notifications:list": Case(SIGNED_IN_PAGE),
+    "notifications:read-all": Case(
+        "L 405 405 405 405 405 405 405", post="L 3 3 3 3 3 3 3"
+    ),
+    "notifications:preferences": Case(
+        "L 405 405 405 405 405 405 405", post="L 3 3 3 3 3 3 3"
+    ),
+    # The signed link is the key (no login): the page shows a button, the POST
+    # stops the emails to the one address it names (a test address here).
+    "notifications:unsubscribe": Case(ALL_2, post=ALL_2),
     "accounts:login": Case("2 3 3 3 3 3 3 3", post="2|4 3 3 3 3 3 3 3"),
     "accounts:logout": Case(same("405"), post=same("3")),
     "accounts:signup": Case(ALL_2, post=ALL_2),  # the form again, with errors

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Thông báo")
+
+    def ready(self):
+        from accounts.privacy import register
+
+        from . import privacy
+
+        register("notifications", export=privacy.account_export)
