@@ -458,6 +458,8 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "chunhatxanh@localhost")
+# The site's public address: links in emails (notifications, unsubscribe) start with it.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Version of the terms a resident consents to when signing up (recorded per user).
 TERMS_VERSION = env("TERMS_VERSION", "2026-11")
