@@ -722,12 +722,13 @@ class EventInfoRequest(models.Model):
     answer_note = models.TextField(
         _("ghi chú bổ sung"), max_length=INFO_MESSAGE_MAX_LENGTH, blank=True
     )
+    # SET_NULL: the representative may delete their account (the answer stays).
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người bổ sung"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     answered_at = models.DateTimeField(_("lúc bổ sung"), null=True, blank=True)
@@ -742,9 +743,9 @@ class EventInfoRequest(models.Model):
                 name="events_eventinforequest_message_required",
             ),
             models.CheckConstraint(
-                condition=models.Q(answered_at__isnull=True, answered_by__isnull=True)
-                | models.Q(answered_at__isnull=False, answered_by__isnull=False),
-                name="events_eventinforequest_answer_complete",
+                condition=models.Q(answered_at__isnull=False)
+                | models.Q(answered_by__isnull=True, answer_note=""),
+                name="events_eventinforequest_answer_dated",
             ),
             models.UniqueConstraint(
                 fields=["event"],

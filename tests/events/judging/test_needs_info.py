@@ -420,3 +420,44 @@ def test_api_asks_for_information_and_lists_requests(contest, api_client):
         assert api_client.get(url).status_code == 403
         assert api_client.post(url, {"message": ASK}, format="json").status_code == 403
     assert EventInfoRequest.objects.count() == 1
+
+
+def test_jury_may_still_reject_while_waiting_and_the_team_can_no_longer_answer(
+    contest, client
+):
+    event, rep = contest["event"], contest["rep"]
+    event_request_info(event=event, user=contest["judge"], message=ASK)
+    builders.decision(event=event, judge=contest["judge"], verdict="reject")
+    event.refresh_from_db()
+    assert event.status == EventStatus.REJECTED
+    error = refused(event_answer_info, event=event, user=rep, note="Muộn")
+    assert (error.status, error.field) == (400, "status")
+    client.force_login(rep)
+    page = client.get(event_url(event)).content.decode()
+    assert 'data-testid="answer-form"' not in page
+    assert "đã quyết định trước khi đội trả lời" in page
+
+
+# --- personal data ----------------------------------------------------------------
+
+
+def test_answers_are_in_the_data_export_cleared_on_anonymising_kept_on_erasure(
+    contest,
+):
+    from accounts.privacy import account_delete
+    from events.privacy import entrant_anonymise, subject_data
+
+    event, rep = contest["event"], contest["rep"]
+    event_request_info(event=event, user=contest["judge"], message=ASK)
+    event_answer_info(event=event, user=rep, note="Gọi số 0905123456 nếu cần")
+    exported = subject_data(rep)["entrants"][0]["events"][0]["info_requests"]
+    assert [(r["message"], r["answer_note"]) for r in exported] == [
+        (ASK, "Gọi số 0905123456 nếu cần")
+    ]
+    entrant_anonymise(entrant=contest["entrant"], actor=contest["organiser"])
+    answered = EventInfoRequest.objects.get()
+    assert answered.answer_note == "" and answered.answered_at is not None
+    # The representative may still delete their account; the answer stays, unsigned.
+    account_delete(user=rep)
+    answered.refresh_from_db()
+    assert answered.answered_by is None and answered.answered_at is not None
