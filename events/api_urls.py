@@ -33,6 +33,11 @@ urlpatterns = [
         name="event-decisions",
     ),
     path(
+        "events/<int:pk>/info-requests/",
+        review_apis.EventInfoRequestsApi.as_view(),
+        name="event-info-requests",
+    ),
+    path(
         "events/<int:pk>/review/",
         review_apis.EventReviewApi.as_view(),
         name="event-review",

@@ -428,6 +428,9 @@ class EventStatus(models.TextChoices):
     APPROVED = "approved", _("Đã duyệt")
     ADJUSTED = "adjusted", _("Đã điều chỉnh")
     REJECTED = "rejected", _("Bị loại")
+    # The jury asked the team for more before deciding: not decided yet, like
+    # submitted (no verified figure, so it counts for nothing in the standings).
+    NEEDS_INFO = "needs_info", _("Cần bổ sung thông tin")
 
 
 # Events whose figures the jury accepted (approved as is, or with adjusted
@@ -584,6 +587,15 @@ class EventPhoto(models.Model):
     height = models.PositiveIntegerField()
     # Perceptual hash (hex) to spot the same photo reused in two events.
     phash = models.CharField(max_length=32, blank=True, db_index=True)
+    # Set when the team sent the photo in answer to the jury's request.
+    info_request = models.ForeignKey(
+        "EventInfoRequest",
+        verbose_name=_("bổ sung cho yêu cầu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -682,6 +694,72 @@ class EventDecision(models.Model):
         if self.pk is not None:
             raise ValueError("EventDecision rows are immutable")
         super().save(*args, **kwargs)
+
+
+INFO_MESSAGE_MAX_LENGTH = 2000
+
+
+class EventInfoRequest(models.Model):
+    """The jury asking the team for more information, and the team's answer.
+
+    One row per request; the answer fields are filled once, by the team's
+    representative (events.judging.services). At most one open request per event.
+    """
+
+    event = models.ForeignKey(
+        CleanupEvent, on_delete=models.PROTECT, related_name="info_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    message = models.TextField(
+        _("nội dung cần bổ sung"), max_length=INFO_MESSAGE_MAX_LENGTH
+    )
+    requested_at = models.DateTimeField(_("lúc yêu cầu"), auto_now_add=True)
+    answer_note = models.TextField(
+        _("ghi chú bổ sung"), max_length=INFO_MESSAGE_MAX_LENGTH, blank=True
+    )
+    # SET_NULL: the representative may delete their account (the answer stays).
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người bổ sung"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("lúc bổ sung"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("yêu cầu bổ sung thông tin")
+        verbose_name_plural = _("yêu cầu bổ sung thông tin")
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(message=""),
+                name="events_eventinforequest_message_required",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=False)
+                | models.Q(answered_by__isnull=True, answer_note=""),
+                name="events_eventinforequest_answer_dated",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(answered_at__isnull=True),
+                name="events_eventinforequest_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.event_id} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
 
 
 class JudgeProfile(models.Model):

@@ -22,6 +22,11 @@ urlpatterns = [
     path("events/new/", event_views.event_new_page, name="event-new"),
     path("events/<int:pk>/", event_views.event_page, name="event"),
     path(
+        "events/<int:pk>/answer/",
+        event_views.event_answer_page,
+        name="event-answer",
+    ),
+    path(
         "events/<int:pk>/review/",
         review_views.event_review_one,
         name="event-review-one",

@@ -23,6 +23,7 @@ from events.models import (
     CleanupEvent,
     Entrant,
     EntrantKind,
+    EventInfoRequest,
     Member,
     Participant,
     RepresentativeContact,
@@ -70,6 +71,16 @@ def _event_data(event: CleanupEvent) -> dict:
         "photos": [
             {"kind": photo.kind, "image": photo.image.name}
             for photo in event.photos.all()
+        ],
+        # The jury's requests for more information and the team's answers.
+        "info_requests": [
+            {
+                "message": request.message,
+                "requested_at": _local(request.requested_at),
+                "answer_note": request.answer_note,
+                "answered_at": _local(request.answered_at),
+            }
+            for request in event.info_requests.all()
         ],
         "created_at": _local(event.created_at),
     }
@@ -144,7 +155,7 @@ def account_erase(user) -> None:
 def subject_data(user) -> dict:
     """Return everything the contest holds about a person and their entrants."""
     events = CleanupEvent.objects.order_by("started_at", "id").prefetch_related(
-        "areas", "hotspots", "participants", "photos"
+        "areas", "hotspots", "participants", "photos", "info_requests"
     )
     entrants = (
         Entrant.objects.filter(representative=user)
@@ -223,6 +234,8 @@ def entrant_anonymise(*, entrant: Entrant, actor) -> Entrant:
     CleanupEvent.objects.filter(entrant=entrant).update(
         notes="", updated_at=timezone.now()
     )
+    # The team's answers to the jury are free text like the notes.
+    EventInfoRequest.objects.filter(event__entrant=entrant).update(answer_note="")
     fields = ["anonymised_at"]
     if entrant.kind == EntrantKind.INDIVIDUAL:
         # An individual entrant's name is the person's own name; a team's,

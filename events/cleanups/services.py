@@ -532,7 +532,10 @@ def photo_hash(image: photo_pipeline.CleanImage) -> str:
 
 
 def _store_photos(
-    event: CleanupEvent, images: Sequence[photo_pipeline.CleanImage], kind: str
+    event: CleanupEvent,
+    images: Sequence[photo_pipeline.CleanImage],
+    kind: str,
+    info_request=None,
 ) -> None:
     for image in images:
         name = default_storage.save(
@@ -550,4 +553,19 @@ def _store_photos(
             width=image.width,
             height=image.height,
             phash=photo_hash(image),
+            info_request=info_request,
         )
+
+
+def event_photos_store(
+    *,
+    event: CleanupEvent,
+    images: Sequence[photo_pipeline.CleanImage],
+    kind: str,
+    info_request=None,
+) -> None:
+    """Store photos (already through the photo pipeline) for an existing event.
+
+    Call it last in the caller's transaction: storage does not roll back.
+    """
+    _store_photos(event, images, kind, info_request=info_request)

@@ -1,5 +1,6 @@
 """The jury's API: a judge's decision on an event (POST .../review/), the event's
-audit trail (GET .../decisions/), the leaderboards (a page at a time) and one
+audit trail (GET .../decisions/), requests for more information (GET/POST
+.../info-requests/), the leaderboards (a page at a time) and one
 entrant's breakdown (GET .../leaderboard/<entrant id>/). Thin views: the judging
 service decides and raises ContestError, which config.api renders in the one
 error shape.
@@ -18,11 +19,14 @@ from accounts.access import IsJudge, IsJury
 from config.api import ApiError, query_choice
 from events.errors import ContestError
 from events.fields import kg_field
-from events.judging.services import event_decide
+from events.judging.selectors import info_requests
+from events.judging.services import event_decide, event_request_info
 from events.models import (
+    INFO_MESSAGE_MAX_LENGTH,
     Campaign,
     CleanupEvent,
     EventDecision,
+    EventInfoRequest,
     PrizeCategory,
     ResultFreeze,
     Verdict,
@@ -412,4 +416,76 @@ class EventReviewApi(APIView):
             raise
         return Response(
             DecisionSerializer(decision).data, status=status.HTTP_201_CREATED
+        )
+
+
+# --- "needs more information" ------------------------------------------------------
+
+
+class InfoRequestSerializer(serializers.ModelSerializer):
+    """A request of the jury and, once given, the team's answer (who, when, photos)."""
+
+    requested_by = serializers.CharField(
+        source="requested_by.get_username", read_only=True
+    )
+    answered_by = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EventInfoRequest
+        fields = [
+            "id",
+            "event",
+            "requested_by",
+            "message",
+            "requested_at",
+            "answer_note",
+            "answered_by",
+            "answered_at",
+            "photos",
+        ]
+
+    def get_answered_by(self, obj) -> str | None:
+        return obj.answered_by.get_username() if obj.answered_by else None
+
+    def get_photos(self, obj) -> list[dict]:
+        return [
+            {"kind": p.kind, "url": p.image.url, "thumbnail": p.thumbnail.url}
+            for p in obj.photos.all()
+        ]
+
+
+class InfoRequestInputSerializer(serializers.Serializer):
+    # Blank passes here so the service names the field (required) in the one shape.
+    message = serializers.CharField(
+        allow_blank=True, max_length=INFO_MESSAGE_MAX_LENGTH
+    )
+
+
+class EventInfoRequestsApi(APIView):
+    """The event's requests for more information (jury roles); judges and
+    organisers ask for more (POST): the event waits as needs_info until the team
+    answers on its event page."""
+
+    permission_classes = [IsJury]
+
+    @extend_schema(responses=InfoRequestSerializer(many=True))
+    def get(self, request, pk: int):
+        event = _event(pk)
+        return Response(InfoRequestSerializer(info_requests(event), many=True).data)
+
+    @extend_schema(
+        request=InfoRequestInputSerializer, responses={201: InfoRequestSerializer}
+    )
+    def post(self, request, pk: int):
+        event = _event(pk)
+        serializer = InfoRequestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        asked = event_request_info(
+            event=event,
+            user=request.user,
+            message=serializer.validated_data["message"],
+        )
+        return Response(
+            InfoRequestSerializer(asked).data, status=status.HTTP_201_CREATED
         )

@@ -22,6 +22,7 @@ class ReviewFilterForm(forms.Form):
             (EventStatus.APPROVED, gettext_lazy("Đã duyệt")),
             (EventStatus.ADJUSTED, gettext_lazy("Đã điều chỉnh")),
             (EventStatus.REJECTED, gettext_lazy("Bị loại")),
+            (EventStatus.NEEDS_INFO, gettext_lazy("Cần bổ sung thông tin")),
             (STATUS_ALL, gettext_lazy("Tất cả")),
         ],
     )

@@ -6,27 +6,38 @@ decision. Two judges deciding at the same moment are serialised by the lock:
 both decisions are kept, the later one is current.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.phones import normalize_phone
 from accounts.roles import Role, has_role
 from events.campaigns.services import tell_representative
-from events.cleanups.services import kg_value
+from events.cleanups.services import (
+    MAX_PHOTOS_PER_KIND,
+    event_photos_store,
+    kg_value,
+)
 from events.errors import ContestError
 from events.models import (
+    INFO_MESSAGE_MAX_LENGTH,
     CleanupEvent,
     ConflictDeclaration,
     Entrant,
     EventDecision,
+    EventInfoRequest,
     EventStatus,
     JudgeProfile,
+    PhotoKind,
     Verdict,
     WeightMethod,
 )
 from events.results.points import entrants_refresh
+from events.signals import event_info_supplied, event_needs_info
+from hotspots import photos as photo_pipeline
 from hotspots.services import hotspot_revert_clean
 from notifications import kinds as notice
 
@@ -215,3 +226,157 @@ def _adjusted(weight_kg, plastic_kg, water_hyacinth_kg, other_kg, method) -> dic
             "breakdown",
         )
     return verified
+
+
+# --- "needs more information": the jury asks, the team answers --------------------
+
+# Who may ask a team for more information before deciding.
+INFO_REQUEST_ROLES = (Role.JUDGE, Role.ORGANISER)
+
+
+def _text(value: str, field: str, *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ContestError("required", _("Cần ghi nội dung cần bổ sung."), field)
+    if len(text) > INFO_MESSAGE_MAX_LENGTH:
+        raise ContestError(
+            "too_long",
+            _("Tối đa %(n)s ký tự.") % {"n": INFO_MESSAGE_MAX_LENGTH},
+            field,
+        )
+    return text
+
+
+def _locked(event: CleanupEvent) -> CleanupEvent:
+    return (
+        CleanupEvent.objects.select_for_update(of=("self",))
+        .select_related("entrant__campaign")
+        .get(pk=event.pk)
+    )
+
+
+@transaction.atomic
+def event_request_info(*, event: CleanupEvent, user, message: str) -> EventInfoRequest:
+    """Ask the team for more information (judges, organisers): the event waits.
+
+    Only an event waiting for the jury (submitted) can be asked about; it becomes
+    needs_info, which counts as not decided yet. The signal event_needs_info is
+    sent once the transaction has committed.
+    """
+    if not any(has_role(user, role) for role in INFO_REQUEST_ROLES):
+        raise ContestError(
+            "not_allowed",
+            _("Chỉ Ban Giám khảo hoặc Ban Tổ chức được yêu cầu bổ sung thông tin."),
+            status=403,
+        )
+    message = _text(message, "message", required=True)
+    event = _locked(event)
+    from events.results.services import is_frozen
+
+    if is_frozen(event.entrant.campaign):
+        raise ContestError(
+            "frozen",
+            _("Kết quả đã được chốt; Ban Tổ chức cần mở lại việc chấm trước."),
+            status=409,
+        )
+    if has_role(user, Role.JUDGE):
+        why_not = conflict_reason(user, event.entrant)
+        if why_not:
+            raise ContestError("conflict_of_interest", why_not, status=403)
+    if event.status != EventStatus.SUBMITTED:
+        raise ContestError(
+            "invalid_transition",
+            _("Chỉ yêu cầu bổ sung được cho sự kiện đang chờ chấm (hiện: %(s)s).")
+            % {"s": event.get_status_display()},
+            "status",
+        )
+    request = EventInfoRequest(event=event, requested_by=user, message=message)
+    request.full_clean()
+    request.save()
+    event.status = EventStatus.NEEDS_INFO
+    event.save(update_fields=["status", "updated_at"])
+    tell_representative(
+        event.entrant,
+        notice.EVENT_NEEDS_INFO,
+        about=event,
+        link=event.get_absolute_url(),
+        params={"id": event.pk, "message": message},
+    )
+    transaction.on_commit(
+        lambda: event_needs_info.send(
+            sender=EventInfoRequest, info_request=request, event=event
+        )
+    )
+    return request
+
+
+@transaction.atomic
+def event_answer_info(
+    *,
+    event: CleanupEvent,
+    user,
+    note: str = "",
+    images: Sequence[photo_pipeline.CleanImage] = (),
+    kind: str = PhotoKind.AFTER,
+) -> EventInfoRequest:
+    """Answer the open request (the team's representative) with a note and/or photos.
+
+    The answer is recorded on the request (who, when); the photos join the event's
+    before/after photos; the event goes back to the jury's queue (submitted),
+    shown there as supplied. All or nothing; the photo files are written last.
+    """
+    if user is None or not user.is_authenticated:
+        raise ContestError(
+            "not_authenticated", _("Cần đăng nhập để bổ sung thông tin."), status=403
+        )
+    event = _locked(event)
+    if event.entrant.representative_id != user.pk:
+        raise ContestError(
+            "not_representative",
+            _("Chỉ người đại diện của đội được bổ sung thông tin cho sự kiện."),
+            status=403,
+        )
+    if event.status != EventStatus.NEEDS_INFO:
+        raise ContestError(
+            "invalid_transition",
+            _("Sự kiện này không có yêu cầu bổ sung thông tin đang chờ."),
+            "status",
+        )
+    note = _text(note, "note", required=False)
+    if not note and not images:
+        raise ContestError(
+            "required", _("Cần ghi chú hoặc ít nhất một ảnh bổ sung."), "note"
+        )
+    if len(images) > MAX_PHOTOS_PER_KIND:
+        raise ContestError(
+            "too_many_files",
+            _("Tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS_PER_KIND},
+            "photos",
+        )
+    if kind not in PhotoKind.values:
+        raise ContestError("invalid_choice", _("Loại ảnh không hợp lệ."), "kind")
+    request = (
+        EventInfoRequest.objects.select_for_update()
+        .filter(event=event, answered_at__isnull=True)
+        .first()
+    )
+    if request is None:  # needs_info without an open request: never written so
+        raise ContestError(
+            "invalid_transition",
+            _("Sự kiện này không có yêu cầu bổ sung thông tin đang chờ."),
+            "status",
+        )
+    request.answer_note = note
+    request.answered_by = user
+    request.answered_at = timezone.now()
+    request.save(update_fields=["answer_note", "answered_by", "answered_at"])
+    event.status = EventStatus.SUBMITTED
+    event.save(update_fields=["status", "updated_at"])
+    # Files last: storage does not roll back, so write them once nothing can fail.
+    event_photos_store(event=event, images=images, kind=kind, info_request=request)
+    transaction.on_commit(
+        lambda: event_info_supplied.send(
+            sender=EventInfoRequest, info_request=request, event=event
+        )
+    )
+    return request

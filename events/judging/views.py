@@ -19,8 +19,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import JURY_ROLES, no_store, roles_required
@@ -29,8 +29,16 @@ from events.cleanups import selectors as event_selectors
 from events.cleanups.flags import flags_for
 from events.errors import ContestError
 from events.formatting import CONTEST_TZ
-from events.judging.services import conflict_reason, event_decide, figures
+from events.judging.selectors import info_requests
+from events.judging.services import (
+    INFO_REQUEST_ROLES,
+    conflict_reason,
+    event_decide,
+    event_request_info,
+    figures,
+)
 from events.models import (
+    INFO_MESSAGE_MAX_LENGTH,
     Campaign,
     CleanupEvent,
     EventStatus,
@@ -127,6 +135,21 @@ class RejectForm(DecisionForm):
     )
 
 
+class NeedsInfoForm(DecisionForm):
+    # Required by the judging service (the browser asks too); checked there.
+    message = forms.CharField(
+        label=gettext_lazy("Nội dung cần đội bổ sung (bắt buộc)"),
+        required=False,
+        max_length=INFO_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "required": True}),
+    )
+
+    def service_arguments(self) -> dict:
+        return {"message": self.cleaned_data.get("message") or ""}
+
+
+NEEDS_INFO = "needs_info"  # the review page's fourth form, not a verdict
+
 DECISION_FORMS: dict[str, type[DecisionForm]] = {
     Verdict.APPROVE: ApproveForm,
     Verdict.ADJUST: AdjustForm,
@@ -142,7 +165,46 @@ def _decision_forms(current: dict) -> dict[str, DecisionForm]:
         Verdict.APPROVE: ApproveForm(prefix=Verdict.APPROVE),
         Verdict.ADJUST: AdjustForm(prefix=Verdict.ADJUST, initial=adjust_initial),
         Verdict.REJECT: RejectForm(prefix=Verdict.REJECT),
+        NEEDS_INFO: NeedsInfoForm(prefix=NEEDS_INFO),
     }
+
+
+def photo_pairs(event: CleanupEvent, before: list, after: list) -> list[dict]:
+    """Before/after photos paired in order (a side may be missing), full size.
+
+    The comparison view (static/js/compare.js, or ?compare=<n> without script)
+    shows pair n's two images side by side.
+    """
+    pairs = []
+    for index in range(max(len(before), len(after))):
+        pair = {"index": index, "number": index + 1}
+        for key, photos, word in (
+            ("before", before, _("Ảnh trước")),
+            ("after", after, _("Ảnh sau")),
+        ):
+            photo = photos[index] if index < len(photos) else None
+            pair[key] = (
+                {
+                    "src": photo.image.url,
+                    "thumb": photo.thumbnail.url,
+                    "alt": _("%(word)s: %(title)s")
+                    % {"word": word, "title": event.title},
+                    "width": photo.width,
+                    "height": photo.height,
+                }
+                if photo is not None
+                else None
+            )
+        pairs.append(pair)
+    return pairs
+
+
+def _compare_index(request, pairs: list) -> int | None:
+    try:
+        index = int(request.GET.get("compare", ""))
+    except ValueError:
+        return None
+    return index if 0 <= index < len(pairs) else None
 
 
 def _claimed_hotspots(event: CleanupEvent) -> list[Hotspot]:
@@ -239,10 +301,32 @@ def event_review_one(request, pk: int):
         raise Http404
     is_judge = has_role(request.user, Role.JUDGE)
     conflict = conflict_reason(request.user, event.entrant) if is_judge else None
+    may_ask = any(has_role(request.user, role) for role in INFO_REQUEST_ROLES)
     current = figures(event)
     decision_forms = _decision_forms(current)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("verdict") == NEEDS_INFO:
+        if not may_ask:
+            raise PermissionDenied
+        form = NeedsInfoForm(request.POST, prefix=NEEDS_INFO)
+        decision_forms[NEEDS_INFO] = form
+        status = 400
+        if form.is_valid():
+            try:
+                event_request_info(
+                    event=event, user=request.user, **form.service_arguments()
+                )
+            except ContestError as error:
+                form.add_contest_error(error)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _("Đã gửi yêu cầu bổ sung thông tin cho sự kiện “%(title)s”.")
+                    % {"title": event.title},
+                )
+                return redirect("events:event-review-one", event.pk)
+    elif request.method == "POST":
         if not is_judge:
             raise PermissionDenied
         verdict = request.POST.get("verdict", "")
@@ -280,6 +364,10 @@ def event_review_one(request, pk: int):
                     return redirect("events:event-review", event.entrant.campaign.slug)
     hotspots = _claimed_hotspots(event)
     photos = list(event.photos.all())
+    before = [p for p in photos if p.kind == PhotoKind.BEFORE]
+    after = [p for p in photos if p.kind == PhotoKind.AFTER]
+    pairs = photo_pairs(event, before, after)
+    compare = _compare_index(request, pairs)
     context = {
         "event": event,
         "campaign": event.entrant.campaign,
@@ -302,8 +390,18 @@ def event_review_one(request, pk: int):
         "participants": list(event.participants.all()),
         "flags": flags_for([event])[event.pk],
         "decisions": _trail(event),
-        "before": [p for p in photos if p.kind == PhotoKind.BEFORE],
-        "after": [p for p in photos if p.kind == PhotoKind.AFTER],
+        "before": before,
+        "after": after,
+        "pairs": pairs,
+        "compare": pairs[compare] if compare is not None else None,
+        "compare_config": {
+            "pairs": [{"before": p["before"], "after": p["after"]} for p in pairs],
+            "lang": get_language(),
+        },
+        "info_requests": info_requests(event),
+        "can_ask": may_ask
+        and conflict is None
+        and event.status == EventStatus.SUBMITTED,
         "hotspots": hotspots,
         "areas": sorted(event.areas.all(), key=lambda a: -a.area_km2),
         "map": _evidence_map(event, hotspots),

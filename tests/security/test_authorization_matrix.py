@@ -297,6 +297,7 @@ def _args(s: Scenario) -> dict[str, dict]:
         "api:events-api:event-detail": {"pk": s.event.pk},
         "api:events-api:event-decisions": {"pk": s.event.pk},
         "api:events-api:event-review": {"pk": s.event.pk},
+        "api:events-api:event-info-requests": {"pk": s.event.pk},
         "api:events-api:leaderboard": {"slug": s.campaign.slug},
         "api:events-api:leaderboard-entrant": {
             "slug": s.campaign.slug,
@@ -314,6 +315,7 @@ def _args(s: Scenario) -> dict[str, dict]:
         "events:entrant": {"pk": s.entrant.pk},
         "events:event": {"pk": s.event.pk},
         "events:event-review-one": {"pk": s.event.pk},
+        "events:event-answer": {"pk": s.event.pk},
         "events:registration-action": {"pk": s.entrant.pk, "action": "approve"},
         "events:campaign": {"slug": s.campaign.slug},
         "events:campaign-edit": {"slug": s.campaign.slug},
@@ -432,6 +434,10 @@ EXPECTED: dict[str, Case] = {
     "api:events-api:event-review": Case(
         "D D D D D 405 D 405", post="D D D D D 400 D 400"
     ),
+    # Judges and organisers ask a team for more (an empty body: 400, the message).
+    "api:events-api:event-info-requests": Case(
+        "D D D D D 2 2 2", post="D D D D D 400 400 400"
+    ),
     "api:events-api:leaderboard": Case("D D D D D 2 2 2"),
     "api:events-api:leaderboard-entrant": Case("D D D D D 2 2 2"),
     "api:events-api:campaign-freeze": Case(
@@ -493,6 +499,9 @@ EXPECTED: dict[str, Case] = {
     "events:event-new": Case("L D D D 2 D D D", post="L D D D 2 D D D"),
     "events:event": Case(ALL_2),
     "events:event-review-one": Case(JURY_PAGE, post="L D D D D 400 D 400"),
+    # The event's own representative answers the jury's request (none open: 400);
+    # anyone else: as if the event were not there.
+    "events:event-answer": Case(same("405"), post="L D D D 400 D D D"),
     "events:registration-action": Case(same("405"), post="L D D D D D 3 3"),
     "events:campaign": Case(ALL_2),
     "events:campaign-edit": Case(ORGANISER_PAGE, post="L D D D D D 400 400"),
