@@ -22,6 +22,7 @@ from events.cleanups.flags import flags_for
 from events.cleanups.serializers import public_entrant_name
 from events.judging.forms import STATUS_ALL, ReviewFilterForm
 from events.models import Campaign, EntrantStatus, PhotoKind, WeightMethod
+from maps import basemap
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
@@ -32,8 +33,7 @@ def _event_config(campaign: Campaign) -> dict:
     return {
         "center": list(settings.MAP_CENTER),
         "zoom": 13,
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        **basemap.leaflet_config(),
         "envelope": list(settings.SERVICE_ENVELOPE),
         "apiUrl": reverse("api:events-api:event-list"),
         "nearbyUrl": reverse("api:hotspots-api:nearby"),
