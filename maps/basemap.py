@@ -83,7 +83,7 @@ def fallback_config() -> dict | None:
     return {
         "url": reverse("maps:basemap"),
         "bands": [band.min_zoom for band in BANDS],
-        "attribution": _("Ranh giới, sông, phá: %(source)s") % {"source": _(SOURCE)},
+        "attribution": _("Ranh giới, sông, phá: dữ liệu minh hoạ"),
         "language": get_language() or settings.LANGUAGE_CODE,
     }
 

@@ -108,4 +108,5 @@ def public_map_context(query) -> dict:
         "tilemap": tilemap_config(params),
         "legend": legend(),
         "any_approximate": selectors.any_approximate_area(),
+        "basemap_fallback": basemap.mode() == "fallback",
     }

@@ -253,3 +253,12 @@ def test_folium_maps_with_tiles_draw_them_and_no_fallback(db, settings):
     assert "L.tileLayer(" in parts.script and "/static/tiles/" in parts.script
     assert "chxBasemap.leaflet(" not in parts.script
     assert "L.control.scale({imperial: false})" in parts.script
+
+
+def test_public_map_says_it_draws_our_own_base_map(demo_areas, client, settings):
+    html = client.get(reverse("maps:public")).content.decode()
+    assert 'data-testid="basemap-note"' in html and "sông và phá" in html
+    assert 'data-testid="approximate-note"' in html
+    settings.MAP_BASEMAP = "tiles"
+    html = client.get(reverse("maps:public")).content.decode()
+    assert 'data-testid="basemap-note"' not in html
