@@ -96,7 +96,11 @@
     function place(data) {
       markers.forEach(function (m) { m.remove(); });
       markers = labelsOf(data).map(function (f) {
-        return new maplibregl.Marker({ element: labelElement(f.properties, cfg.language) })
+        var element = labelElement(f.properties, cfg.language);
+        // Not a button (MapLibre's default role for a marker): a name on the map.
+        element.setAttribute("role", "img");
+        element.setAttribute("aria-label", element.textContent);
+        return new maplibregl.Marker({ element: element })
           .setLngLat(f.geometry.coordinates)
           .addTo(map);
       });

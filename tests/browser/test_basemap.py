@@ -64,6 +64,7 @@ def test_maps_without_a_tile_server_draw_our_base_map(page, demo_areas_tx):
         .filter(has_text="Thành phố Huế")
     )
     expect(hue).to_be_visible()
+    expect(hue).to_have_attribute("role", "img")  # a name, not a button
     assert_metric(scale_texts(page, "#tilemap .maplibregl-ctrl-scale"))
     assert not any("/static/tiles/" in url for url in requests)
     assert page.outside_requests == []
