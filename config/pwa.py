@@ -36,6 +36,7 @@ OFFLINE_ASSETS = (
     "vendor/leaflet/images/marker-shadow.png",
     "vendor/leaflet-geoman/leaflet-geoman.css",
     "vendor/leaflet-geoman/leaflet-geoman.min.js",
+    "js/basemap.js",
     "js/pinmap.js",
     "js/drawshape.js",
     "js/photos.js",

@@ -2,6 +2,23 @@
 
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OSMWidget
+from django.urls import reverse
+
+
+def _tile_url() -> str:
+    """Return the raster tiles under the editor ("" without a tile server).
+
+    The same rule as maps.basemap.mode() (geo imports no other app of ours):
+    MAP_BASEMAP, or "tiles" when MAP_TILE_URL is set.
+    """
+    mode = settings.MAP_BASEMAP or ("tiles" if settings.MAP_TILE_URL else "fallback")
+    if mode == "tiles":
+        return settings.MAP_TILE_URL
+    if mode == "mbtiles":
+        return reverse("maps:basemap-tile", args=[0, 0, 0]).replace(
+            "0/0/0", "{z}/{x}/{y}"
+        )
+    return ""
 
 
 class LocalOSMWidget(OSMWidget):
@@ -28,7 +45,7 @@ class LocalOSMWidget(OSMWidget):
             "default_lon": context["default_lon"],
             "default_lat": context["default_lat"],
             "default_zoom": context["default_zoom"],
-            "tile_url": settings.MAP_TILE_URL,
+            "tile_url": _tile_url(),
             "module": context["module"],
         }
         return context

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from config.errors import ClientError
 from config.throttling import page_throttle_wait, throttled_message
+from maps import basemap
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
@@ -31,8 +32,7 @@ def _report_config(request) -> dict:
     return {
         "center": list(settings.MAP_CENTER),
         "zoom": 13,
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        **basemap.leaflet_config(),
         "apiUrl": reverse("api:hotspots-api:list"),
         "nearbyUrl": reverse("api:hotspots-api:nearby"),
         "confirmUrl": reverse("api:hotspots-api:confirm", args=[0]),

@@ -5,12 +5,17 @@ one for the copy under /static/vendor/ (installed from the npm registry at set-u
 time) and refuses to render an element whose asset we do not serve.
 """
 
+import json
 import re
 from dataclasses import dataclass
 
 import folium
 from django.conf import settings
 from django.templatetags.static import static
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from . import basemap
 
 # folium asset name -> our static path (None: not needed, dropped)
 LOCAL_ASSETS: dict[str, str | None] = {
@@ -20,6 +25,7 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
     "leaflet-heat.js": "vendor/leaflet.heat/leaflet-heat.js",
+    "chx_basemap": "js/basemap.js",
     # Bootstrap, jQuery and awesome-markers serve folium's Marker icons and
     # popups styling; our maps draw circle markers and text-only popups.
     "jquery": None,
@@ -52,16 +58,47 @@ def make_map(*, location=None, zoom_start=None, **kwargs) -> folium.Map:
         location=location or list(settings.MAP_CENTER),
         zoom_start=zoom_start or settings.MAP_ZOOM,
         tiles=None,
-        control_scale=True,
+        # folium's scale shows feet and miles too: BaseMap adds a metric one.
+        control_scale=False,
         **kwargs,
     )
-    folium.TileLayer(
-        tiles=settings.MAP_TILE_URL,
-        attr=settings.MAP_TILE_ATTRIBUTION,
-        name=str(_base_map_name()),
-        max_zoom=19,
-    ).add_to(fmap)
+    raster = basemap.raster_url()
+    if raster:
+        folium.TileLayer(
+            tiles=raster,
+            attr=settings.MAP_TILE_ATTRIBUTION if basemap.mode() == "tiles" else "",
+            name=str(_base_map_name()),
+            max_zoom=19,
+        ).add_to(fmap)
+    BaseMap(basemap.fallback_config()).add_to(fmap)
     return fmap
+
+
+class BaseMap(JSCSSMixin):
+    """A metric-only scale and, without a tile server, our fallback base map
+    (static/js/basemap.js) on a folium map."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {%- if this.fallback %}
+        if (window.chxBasemap) {
+          window.chxBasemap.leaflet({{ this._parent.get_name() }}, {{ this.fallback }});
+        }
+        {%- endif %}
+        {% endmacro %}"""
+    )
+    default_js = [("chx_basemap", "js/basemap.js")]
+
+    def __init__(self, fallback: dict | None):
+        super().__init__()
+        self._name = "BaseMap"
+        # JSON in an inline script: "<" escaped so no "</script>" can close it.
+        self.fallback = (
+            json.dumps(fallback, ensure_ascii=False).replace("<", "\\u003c")
+            if fallback
+            else ""
+        )
 
 
 def _base_map_name():

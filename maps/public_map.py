@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from hotspots.models import PUBLIC_STATUSES, Category, Status
 
-from . import selectors
+from . import basemap, selectors
 from .layers import CATEGORY_COLOURS, DEFAULT_COLOUR, category_colour
 
 # The ring of a hotspot point by status (a priority hotspot's ring is red).
@@ -48,12 +48,15 @@ def map_frame_config() -> dict:
         "area_level": AREA_LEVEL,
         "basemap": (
             {
-                "tiles": settings.MAP_TILE_URL,
-                "attribution": settings.MAP_TILE_ATTRIBUTION,
+                "tiles": basemap.raster_url(),
+                "attribution": (
+                    settings.MAP_TILE_ATTRIBUTION if basemap.mode() == "tiles" else ""
+                ),
             }
-            if settings.MAP_TILE_URL
+            if basemap.raster_url()
             else None
         ),
+        "fallback": basemap.fallback_config(),
         "center": [lon, lat],
         # MapLibre's zoom counts 512-pixel tiles: one less than Leaflet's.
         "zoom": settings.MAP_ZOOM - 1,
@@ -105,4 +108,5 @@ def public_map_context(query) -> dict:
         "tilemap": tilemap_config(params),
         "legend": legend(),
         "any_approximate": selectors.any_approximate_area(),
+        "basemap_fallback": basemap.mode() == "fallback",
     }

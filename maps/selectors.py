@@ -75,7 +75,7 @@ from hotspots.models import (
     Status,
 )
 
-from . import tiles
+from . import basemap, tiles
 from .hexagons import CellCounts, Gap
 from .models import (
     HEAT_BASE_CELL_DEG,
@@ -1644,6 +1644,15 @@ def _points_tile(layer: str, rows: QuerySet, tile: tiles.Tile, properties) -> by
 def area_tile(tile: tiles.Tile) -> bytes:
     """Return the administrative areas' outlines in the tile, simplified."""
     return _tile_query(*tiles.areas_sql(_table(AdminArea), tile))[0]
+
+
+def basemap_areas(band) -> str:
+    """Return the fallback base map's outlines and labels for a zoom band, as
+    the JSON text of a feature list (maps.basemap.basemap_sql)."""
+    sql, params = basemap.basemap_sql(_table(AdminArea), band)
+    with read_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def heat_tile(

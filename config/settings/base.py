@@ -417,6 +417,17 @@ MAP_TILE_ATTRIBUTION = env(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
+# Which base map the maps draw: "tiles" (raster tiles from MAP_TILE_URL: the
+# public OSM server or an intranet one), "mbtiles" (a raster MBTiles file,
+# MAP_BASEMAP_MBTILES, served by maps.basemap_views), "fallback" (our own
+# boundaries, waterways and labels: no tile server at all) or "none". Empty:
+# "tiles" when MAP_TILE_URL is set, else "fallback".
+MAP_BASEMAP = env("MAP_BASEMAP", "")
+MAP_BASEMAP_MBTILES = env("MAP_BASEMAP_MBTILES", "")
+# The fallback's waterway lines (GeoJSON LineStrings with a "name"); empty: none.
+MAP_BASEMAP_WATERWAYS = env(
+    "MAP_BASEMAP_WATERWAYS", str(BASE_DIR / "fixtures" / "demo" / "waterways.geojson")
+)
 MAP_CENTER = (16.46, 107.59)  # (lat, lon) as Leaflet wants it: Huế
 MAP_ZOOM = 9
 

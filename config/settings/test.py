@@ -12,6 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 # Tests never reach a tile server: a local URL that nothing answers.
 MAP_TILE_URL = "/static/tiles/{z}/{x}/{y}.png"
+# ... and draw our own fallback base map (boundaries, waterways, labels).
+MAP_BASEMAP = "fallback"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -42,6 +42,7 @@ from events.models import (
     WeightMethod,
 )
 from hotspots import photos as photo_pipeline
+from maps import basemap
 from maps.assets import make_map, render_parts
 from maps.layers import point_layer
 
@@ -70,8 +71,7 @@ def _event_config(campaign: Campaign) -> dict:
     return {
         "center": list(settings.MAP_CENTER),
         "zoom": 13,
-        "tileUrl": settings.MAP_TILE_URL,
-        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        **basemap.leaflet_config(),
         "envelope": list(settings.SERVICE_ENVELOPE),
         "apiUrl": reverse("api:events-api:event-list"),
         "nearbyUrl": reverse("api:hotspots-api:nearby"),

@@ -111,7 +111,8 @@
     }
     var map = new maplibregl.Map(view);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-    map.addControl(new maplibregl.ScaleControl(), "bottom-left");
+    map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+    if (options.fallback && window.chxBasemap) window.chxBasemap.maplibre(map, options.fallback);
     holder.tileMap = map;
     // A base-map tile that fails (an offline tile server) leaves our layers
     // drawn; say so once in the console instead of once per tile.

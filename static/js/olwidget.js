@@ -8,11 +8,13 @@
     if (!holder || wrapper.dataset.olwidgetStarted) return;
     wrapper.dataset.olwidgetStarted = "1";
     const options = JSON.parse(holder.textContent);
-    options.base_layer = new ol.layer.Tile({
-      source: new ol.source.XYZ({ url: options.tile_url }),
-    });
+    // No tile server (MAP_BASEMAP): an empty layer, never Django's default OSM.
+    options.base_layer = options.tile_url
+      ? new ol.layer.Tile({ source: new ol.source.XYZ({ url: options.tile_url }) })
+      : new ol.layer.Tile();
     // The name Django's inline script gave the widget (other scripts may use it).
     window[options.module] = new MapWidget(options);
+    window[options.module].map.addControl(new ol.control.ScaleLine({ units: "metric" }));
   }
   function startAll() {
     document.querySelectorAll("[data-olwidget]").forEach(start);

@@ -11,7 +11,11 @@
     var cfg = opts.cfg, T = opts.T;
     L.Icon.Default.imagePath = cfg.leafletImages;
     var map = L.map(opts.mapId, { tap: true }).setView(cfg.center, cfg.zoom);
-    L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    // The base map (maps.basemap): raster tiles, or our own boundaries and
+    // waterways when there is no tile server; metric scale only.
+    if (cfg.tileUrl) L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
+    if (cfg.fallback && window.chxBasemap) window.chxBasemap.leaflet(map, cfg.fallback);
+    L.control.scale({ imperial: false }).addTo(map);
     var marker = null, circle = null;
     var status = document.getElementById(opts.statusId || "location-status");
 

@@ -38,6 +38,9 @@ def openlayers_drew(page) -> None:
         "() => Object.keys(window).some(k => k.startsWith('geodjango_')"
         " && window[k].featureCollection.getLength() === 1)"
     )
+    # Its scale is metric (no tile server in tests: no base layer is asked for).
+    scale = page.locator(".dj_map .ol-scale-line-inner").inner_text()
+    assert scale.endswith(("m", "km")) and "ft" not in scale and "mi" not in scale
 
 
 def nothing(page) -> None:

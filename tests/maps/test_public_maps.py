@@ -79,15 +79,27 @@ def test_public_map_sends_no_hotspot_text_only_tile_sources(
     assert config["detail_page"] == "/hotspots/0/"
     assert config["labels"]["categories"]["plastic"] == "Rác thải nhựa"
     assert config["labels"]["sizes"]["bag"] == "Một túi / bao"
-    assert config["basemap"]["tiles"] == "/static/tiles/{z}/{x}/{y}.png"
+    # Test settings: no tile server, our own fallback base map.
+    assert config["basemap"] is None
+    assert config["fallback"]["url"] == reverse("maps:basemap")
+    assert "/static/js/basemap.js" in html
     assert "/static/vendor/maplibre-gl/maplibre-gl.js" in html
     assert "/static/js/tilemap.js" in html
     assert "cdn" not in html and "unpkg" not in html and "jsdelivr" not in html
 
 
 def test_public_map_works_without_a_base_map(demo_areas, client, settings):
-    settings.MAP_TILE_URL = ""
-    assert tilemap_config(client.get(PUBLIC).content.decode())["basemap"] is None
+    settings.MAP_BASEMAP = "none"
+    config = tilemap_config(client.get(PUBLIC).content.decode())
+    assert config["basemap"] is None and config["fallback"] is None
+
+
+def test_public_map_uses_an_intranet_tile_server(demo_areas, client, settings):
+    settings.MAP_BASEMAP = ""
+    settings.MAP_TILE_URL = "/intranet-tiles/{z}/{x}/{y}.png"
+    config = tilemap_config(client.get(PUBLIC).content.decode())
+    assert config["basemap"]["tiles"] == "/intranet-tiles/{z}/{x}/{y}.png"
+    assert config["fallback"] is None
 
 
 def test_public_map_counts_public_statuses_only(demo_areas, client, verified):

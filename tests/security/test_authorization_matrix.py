@@ -342,6 +342,7 @@ def _args(s: Scenario) -> dict[str, dict]:
         "open311:token": {"token": "abc", "fmt": "json"},
         "open311:unknown": {"path": "khong-co"},
         "maps:entrant": {"pk": s.entrant.pk},
+        "maps:basemap-tile": {"z": 0, "x": 0, "y": 0},
         "tiles:tilejson": {"layer": "hotspots"},
         "tiles:tile": {"layer": "hotspots", "z": z, "x": x, "y": y},
         "ogc:collection": {"collection_id": "hotspots"},
@@ -530,6 +531,9 @@ EXPECTED: dict[str, Case] = {
     "maps:public": Case(ALL_2),
     "maps:heatmap": Case(ORGANISER_PAGE),
     "maps:entrant": Case("L D D D 2 2 2 2"),
+    # Public data for everyone; the MBTiles tiles are 404 without a file.
+    "maps:basemap": Case(ALL_2),
+    "maps:basemap-tile": Case(same("404")),
     "tiles:tilejson": Case(ALL_2),
     "tiles:tile": Case(ALL_2),
     "ogc:landing": Case(ALL_2),
