@@ -49,6 +49,8 @@
       if (map.pinPaused) { return; }  // drawshape.js is drawing: taps add vertices
       set(e.latlng, "pin", null);
     });
+    keyboardPin(map, set, T);
+    typedPin(map, set, T);
     var button = document.getElementById(opts.locateId || "use-location");
     if (button) {
       button.addEventListener("click", function () {
@@ -68,6 +70,67 @@
   };
   window.PinMap.maps = {};
 
+  /* Keyboard placement: the map takes focus (Tab), the arrow keys move the view
+   * (Leaflet's keyboard handler) under a crosshair drawn at its centre while it
+   * has focus, and Enter or Space drops the pin at the centre; the result is
+   * announced in the aria-live status like a tap. */
+  function keyboardPin(map, set, T) {
+    var box = map.getContainer();
+    if (!box.getAttribute("aria-label")) {
+      box.setAttribute("role", "application");
+      box.setAttribute("aria-label", T.mapLabel);
+    }
+    var cross = document.createElement("div");
+    cross.className = "pin-crosshair";
+    cross.setAttribute("aria-hidden", "true");
+    box.appendChild(cross);
+    box.addEventListener("keydown", function (e) {
+      if (e.target !== box || (e.key !== "Enter" && e.key !== " ")) { return; }
+      e.preventDefault();
+      set(map.getCenter(), "pin", null);
+    });
+  }
+
+  /* The typed alternative: latitude and longitude in two labelled number
+   * fields (no name: they are not sent; the pin's hidden fields are). */
+  function typedPin(map, set, T) {
+    var box = map.getContainer();
+    var id = box.id;
+    var details = document.createElement("details");
+    details.className = "pin-coords";
+    var summary = document.createElement("summary");
+    summary.textContent = T.typeCoords;
+    details.appendChild(summary);
+    function field(key, label, min, max) {
+      var wrap = document.createElement("label");
+      wrap.textContent = label + " ";
+      var input = document.createElement("input");
+      input.type = "number"; input.step = "any"; input.min = min; input.max = max;
+      input.id = id + "-" + key; input.inputMode = "decimal";
+      wrap.appendChild(input);
+      details.appendChild(wrap);
+      return input;
+    }
+    var lat = field("lat", T.lat, -90, 90);
+    var lon = field("lon", T.lon, -180, 180);
+    var go = document.createElement("button");
+    go.type = "button"; go.className = "secondary"; go.textContent = T.setPin;
+    details.appendChild(go);
+    function place(e) {
+      if (e.type === "keydown" && e.key !== "Enter") { return; }
+      e.preventDefault();
+      var a = parseFloat(lat.value), b = parseFloat(lon.value);
+      if (!isFinite(a) || !isFinite(b)) { lat.focus(); return; }
+      var ll = L.latLng(a, b);
+      map.setView(ll, Math.max(map.getZoom(), 16));
+      set(ll, "pin", null);
+    }
+    go.addEventListener("click", place);
+    lat.addEventListener("keydown", place);
+    lon.addEventListener("keydown", place);
+    box.parentNode.insertBefore(details, box.nextSibling);
+  }
+
   /* Words both pages use; a page adds its own with PinMap.words(lang, extra). */
   var WORDS = {
     vi: {
@@ -79,7 +142,12 @@
       noGeo: "Không lấy được vị trí. Hãy bật định vị hoặc chạm vào bản đồ.",
       away: "cách {m} m",
       sending: "Đang gửi…",
-      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại."
+      failed: "Không gửi được. Kiểm tra kết nối mạng rồi thử lại.",
+      mapLabel: "Bản đồ đặt ghim: phím mũi tên để di chuyển, Enter hoặc phím cách để đặt ghim ở tâm",
+      typeCoords: "Nhập toạ độ",
+      lat: "Vĩ độ",
+      lon: "Kinh độ",
+      setPin: "Đặt ghim"
     },
     en: {
       noPoint: "Tap the map or use your location.",
@@ -90,7 +158,12 @@
       noGeo: "Could not get your location. Turn on location or tap the map.",
       away: "{m} m away",
       sending: "Sending…",
-      failed: "Could not send. Check your connection and try again."
+      failed: "Could not send. Check your connection and try again.",
+      mapLabel: "Pin map: arrow keys move it, Enter or Space drops the pin at the centre",
+      typeCoords: "Type coordinates",
+      lat: "Latitude",
+      lon: "Longitude",
+      setPin: "Set the pin"
     }
   };
   window.PinMap.words = function (lang, extra) {
