@@ -65,8 +65,12 @@ lint:
 check-migrations:
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Two workers (pytest-xdist), a test file each at a time: the machines have two
+# cores, and each worker has its own test database, Redis prefix and queue.
+# PYTEST_WORKERS=0 runs the suite in one process.
+PYTEST_WORKERS ?= 2
 pytest:
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
 
 clean:
 	rm -rf var/static var/test-media

@@ -12,3 +12,13 @@ class HotspotsConfig(AppConfig):
         from . import privacy
 
         register("hotspots", export=privacy.account_export, erase=privacy.account_erase)
+
+        from django.db.models.signals import post_delete
+
+        from .models import ReporterContact
+
+        post_delete.connect(
+            privacy.contact_deleted,
+            sender=ReporterContact,
+            dispatch_uid="hotspots.contact_deleted",
+        )

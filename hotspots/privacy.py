@@ -45,3 +45,16 @@ def account_erase(user) -> None:
     Hotspot.objects.filter(reporter=user).update(reporter=None)
     Confirmation.objects.filter(user=user).update(user=None)
     HotspotHistory.objects.filter(actor=user).update(actor=None)
+
+
+def contact_deleted(sender, instance, **kwargs) -> None:
+    """A reporter's contact is gone (withdrawn, or its hotspot deleted): so is its
+    email address on the notifications sent to it, unless another report of
+    theirs still holds it with consent."""
+    from notifications.services import email_forget
+
+    from .models import ReporterContact
+
+    email = (instance.email or "").strip()
+    if email and not ReporterContact.objects.filter(email__iexact=email).exists():
+        email_forget(email=email)

@@ -239,3 +239,17 @@ def email_unsubscribe(*, email: str) -> Preference | None:
         preference.full_clean(validate_constraints=False)
         preference.save()
     return preference
+
+
+def email_forget(*, email: str) -> int:
+    """Forget an address copied onto notifications: the person withdrew the
+    contact they left (or it was deleted). Rows of an account keep their in-app
+    text; rows for the address alone lose it, and a waiting email is not sent.
+    Return how many rows changed. The unsubscribe record (Preference) stays:
+    it is what keeps the address from being mailed again."""
+    email = _address(email)
+    if not email:
+        return 0
+    rows = Notification.objects.filter(email__iexact=email)
+    rows.filter(email_state=EmailState.PENDING).update(email_state=EmailState.SKIPPED)
+    return rows.update(email="")

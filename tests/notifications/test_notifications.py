@@ -175,6 +175,34 @@ def test_anonymous_reporter_is_emailed_only_at_an_address_given_with_consent(
         )
 
 
+def test_a_withdrawn_contact_leaves_no_address_on_its_notifications(
+    demo_areas, organiser
+):
+    """Deleting a reporter's contact (their request) also forgets the address
+    copied onto the notifications, and a waiting email is not sent; an address
+    another report still holds with consent stays."""
+    first = builders.hotspot(
+        location=builders.at(5),
+        contact=Contact(name="Hoa", email="hoa@example.vn"),
+        contact_consent=True,
+    )
+    second = builders.hotspot(
+        location=builders.at(6),
+        contact=Contact(name="Hoa", email="HOA@example.vn"),
+        contact_consent=True,
+    )
+    hotspot_services.hotspot_verify(hotspot=first, actor=organiser)  # not committed
+    (waiting,) = Notification.objects.all()
+    assert (waiting.email, waiting.email_state) == ("hoa@example.vn", "pending")
+    first.reporter_contacts.get().delete()
+    waiting.refresh_from_db()
+    assert waiting.email == "hoa@example.vn"  # the second report still holds it
+    second.reporter_contacts.get().delete()
+    waiting.refresh_from_db()
+    assert (waiting.email, waiting.email_state) == ("", EmailState.SKIPPED)
+    assert not Notification.objects.filter(email__iexact="hoa@example.vn").exists()
+
+
 def test_an_unsubscribed_address_gets_no_email(
     reported, organiser, django_capture_on_commit_callbacks
 ):
