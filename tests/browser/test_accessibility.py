@@ -66,6 +66,15 @@ NOT_PAGES = {
     "accounts:me-delete": "POST-only account deletion (a redirect)",
     "events:my-deletion-request": "POST-only deletion request (a redirect)",
     "certificates:pdf": "a PDF certificate",
+    "service-worker": "the service worker (JavaScript)",
+    "manifest": "the web app manifest (JSON)",
+    "csrf-token": "a fresh CSRF token for the offline outbox (JSON)",
+    "notifications:read-all": "POST-only mark-all-read (a redirect)",
+    "notifications:preferences": "POST-only email preferences (a redirect)",
+    "hotspots:follow-status": "a report's status for the device list (JSON)",
+    "events:event-answer": "POST-only answer to the jury (a redirect)",
+    "maps:basemap": "the fallback base map (GeoJSON)",
+    "maps:basemap-tile": "base-map tiles from an MBTiles file (PNG)",
 }
 # HTML pages that are not checked, with the reason.
 SKIPPED_PAGES = {

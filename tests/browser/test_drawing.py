@@ -29,6 +29,7 @@ BOWTIE = {
 
 def tap_at(page, map_id: str, offsets) -> None:
     """Tap the map at pixel offsets from its centre (a finger, not a mouse)."""
+    page.locator(f"#{map_id}").scroll_into_view_if_needed()
     box = page.locator(f"#{map_id}").bounding_box()
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in offsets:
