@@ -79,7 +79,9 @@ def test_keyboard_places_the_pin_or_types_coordinates(page, demo_areas_tx):
     lon = float(page.locator("#id_lon").input_value())
     lat = float(page.locator("#id_lat").input_value())
     assert lon > builders.HUE_LON - 0.5 and lat > builders.HUE_LAT - 0.5
-    expect(page.locator("#report-map .leaflet-marker-icon:not(.basemap-label-icon)")).to_have_count(1)
+    expect(
+        page.locator("#report-map .leaflet-marker-icon:not(.basemap-label-icon)")
+    ).to_have_count(1)
 
     # Space drops it again, elsewhere, after moving.
     page.keyboard.press("ArrowLeft")
