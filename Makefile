@@ -67,10 +67,17 @@ check-migrations:
 
 # Two workers (pytest-xdist), a test file each at a time: the machines have two
 # cores, and each worker has its own test database, Redis prefix and queue.
-# PYTEST_WORKERS=0 runs the suite in one process.
+# Schemathesis runs after, in one process: its tests (one per API operation) share
+# a node id, and xdist would run only one of each. PYTEST_WORKERS=0: all in one.
 PYTEST_WORKERS ?= 2
+SCHEMATHESIS := tests/api/test_schemathesis.py
 pytest:
-	.venv/bin/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadfile) $(PYTEST_ARGS)
+ifeq ($(PYTEST_WORKERS),0)
+	.venv/bin/pytest $(PYTEST_ARGS)
+else
+	.venv/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=$(SCHEMATHESIS) $(PYTEST_ARGS)
+	.venv/bin/pytest -p no:xdist $(SCHEMATHESIS) $(PYTEST_ARGS)
+endif
 
 clean:
 	rm -rf var/static var/test-media
